@@ -1,0 +1,94 @@
+package dev.layerscope.kernel;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs one experiment from the command line: reads the experiment file named by the {@code experiment} property,
+ * validates it completely, then runs its pipeline. The stage modules to offer are given by the caller, so the
+ * kernel knows no stage by name.
+ */
+public final class Launcher {
+
+    /** The system property that names the experiment file. */
+    public static final String EXPERIMENT_PROPERTY = "experiment";
+    public static final String DEFAULT_EXPERIMENT = "conf/fashion-mlp.conf";
+
+    /** Exit codes: the run succeeded; a stage failed; the experiment could not be started. */
+    public static final int OK = 0;
+    public static final int STAGE_FAILED = 1;
+    public static final int INVALID_EXPERIMENT = 2;
+
+    private final List<? extends Module> modules;
+
+    public Launcher(List<? extends Module> modules) {
+        this.modules = modules;
+    }
+
+    /**
+     * @param properties the JVM's system properties (the experiment file and {@code -Dkey=value} overrides)
+     * @param env        the environment ({@code LAYERSCOPE_*} overrides)
+     * @param err        where usage and validation errors go
+     * @return an exit code
+     */
+    public int run(Map<String, String> properties, Map<String, String> env, PrintStream err) {
+        Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));
+        Injector injector = Guice.createInjector(modules);
+        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
+        Plan plan;
+        try {
+            Experiment experiment = new ExperimentLoader(Thread.currentThread().getContextClassLoader())
+                    .load(file, properties, env, planner.sections());
+            plan = planner.plan(experiment);
+        } catch (NoSuchFileException e) {
+            err.println(usage(file));
+            return INVALID_EXPERIMENT;
+        } catch (ExperimentException e) {
+            err.println(e.getMessage());
+            return INVALID_EXPERIMENT;
+        }
+        try {
+            RunResult result = new PipelineRunner().run(plan);
+            if (!result.succeeded()) {
+                RunResult.Failure failure = result.failure().orElseThrow();
+                err.println("Stage " + failure.stage() + " failed: " + failure.error().getMessage());
+                err.println("Its partial output and log are in " + result.runDir());
+                return STAGE_FAILED;
+            }
+            return OK;
+        } catch (IOException e) {
+            err.println("Could not write the run folder under " + plan.runs().dir() + ": " + e);
+            return STAGE_FAILED;
+        }
+    }
+
+    static String usage(Path missing) {
+        StringBuilder text = new StringBuilder();
+        text.append("No experiment file at ").append(missing)
+                .append(" (working directory ").append(Path.of("").toAbsolutePath()).append(").\n\n");
+        text.append("Usage: mvn -q compile exec:java [-Dexperiment=conf/<experiment>.conf] [-D<key>=<value> ...]\n");
+        text.append("  -Dexperiment=FILE  the experiment to run (default ").append(DEFAULT_EXPERIMENT).append(")\n");
+        text.append("  -D<key>=<value>    overrides any key of the experiment, e.g. -Ddata.dir=/elsewhere"
+                + " -Druns.dir=/tmp/runs -Dpipeline=[load]\n");
+        Path conf = Path.of("conf");
+        if (Files.isDirectory(conf)) {
+            try (Stream<Path> files = Files.list(conf)) {
+                List<String> names = files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".conf")).sorted().toList();
+                text.append("Experiments in conf/: ").append(String.join(", ", names)).append('\n');
+            } catch (IOException e) {
+                text.append("(conf/ could not be listed: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return text.toString();
+    }
+}

@@ -1,0 +1,166 @@
+package dev.layerscope.kernel;
+
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link Plan} into a new run folder {@code <runs.dir>/<experiment>/<timestamp>/}: the resolved config as
+ * {@code experiment.conf}, {@code log.txt}, one folder per completed stage, and {@code run.json}, rewritten
+ * atomically as each stage starts and ends. A stage writes into a hidden {@code .<stage>.partial/} folder that is
+ * renamed to {@code <stage>/} only when the stage returns, so a failed or killed stage never looks complete.
+ */
+public final class PipelineRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+    private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    public RunResult run(Plan plan) throws IOException {
+        Path runDir = createRunFolder(plan.runs().dir().resolve(plan.name()));
+        String resolved = plan.experiment().config()
+                .withValue("name", ConfigValueFactory.fromAnyRef(plan.name()))
+                .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+        Files.writeString(runDir.resolve("experiment.conf"), "# The fully resolved configuration of this run ("
+                + plan.experiment().file() + " with its overrides and defaults).\n# Run it again with"
+                + " -Dexperiment=" + runDir.resolve("experiment.conf") + "\n" + resolved);
+
+        RunJson json = new RunJson(runDir.resolve("run.json"), plan);
+        Map<ArtifactKey<?>, Object> artifacts = new HashMap<>();
+        List<String> completed = new ArrayList<>();
+        long runStart = System.nanoTime();
+        try (RunLog ignored = RunLog.start(runDir.resolve("log.txt"))) {
+            LOG.info("Experiment {} ({}): run folder {}", plan.name(), plan.experiment().file(), runDir);
+            LOG.info("Pipeline: {}", String.join(" -> ", plan.stages().stream().map(Plan.PlannedStage::name).toList()));
+            json.write();
+            for (Plan.PlannedStage planned : plan.stages()) {
+                Optional<Throwable> failure = runStage(planned, runDir, artifacts, json);
+                if (failure.isPresent()) {
+                    json.finish("failed", System.nanoTime() - runStart);
+                    LOG.error("Run failed in stage {}; run folder {}", planned.name(), runDir);
+                    return new RunResult(runDir, completed, Optional.of(
+                            new RunResult.Failure(planned.name(), failure.get())));
+                }
+                completed.add(planned.name());
+            }
+            json.finish("succeeded", System.nanoTime() - runStart);
+            LOG.info("Run finished in {}: {} stage(s) ran ({}). Run folder: {}",
+                    Progress.seconds(System.nanoTime() - runStart), completed.size(), String.join(", ", completed),
+                    runDir);
+        }
+        return new RunResult(runDir, completed, Optional.empty());
+    }
+
+    private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
+                                         RunJson json) throws IOException {
+        String name = planned.name();
+        Path partial = runDir.resolve("." + name + ".partial");
+        Files.createDirectories(partial);
+        StageContext context = new StageContext(name, planned.stage(), partial, runDir, artifacts);
+        json.stageStarted(name);
+        LOG.info("[{}] started", name);
+        long start = System.nanoTime();
+        try {
+            planned.stage().run(context);
+            List<ArtifactKey<?>> missing = planned.stage().writes().stream()
+                    .filter(key -> !artifacts.containsKey(key)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("stage " + name + " declared it writes " + missing
+                        + " but did not write it");
+            }
+            Files.move(partial, runDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (Exception | LinkageError | OutOfMemoryError e) {
+            long nanos = System.nanoTime() - start;
+            LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e.toString(), e);
+            json.stageEnded(name, "failed", nanos, context.metrics(), Optional.of(String.valueOf(e.getMessage())));
+            return Optional.of(e);
+        }
+        long nanos = System.nanoTime() - start;
+        json.stageEnded(name, "succeeded", nanos, context.metrics(), Optional.empty());
+        LOG.info("[{}] done in {}", name, Progress.seconds(nanos));
+        return Optional.empty();
+    }
+
+    private static Path createRunFolder(Path experimentDir) throws IOException {
+        Files.createDirectories(experimentDir);
+        String stamp = LocalDateTime.now().format(FOLDER_TIME);
+        for (int attempt = 1; ; attempt++) {
+            Path candidate = experimentDir.resolve(attempt == 1 ? stamp : stamp + "-" + attempt);
+            try {
+                return Files.createDirectory(candidate);
+            } catch (FileAlreadyExistsException taken) {
+                // another run started in the same second; take the next suffix
+            }
+        }
+    }
+
+    /** The run's {@code run.json}: per-stage status, wall time, metrics, and the settings that made them. */
+    private static final class RunJson {
+        private final Path file;
+        private final Map<String, Object> root = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> stages = new LinkedHashMap<>();
+
+        RunJson(Path file, Plan plan) {
+            this.file = file;
+            root.put("experiment", plan.name());
+            root.put("experiment-file", plan.experiment().file().toString());
+            root.put("started", Instant.now().toString());
+            root.put("status", "running");
+            for (Plan.PlannedStage stage : plan.stages()) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("name", stage.name());
+                entry.put("class", stage.stage().getClass().getName());
+                entry.put("status", "pending");
+                Map<String, Object> settings = new LinkedHashMap<>();
+                for (String path : stage.settingsPaths()) {
+                    settings.put(path, plan.experiment().config().getValue(path).unwrapped());
+                }
+                entry.put("settings", settings);
+                stages.put(stage.name(), entry);
+            }
+            root.put("stages", new ArrayList<>(stages.values()));
+        }
+
+        void stageStarted(String name) throws IOException {
+            stages.get(name).put("status", "running");
+            stages.get(name).put("started", Instant.now().toString());
+            write();
+        }
+
+        void stageEnded(String name, String status, long nanos, Map<String, Object> metrics, Optional<String> error)
+                throws IOException {
+            Map<String, Object> entry = stages.get(name);
+            entry.put("status", status);
+            entry.put("seconds", nanos / 1e9);
+            entry.put("metrics", new LinkedHashMap<>(metrics));
+            error.ifPresent(message -> entry.put("error", message));
+            write();
+        }
+
+        void finish(String status, long nanos) throws IOException {
+            root.put("status", status);
+            root.put("finished", Instant.now().toString());
+            root.put("seconds", nanos / 1e9);
+            write();
+        }
+
+        void write() throws IOException {
+            root.put("stages", new ArrayList<>(stages.values()));
+            Json.write(file, root);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.layerscope.kernel;
+
+import java.util.List;
+
+/**
+ * A validated experiment, ready to run: its settings bound and its stages created, in pipeline order.
+ *
+ * @param experiment the experiment it was made from
+ * @param name       the experiment's name
+ * @param runs       where its runs go
+ * @param stages     the stages to run, in order
+ */
+public record Plan(Experiment experiment, String name, RunsSettings runs, List<PlannedStage> stages) {
+
+    /**
+     * One stage of the pipeline.
+     *
+     * @param name          its pipeline entry (a contributed name or a class name); also its folder's name
+     * @param stage         the instance, created with its settings
+     * @param settingsPaths the config sections it was given, recorded with its results as provenance
+     */
+    public record PlannedStage(String name, Stage stage, List<String> settingsPaths) {
+    }
+}

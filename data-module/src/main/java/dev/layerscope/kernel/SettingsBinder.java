@@ -1,0 +1,384 @@
+package dev.layerscope.kernel;
+
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a HOCON subtree into a settings record, reporting every problem (missing, misspelled or unknown key, wrong
+ * type, value out of range, a rule of the record's own constructor) instead of stopping at the first.
+ *
+ * <p>Component {@code limitPerClass} reads key {@code limit-per-class}. Supported component types: String, int,
+ * long, double, boolean (and their boxes), Path, Duration, enums, nested records, {@code List<T>} and
+ * {@code Optional<T>} of those (an Optional is empty when the key is absent or null). A record's compact
+ * constructor may reject a combination of values by throwing {@link IllegalArgumentException}; its message is
+ * reported against the record's path.
+ */
+public final class SettingsBinder {
+
+    /** Marks a value that could not be bound; the reason is already among the problems. */
+    private static final Object INVALID = new Object();
+
+    private final List<ConfigProblem> problems;
+
+    /** @param problems where every problem found is appended */
+    public SettingsBinder(List<ConfigProblem> problems) {
+        this.problems = problems;
+    }
+
+    /**
+     * Binds {@code object} (found at {@code path}) to {@code type}.
+     *
+     * @param claimedKeys keys of {@code object} that other settings records bind (not reported as unknown)
+     * @return the record, or empty when any problem was found
+     */
+    public <S extends Record> Optional<S> bind(ConfigObject object, String path, Class<S> type,
+                                               Set<String> claimedKeys) {
+        Object bound = bindRecord(object, path, type, claimedKeys);
+        return bound == INVALID ? Optional.empty() : Optional.of(type.cast(bound));
+    }
+
+    /** The config key of a record component: camelCase becomes kebab-case. */
+    public static String keyOf(String componentName) {
+        StringBuilder key = new StringBuilder(componentName.length() + 4);
+        for (char c : componentName.toCharArray()) {
+            if (Character.isUpperCase(c)) {
+                key.append('-').append(Character.toLowerCase(c));
+            } else {
+                key.append(c);
+            }
+        }
+        return key.toString();
+    }
+
+    private Object bindRecord(ConfigObject object, String path, Class<?> type, Set<String> claimedKeys) {
+        RecordComponent[] components = type.getRecordComponents();
+        List<String> keys = Arrays.stream(components).map(c -> keyOf(c.getName())).toList();
+        reportUnknownKeys(object, path, keys, claimedKeys);
+
+        Object[] values = new Object[components.length];
+        boolean valid = true;
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent component = components[i];
+            String key = keys.get(i);
+            String childPath = join(path, key);
+            ConfigValue value = object.get(key);
+            if (value == null || value.valueType() == ConfigValueType.NULL) {
+                if (component.getType() == Optional.class) {
+                    values[i] = Optional.empty();
+                    continue;
+                }
+                problem(object.origin(), childPath, "is missing; expected " + describe(component.getGenericType())
+                        + " (add `" + key + " = ...` to the experiment or to the module's reference.conf)");
+                valid = false;
+                continue;
+            }
+            Object converted = convert(value, childPath, component.getGenericType());
+            if (converted != INVALID) {
+                converted = check(component, value, childPath, converted);
+            }
+            valid &= converted != INVALID;
+            values[i] = converted;
+        }
+        if (!valid) {
+            return INVALID;
+        }
+        try {
+            var constructor = type.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+            constructor.setAccessible(true);
+            return constructor.newInstance(values);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException rule) {
+                problem(object.origin(), path, rule.getMessage());
+                return INVALID;
+            }
+            throw new IllegalStateException("cannot create " + type.getName(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + type.getName(), e);
+        }
+    }
+
+    private void reportUnknownKeys(ConfigObject object, String path, List<String> keys, Set<String> claimedKeys) {
+        Set<String> allowed = new TreeSet<>(keys);
+        allowed.addAll(claimedKeys);
+        for (String present : object.keySet()) {
+            if (allowed.contains(present)) {
+                continue;
+            }
+            problem(object.get(present).origin(), join(path, present), unknownKeyMessage(present, allowed));
+        }
+    }
+
+    /** "is not a setting here; did you mean X? Allowed: ..." with the nearest allowed key when one is close. */
+    public static String unknownKeyMessage(String present, Set<String> allowed) {
+        String message = "is not a known key";
+        Optional<String> nearest = nearest(present, allowed);
+        if (nearest.isPresent()) {
+            message += "; did you mean `" + nearest.get() + "`?";
+        }
+        return message + " Allowed here: " + String.join(", ", allowed);
+    }
+
+    /** The candidate within a small edit distance of {@code word}, if any. */
+    public static Optional<String> nearest(String word, Iterable<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = editDistance(word.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        int tolerance = Math.max(2, word.length() / 3);
+        return best != null && bestDistance <= tolerance ? Optional.of(best) : Optional.empty();
+    }
+
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    private Object convert(ConfigValue value, String path, Type type) {
+        Class<?> raw = rawClass(type);
+        if (raw == Optional.class) {
+            if (value.valueType() == ConfigValueType.NULL) {
+                return Optional.empty();
+            }
+            Object inner = convert(value, path, typeArgument(type));
+            return inner == INVALID ? INVALID : Optional.of(inner);
+        }
+        if (raw == List.class) {
+            if (value.valueType() != ConfigValueType.LIST) {
+                return wrongType(value, path, type);
+            }
+            List<Object> list = new ArrayList<>();
+            boolean valid = true;
+            int index = 0;
+            for (ConfigValue element : (Iterable<ConfigValue>) ((com.typesafe.config.ConfigList) value)) {
+                Object converted = convert(element, path + "[" + index++ + "]", typeArgument(type));
+                valid &= converted != INVALID;
+                list.add(converted);
+            }
+            return valid ? List.copyOf(list) : INVALID;
+        }
+        if (raw.isRecord()) {
+            if (value.valueType() != ConfigValueType.OBJECT) {
+                return wrongType(value, path, type);
+            }
+            return bindRecord((ConfigObject) value, path, raw, Set.of());
+        }
+        if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
+            return wrongType(value, path, type);
+        }
+        Object unwrapped = value.unwrapped();
+        String text = String.valueOf(unwrapped).trim();
+        try {
+            if (raw == String.class) {
+                return String.valueOf(unwrapped);
+            }
+            if (raw == int.class || raw == Integer.class) {
+                long whole = wholeNumber(unwrapped, text);
+                if (whole < Integer.MIN_VALUE || whole > Integer.MAX_VALUE) {
+                    return wrongType(value, path, type);
+                }
+                return (int) whole;
+            }
+            if (raw == long.class || raw == Long.class) {
+                return wholeNumber(unwrapped, text);
+            }
+            if (raw == double.class || raw == Double.class) {
+                double number = unwrapped instanceof Number n ? n.doubleValue() : Double.parseDouble(text);
+                return Double.isFinite(number) ? number : wrongType(value, path, type);
+            }
+            if (raw == boolean.class || raw == Boolean.class) {
+                if (unwrapped instanceof Boolean b) {
+                    return b;
+                }
+                return switch (text.toLowerCase(Locale.ROOT)) {
+                    case "true", "yes", "on" -> true;
+                    case "false", "no", "off" -> false;
+                    default -> wrongType(value, path, type);
+                };
+            }
+            if (raw == Path.class) {
+                return Path.of(text);
+            }
+            if (raw == Duration.class) {
+                return ConfigValueFactory.fromMap(java.util.Map.of("d", unwrapped)).toConfig().getDuration("d");
+            }
+            if (raw.isEnum()) {
+                for (Object constant : raw.getEnumConstants()) {
+                    if (enumKey(constant).equals(text.toLowerCase(Locale.ROOT).replace('_', '-'))) {
+                        return constant;
+                    }
+                }
+                return wrongType(value, path, type);
+            }
+        } catch (NumberFormatException | InvalidPathException | ConfigException e) {
+            return wrongType(value, path, type);
+        }
+        throw new IllegalStateException("settings component type " + type + " at " + path + " is not supported");
+    }
+
+    private static long wholeNumber(Object unwrapped, String text) {
+        if (unwrapped instanceof Integer || unwrapped instanceof Long) {
+            return ((Number) unwrapped).longValue();
+        }
+        if (unwrapped instanceof Number n) {
+            double d = n.doubleValue();
+            if (d != Math.rint(d)) {
+                throw new NumberFormatException(text);
+            }
+            return (long) d;
+        }
+        return Long.parseLong(text);
+    }
+
+    private Object check(RecordComponent component, ConfigValue value, String path, Object converted) {
+        Range range = component.getAnnotation(Range.class);
+        if (range != null) {
+            Object present = converted instanceof Optional<?> optional ? optional.orElse(null) : converted;
+            List<?> numbers = present instanceof List<?> list ? list : present == null ? List.of() : List.of(present);
+            for (Object element : numbers) {
+                double number = ((Number) element).doubleValue();
+                boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
+                boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
+                if (low || high) {
+                    problem(value.origin(), path, render(value) + " is out of range; allowed: " + describe(range));
+                    return INVALID;
+                }
+            }
+        }
+        if (component.isAnnotationPresent(NonEmpty.class)) {
+            boolean empty = converted instanceof List<?> list ? list.isEmpty()
+                    : converted instanceof String s && s.isBlank();
+            if (empty) {
+                problem(value.origin(), path, "must not be empty");
+                return INVALID;
+            }
+        }
+        return converted;
+    }
+
+    static String describe(Range range) {
+        String low = Double.isInfinite(range.min()) ? "" : number(range.min()) + (range.minExclusive() ? " < " : " <= ");
+        String high = Double.isInfinite(range.max()) ? "" : (range.maxExclusive() ? " < " : " <= ") + number(range.max());
+        return low + "value" + high;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private Object wrongType(ConfigValue value, String path, Type type) {
+        problem(value.origin(), path, "expected " + describe(type) + ", got " + render(value));
+        return INVALID;
+    }
+
+    private static String render(ConfigValue value) {
+        return value.render(ConfigRenderOptions.concise());
+    }
+
+    /** A person's description of what a component type accepts. */
+    static String describe(Type type) {
+        Class<?> raw = rawClass(type);
+        if (raw == Optional.class) {
+            return describe(typeArgument(type)) + " (or null)";
+        }
+        if (raw == List.class) {
+            return "a list of " + plural(describe(typeArgument(type)));
+        }
+        if (raw.isRecord()) {
+            return "an object with keys " + Arrays.stream(raw.getRecordComponents())
+                    .map(c -> keyOf(c.getName())).collect(Collectors.joining(", "));
+        }
+        if (raw.isEnum()) {
+            return "one of " + Arrays.stream(raw.getEnumConstants()).map(SettingsBinder::enumKey)
+                    .collect(Collectors.joining(", "));
+        }
+        if (raw == int.class || raw == Integer.class || raw == long.class || raw == Long.class) {
+            return "a whole number";
+        }
+        if (raw == double.class || raw == Double.class) {
+            return "a number";
+        }
+        if (raw == boolean.class || raw == Boolean.class) {
+            return "true or false";
+        }
+        if (raw == Path.class) {
+            return "a path";
+        }
+        if (raw == Duration.class) {
+            return "a duration such as 30s or 5m";
+        }
+        return "a string";
+    }
+
+    private static String plural(String description) {
+        return description.replaceFirst("^an? ", "") + "s";
+    }
+
+    static String enumKey(Object constant) {
+        return ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static Class<?> rawClass(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<?>) p.getRawType();
+        }
+        throw new IllegalStateException("unsupported settings type " + type);
+    }
+
+    private static Type typeArgument(Type type) {
+        if (type instanceof ParameterizedType p) {
+            return p.getActualTypeArguments()[0];
+        }
+        throw new IllegalStateException(type + " needs a type argument");
+    }
+
+    private void problem(ConfigOrigin origin, String path, String message) {
+        problems.add(new ConfigProblem(ConfigProblem.describe(origin), path, message));
+    }
+
+    static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+}

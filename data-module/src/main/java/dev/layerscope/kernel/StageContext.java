@@ -1,0 +1,85 @@
+package dev.layerscope.kernel;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a running stage sees of its run: the artifacts of earlier stages, a folder of its own for files, a place
+ * for the metrics that go into {@code run.json}, and progress logging.
+ */
+public final class StageContext {
+
+    private final String stageName;
+    private final Stage stage;
+    private final Path outputDir;
+    private final Path runDir;
+    private final Map<ArtifactKey<?>, Object> artifacts;
+    private final Map<String, Object> metrics = new LinkedHashMap<>();
+    private final Logger log;
+
+    StageContext(String stageName, Stage stage, Path outputDir, Path runDir, Map<ArtifactKey<?>, Object> artifacts) {
+        this.stageName = stageName;
+        this.stage = stage;
+        this.outputDir = outputDir;
+        this.runDir = runDir;
+        this.artifacts = artifacts;
+        this.log = LoggerFactory.getLogger(stage.getClass());
+    }
+
+    /** The stage's name in the pipeline. */
+    public String stageName() {
+        return stageName;
+    }
+
+    /**
+     * The folder this stage writes its files into. It is a temporary folder that becomes {@code <run>/<stage>/}
+     * only when the stage completes, so a failed or killed stage never leaves a folder that looks finished.
+     */
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /** The run folder, for reading what earlier stages wrote there. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** An artifact an earlier stage wrote; the stage must have declared it in {@link Stage#reads()}. */
+    public <T> T read(ArtifactKey<T> key) {
+        if (!stage.reads().contains(key)) {
+            throw new IllegalStateException("stage " + stageName + " reads " + key + " without declaring it in reads()");
+        }
+        Object value = artifacts.get(key);
+        if (value == null) {
+            throw new IllegalStateException("no stage before " + stageName + " wrote " + key);
+        }
+        return key.type().cast(value);
+    }
+
+    /** Hands an artifact to later stages; the stage must have declared it in {@link Stage#writes()}. */
+    public <T> void write(ArtifactKey<T> key, T value) {
+        if (!stage.writes().contains(key)) {
+            throw new IllegalStateException("stage " + stageName + " writes " + key + " without declaring it in writes()");
+        }
+        artifacts.put(key, key.type().cast(Objects.requireNonNull(value, key.name())));
+    }
+
+    /** Records a result for {@code run.json}: a number, string, boolean, or a list or map of those. */
+    public void metric(String name, Object value) {
+        metrics.put(name, value);
+    }
+
+    Map<String, Object> metrics() {
+        return Collections.unmodifiableMap(metrics);
+    }
+
+    /** Starts a progress report for a task of {@code total} units, logged under the stage's logger. */
+    public Progress progress(String task, long total) {
+        return new Progress(log, task, total, System::nanoTime, Progress.DEFAULT_INTERVAL_NANOS);
+    }
+}

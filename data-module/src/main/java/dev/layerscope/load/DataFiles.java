@@ -1,0 +1,171 @@
+package dev.layerscope.load;
+
+import dev.layerscope.data.DataException;
+import dev.layerscope.data.DataException.Kind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the four IDX files in {@code data.dir}, fetches the missing ones on first use (MD5-verified), and checks
+ * every file's MD5 where one is configured. When files are missing and cannot be fetched, the error says which
+ * files to put where.
+ */
+final class DataFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DataFiles.class);
+
+    private DataFiles() {
+    }
+
+    /** The four files' paths, in the order of {@link DataSettings.Files#all()}. */
+    static List<Path> locate(DataSettings settings) throws IOException {
+        Path dir = settings.dir().toAbsolutePath().normalize();
+        List<DataSettings.DataFile> missing = new ArrayList<>();
+        for (DataSettings.DataFile file : settings.files().all()) {
+            if (find(dir, file).isEmpty()) {
+                missing.add(file);
+            }
+        }
+        if (!missing.isEmpty()) {
+            fetch(settings, dir, missing);
+        }
+        List<Path> paths = new ArrayList<>();
+        for (DataSettings.DataFile file : settings.files().all()) {
+            Path path = find(dir, file).orElseThrow();
+            boolean asNamed = path.getFileName().toString().equals(file.name());
+            if (asNamed && file.md5().isPresent()) {
+                verify(path, file.md5().get());
+            } else if (!asNamed) {
+                LOG.info("{}: found as {}; its configured md5 is for {}, so it is not checked", file.name(),
+                        path.getFileName(), file.name());
+            }
+            paths.add(path);
+        }
+        return paths;
+    }
+
+    /** The file as named, or its gzip/uncompressed twin. */
+    private static Optional<Path> find(Path dir, DataSettings.DataFile file) {
+        Path named = dir.resolve(file.name());
+        if (Files.isRegularFile(named)) {
+            return Optional.of(named);
+        }
+        String twinName = file.name().endsWith(".gz")
+                ? file.name().substring(0, file.name().length() - 3) : file.name() + ".gz";
+        Path twin = dir.resolve(twinName);
+        return Files.isRegularFile(twin) ? Optional.of(twin) : Optional.empty();
+    }
+
+    private static void fetch(DataSettings settings, Path dir, List<DataSettings.DataFile> missing)
+            throws DataException {
+        if (!settings.download().enabled()) {
+            throw missingFiles(settings, dir, missing, "downloading is off (data.download.enabled = false)");
+        }
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(settings.download().timeout())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        try {
+            Files.createDirectories(dir);
+            for (DataSettings.DataFile file : missing) {
+                download(client, settings.download(), dir, file);
+            }
+        } catch (DataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw missingFiles(settings, dir, missing, "downloading from " + settings.download().baseUrl()
+                    + " failed: " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw missingFiles(settings, dir, missing, "the download was interrupted");
+        }
+    }
+
+    private static void download(HttpClient client, DataSettings.Download download, Path dir,
+                                 DataSettings.DataFile file) throws IOException, InterruptedException {
+        var uri = download.uriOf(file.name());
+        LOG.info("Downloading {} from {}", file.name(), uri);
+        long start = System.nanoTime();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(download.timeout()).GET().build();
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        Path partial = dir.resolve(file.name() + ".part");
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode() + " for " + uri);
+            }
+            Files.copy(body, partial, StandardCopyOption.REPLACE_EXISTING);
+            if (file.md5().isPresent()) {
+                String actual = md5(partial);
+                if (!actual.equalsIgnoreCase(file.md5().get())) {
+                    Files.deleteIfExists(partial);
+                    throw new DataException(Kind.CHECKSUM_MISMATCH, String.format(
+                            "%s downloaded from %s has md5 %s, expected %s; the download is damaged or the URL serves "
+                                    + "another file. Nothing was kept.", file.name(), uri, actual, file.md5().get()));
+                }
+            }
+            Files.move(partial, dir.resolve(file.name()), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        LOG.info("Downloaded {} ({} bytes) in {} s", file.name(), Files.size(dir.resolve(file.name())),
+                String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+    }
+
+    private static DataException missingFiles(DataSettings settings, Path dir, List<DataSettings.DataFile> missing,
+                                              String reason) {
+        StringBuilder message = new StringBuilder();
+        message.append(settings.name()).append(" is not complete in ").append(dir).append(" and ").append(reason)
+                .append(".\nPut these files in ").append(dir).append(" (gzip-compressed or not):\n");
+        for (DataSettings.DataFile file : missing) {
+            message.append(String.format("  %-30s %s%n", file.name(),
+                    file.md5().map(md5 -> "md5 " + md5).orElse("")));
+        }
+        message.append("They are published at ").append(settings.download().baseUrl())
+                .append(". Or point data.dir at a folder that has them: -Ddata.dir=<folder>, or the environment "
+                        + "variable LAYERSCOPE_DATA_DIR.");
+        return new DataException(Kind.MISSING_FILES, message.toString());
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+    }
+
+    /** Fails with {@link Kind#CHECKSUM_MISMATCH} when the file's MD5 is not {@code expected}. */
+    static void verify(Path file, String expected) throws IOException {
+        String actual = md5(file);
+        if (!actual.equalsIgnoreCase(expected)) {
+            throw new DataException(Kind.CHECKSUM_MISMATCH, String.format(
+                    "%s has md5 %s but the experiment expects %s: the file is damaged or a different file. "
+                            + "Replace it, or fix data.files.*.md5 if you meant to use this file.",
+                    file, actual, expected));
+        }
+    }
+
+    static String md5(Path file) throws IOException {
+        try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file),
+                MessageDigest.getInstance("MD5"))) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(in.getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no MD5", e);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.layerscope.load;
+
+import dev.layerscope.data.Dataset;
+import dev.layerscope.data.Split;
+import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Json;
+import dev.layerscope.kernel.Progress;
+import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.StageContext;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads an IDX image data set (Fashion-MNIST by default) from {@code data.dir}, fetching it on first use, and
+ * hands on the train / validation / test splits. Writes {@code dataset.json} (shape, classes, per-class counts,
+ * the files and their checksums) and a readable {@code summary.txt}; the images themselves stay where they are.
+ */
+public final class LoadStage implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadStage.class);
+
+    private final DataSettings settings;
+
+    @Inject
+    LoadStage(DataSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> writes() {
+        return Set.of(Dataset.ARTIFACT);
+    }
+
+    @Override
+    public void run(StageContext context) throws IOException {
+        List<Path> files;
+        try (Progress progress = context.progress("locating and checking the IDX files", 1)) {
+            files = DataFiles.locate(settings);
+            progress.advance(1);
+        }
+        Dataset dataset;
+        try (Progress progress = context.progress("reading " + settings.name(), 1)) {
+            dataset = DatasetReader.read(settings, files);
+            progress.advance(1);
+        }
+        String summary = summary(dataset, settings.dir().toAbsolutePath().normalize());
+        LOG.info("\n{}", summary);
+        Files.writeString(context.outputDir().resolve("summary.txt"), summary);
+        Json.write(context.outputDir().resolve("dataset.json"), description(dataset, files));
+
+        context.metric("image-rows", dataset.rows());
+        context.metric("image-cols", dataset.cols());
+        context.metric("classes", dataset.classCount());
+        for (Split split : dataset.splits()) {
+            context.metric(split.name(), split.size());
+        }
+        context.write(Dataset.ARTIFACT, dataset);
+    }
+
+    /** A table of images per class and split, as a person wants to see it after loading. */
+    static String summary(Dataset dataset, Path dir) {
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "%s from %s: %dx%d images, %d classes%n", dataset.name(), dir,
+                dataset.rows(), dataset.cols(), dataset.classCount()));
+        int width = Math.max(5, dataset.classNames().stream().mapToInt(String::length).max().orElse(5));
+        text.append(String.format(Locale.ROOT, "  %-" + width + "s %10s %10s %10s%n", "class", "train",
+                "validation", "test"));
+        int[][] counts = dataset.splits().stream().map(s -> s.classCounts(dataset.classCount()))
+                .toArray(int[][]::new);
+        for (int c = 0; c < dataset.classCount(); c++) {
+            text.append(String.format(Locale.ROOT, "  %-" + width + "s %,10d %,10d %,10d%n",
+                    dataset.classNames().get(c), counts[0][c], counts[1][c], counts[2][c]));
+        }
+        text.append(String.format(Locale.ROOT, "  %-" + width + "s %,10d %,10d %,10d%n", "total",
+                dataset.train().size(), dataset.validation().size(), dataset.test().size()));
+        return text.toString();
+    }
+
+    private Map<String, Object> description(Dataset dataset, List<Path> files) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", dataset.name());
+        json.put("dir", settings.dir().toAbsolutePath().normalize().toString());
+        json.put("rows", dataset.rows());
+        json.put("cols", dataset.cols());
+        json.put("class-names", dataset.classNames());
+        Map<String, Object> splits = new LinkedHashMap<>();
+        for (Split split : dataset.splits()) {
+            int[] counts = split.classCounts(dataset.classCount());
+            splits.put(split.name(), Map.of("size", split.size(),
+                    "per-class", java.util.Arrays.stream(counts).boxed().toList()));
+        }
+        json.put("splits", splits);
+        List<Map<String, Object>> fileList = new java.util.ArrayList<>();
+        for (Path file : files) {
+            fileList.add(Map.of("path", file.toString(), "bytes", Files.size(file), "md5", DataFiles.md5(file)));
+        }
+        json.put("files", fileList);
+        json.put("validation-fraction", settings.validationFraction());
+        json.put("seed", settings.seed());
+        json.put("limit-per-class", settings.limitPerClass());
+        return json;
+    }
+}
