@@ -273,15 +273,17 @@ public final class SettingsBinder {
         Range range = component.getAnnotation(Range.class);
         if (range != null) {
             Object present = converted instanceof Optional<?> optional ? optional.orElse(null) : converted;
-            List<?> numbers = present instanceof List<?> list ? list : present == null ? List.of() : List.of(present);
-            for (Object element : numbers) {
-                double number = ((Number) element).doubleValue();
-                boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
-                boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
-                if (low || high) {
-                    problem(value.origin(), path, render(value) + " is out of range; allowed: " + describe(range));
-                    return INVALID;
+            if (present instanceof List<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    if (outside(range, (Number) list.get(i))) {
+                        problem(value.origin(), path + "[" + i + "]", list.get(i) + " is out of range; allowed: "
+                                + describe(range));
+                        return INVALID;
+                    }
                 }
+            } else if (present != null && outside(range, (Number) present)) {
+                problem(value.origin(), path, render(value) + " is out of range; allowed: " + describe(range));
+                return INVALID;
             }
         }
         if (component.isAnnotationPresent(NonEmpty.class)) {
@@ -293,6 +295,13 @@ public final class SettingsBinder {
             }
         }
         return converted;
+    }
+
+    private static boolean outside(Range range, Number value) {
+        double number = value.doubleValue();
+        boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
+        boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
+        return low || high;
     }
 
     static String describe(Range range) {

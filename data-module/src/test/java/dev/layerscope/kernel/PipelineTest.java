@@ -1,0 +1,219 @@
+package dev.layerscope.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.fixtures.FixtureModule;
+import dev.layerscope.load.LoadModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kernel end to end: plan an experiment file with the fixture stages, run it, look at the run folder. */
+class PipelineTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsStagesInPipelineOrderPassingArtifactsAlong() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, double]
+                count.up-to = 4
+                """);
+        assertTrue(result.succeeded());
+        assertEquals(List.of("count", "double"), result.completed());
+        assertEquals("numbers 4", Files.readString(result.runDir().resolve("count/count.txt")));
+        assertEquals("8", Files.readString(result.runDir().resolve("double/scaled.txt")));
+
+        Config runJson = ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile());
+        assertEquals("succeeded", runJson.getString("status"));
+        List<? extends Config> stages = runJson.getConfigList("stages");
+        assertEquals(List.of("count", "double"), stages.stream().map(s -> s.getString("name")).toList());
+        assertEquals(4, stages.get(0).getInt("metrics.up-to"));
+        assertEquals(4, stages.get(0).getInt("settings.count.up-to"), "each result carries its settings");
+        assertTrue(stages.get(1).getDouble("seconds") >= 0);
+
+        Config resolved = ConfigFactory.parseFile(result.runDir().resolve("experiment.conf").toFile());
+        assertEquals(4, resolved.getInt("count.up-to"));
+        assertEquals("numbers", resolved.getString("count.label"), "defaults are resolved into experiment.conf");
+        assertEquals("experiment", resolved.getString("name"));
+        String log = Files.readString(result.runDir().resolve("log.txt"));
+        assertTrue(log.contains("[count] started") && log.contains("[double] done in"), log);
+        assertEquals(dir.resolve("runs/experiment"), result.runDir().getParent());
+    }
+
+    @Test
+    void twoStagesOfferingOneArtifactAreChosenByName() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, triple]
+                count.up-to = 4
+                """);
+        assertEquals("12", Files.readString(result.runDir().resolve("triple/scaled.txt")));
+    }
+
+    @Test
+    void runsAResearchersStageNamedByItsClass() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, double, dev.layerscope.kernel.fixtures.PluggedInStage]
+                count.up-to = 5
+                plugged.greeting = hello
+                """);
+        assertTrue(result.succeeded());
+        Path output = result.runDir().resolve("dev.layerscope.kernel.fixtures.PluggedInStage/plugged.txt");
+        assertEquals("hello 10", Files.readString(output));
+    }
+
+    @Test
+    void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
+        Path file = write("""
+                pipeline = [double, count, doubel, com.example.NoSuchStage]
+                count {
+                  up-to = 0
+                  up-too = 5
+                  rate = fast
+                  ks = [3, 0]
+                  label = ""
+                }
+                modle.epochs = 3
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        String message = e.getMessage();
+        List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+        assertEquals(9, problems.size(), message);
+        assertHas(problems, "pipeline[0]: stage `double` reads count (Integer), but no stage before it writes it");
+        assertHas(problems, "pipeline[2]: no stage is called `doubel`; did you mean `double`?");
+        assertHas(problems, "pipeline[3]: no class com.example.NoSuchStage on the classpath");
+        assertHas(problems, "count.up-to: 0 is out of range; allowed: 1 <= value <= 1000");
+        assertHas(problems, "count.up-too: is not a known key; did you mean `up-to`?");
+        assertHas(problems, "count.rate: expected a number, got \"fast\"");
+        assertHas(problems, "count.ks[1]: 0 is out of range; allowed: 1 <= value");
+        assertHas(problems, "count.label: must not be empty");
+        assertHas(problems, "modle: is not a known key");
+        assertTrue(problems.stream().allMatch(p -> p.startsWith(file.toString() + ":")),
+                "every problem names the file and line: " + problems);
+        assertTrue(message.contains("9 problems; nothing was run"), message);
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing may run when the experiment is invalid");
+    }
+
+    @Test
+    void rejectsAStageListedTwiceAndAWrongTypeOfSection() throws IOException {
+        Path file = write("""
+                pipeline = [count, count]
+                runs = somewhere
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+        assertHas(problems, "pipeline[1]: `count` is already in the pipeline at position 0");
+        assertHas(problems, "runs: expected a section `runs { ... }`, got a string");
+    }
+
+    @Test
+    void aFailedStageLeavesNoOutputThatLooksComplete() throws IOException {
+        RunResult result = run("pipeline = [count, fail, double]");
+        assertFalse(result.succeeded());
+        assertEquals("fail", result.failure().orElseThrow().stage());
+        assertEquals(List.of("count"), result.completed());
+        assertTrue(Files.isDirectory(result.runDir().resolve("count")));
+        assertFalse(Files.exists(result.runDir().resolve("fail")));
+        assertFalse(Files.exists(result.runDir().resolve("double")));
+        assertTrue(Files.exists(result.runDir().resolve(".fail.partial/half.txt")));
+
+        Config runJson = ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile());
+        assertEquals("failed", runJson.getString("status"));
+        List<? extends Config> stages = runJson.getConfigList("stages");
+        assertEquals(List.of("succeeded", "failed", "pending"),
+                stages.stream().map(s -> s.getString("status")).toList());
+        assertEquals("deliberate failure", stages.get(1).getString("error"));
+    }
+
+    @Test
+    void aKilledRunLeavesNoOutputThatLooksComplete() throws Exception {
+        Path marker = dir.resolve("midway");
+        Path file = write("""
+                pipeline = [count, block, double]
+                block.marker = "%s"
+                """.formatted(marker));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "-Dexperiment=" + file, FixtureModule.class.getName())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (!Files.exists(marker) && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.exists(marker), "the child never reached the blocking stage: "
+                    + Files.readString(dir.resolve("child.log")));
+        } finally {
+            process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hooks, no cleanup
+        }
+        Path runDir = Path.of(Files.readString(marker));
+        assertTrue(Files.isDirectory(runDir.resolve("count")));
+        assertFalse(Files.exists(runDir.resolve("block")));
+        assertFalse(Files.exists(runDir.resolve("double")));
+        assertTrue(Files.exists(runDir.resolve(".block.partial/part.txt")));
+        Config runJson = ConfigFactory.parseFile(runDir.resolve("run.json").toFile());
+        assertEquals("running", runJson.getString("status"), "a killed run is never marked finished");
+        assertEquals("running", runJson.getConfigList("stages").get(1).getString("status"));
+        try (Stream<Path> leftovers = Files.list(runDir)) {
+            assertFalse(leftovers.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void aStageMustWriteWhatItDeclares() throws IOException {
+        Path file = write("pipeline = [count]");
+        Plan plan = plan(file, Map.of());
+        Stage liar = new Stage() {
+            @Override
+            public java.util.Set<ArtifactKey<?>> writes() {
+                return java.util.Set.of(dev.layerscope.kernel.fixtures.Counted.SCALED);
+            }
+
+            @Override
+            public void run(StageContext context) {
+            }
+        };
+        Plan lying = new Plan(plan.experiment(), plan.name(), plan.runs(),
+                List.of(new Plan.PlannedStage("liar", liar, List.of())));
+        RunResult result = new PipelineRunner().run(lying);
+        assertFalse(result.succeeded());
+        assertTrue(result.failure().orElseThrow().error().getMessage().contains("did not write it"));
+        assertFalse(Files.exists(result.runDir().resolve("liar")));
+    }
+
+    private RunResult run(String experiment) throws IOException {
+        return new PipelineRunner().run(plan(write(experiment), Map.of()));
+    }
+
+    Plan plan(Path file, Map<String, String> overrides) throws IOException {
+        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule());
+        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
+        Experiment experiment = new ExperimentLoader(getClass().getClassLoader())
+                .load(file, overrides, Map.of(), planner.sections());
+        return planner.plan(experiment);
+    }
+
+    private Path write(String experiment) throws IOException {
+        Path file = dir.resolve("experiment.conf");
+        Files.writeString(file, "runs.dir = \"" + dir.resolve("runs") + "\"\n" + experiment);
+        return file;
+    }
+
+    private static void assertHas(List<String> problems, String expected) {
+        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)),
+                "expected a problem containing\n  " + expected + "\nin\n  " + String.join("\n  ", problems));
+    }
+}
