@@ -73,10 +73,8 @@ public final class SettingsBinder {
     private Object bindRecord(ConfigObject object, String path, Class<?> type, Set<String> claimedKeys) {
         RecordComponent[] components = type.getRecordComponents();
         List<String> keys = Arrays.stream(components).map(c -> keyOf(c.getName())).toList();
-        reportUnknownKeys(object, path, keys, claimedKeys);
-
+        boolean valid = reportUnknownKeys(object, path, keys, claimedKeys);
         Object[] values = new Object[components.length];
-        boolean valid = true;
         for (int i = 0; i < components.length; i++) {
             RecordComponent component = components[i];
             String key = keys.get(i);
@@ -118,15 +116,18 @@ public final class SettingsBinder {
         }
     }
 
-    private void reportUnknownKeys(ConfigObject object, String path, List<String> keys, Set<String> claimedKeys) {
+    /** @return whether every key of {@code object} is known */
+    private boolean reportUnknownKeys(ConfigObject object, String path, List<String> keys, Set<String> claimedKeys) {
         Set<String> allowed = new TreeSet<>(keys);
         allowed.addAll(claimedKeys);
+        boolean allKnown = true;
         for (String present : object.keySet()) {
-            if (allowed.contains(present)) {
-                continue;
+            if (!allowed.contains(present)) {
+                problem(object.get(present).origin(), join(path, present), unknownKeyMessage(present, allowed));
+                allKnown = false;
             }
-            problem(object.get(present).origin(), join(path, present), unknownKeyMessage(present, allowed));
         }
+        return allKnown;
     }
 
     /** "is not a setting here; did you mean X? Allowed: ..." with the nearest allowed key when one is close. */
