@@ -277,13 +277,12 @@ public final class SettingsBinder {
             if (present instanceof List<?> list) {
                 for (int i = 0; i < list.size(); i++) {
                     if (outside(range, (Number) list.get(i))) {
-                        problem(value.origin(), path + "[" + i + "]", list.get(i) + " is out of range; allowed: "
-                                + describe(range));
+                        problem(value.origin(), path + "[" + i + "]", outOfRange(range, (Number) list.get(i)));
                         return INVALID;
                     }
                 }
             } else if (present != null && outside(range, (Number) present)) {
-                problem(value.origin(), path, render(value) + " is out of range; allowed: " + describe(range));
+                problem(value.origin(), path, outOfRange(range, (Number) present));
                 return INVALID;
             }
         }
@@ -303,6 +302,10 @@ public final class SettingsBinder {
         boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
         boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
         return low || high;
+    }
+
+    private static String outOfRange(Range range, Number value) {
+        return number(value.doubleValue()) + " is out of range; allowed: " + describe(range);
     }
 
     static String describe(Range range) {

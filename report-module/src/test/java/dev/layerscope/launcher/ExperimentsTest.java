@@ -1,0 +1,116 @@
+package dev.layerscope.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.Launcher;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The shipped experiments in conf/, run through the launcher with every stage module LayerScope has. */
+class ExperimentsTest {
+
+    private static final Path CONF = Path.of("../conf");
+
+    @TempDir
+    Path runs;
+
+    private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
+
+    static Stream<Path> experiments() throws IOException {
+        try (Stream<Path> files = Files.list(CONF)) {
+            return files.filter(f -> f.toString().endsWith(".conf")).sorted().toList().stream();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("experiments")
+    void everyShippedExperimentIsValid(Path experiment) {
+        // runs no stage: an empty data folder with downloads off makes load fail after validation passed
+        int exit = launch(experiment, Map.of("data.dir", runs.resolve("no-data").toString(),
+                "data.download.enabled", "false"));
+        String output = errors.toString(StandardCharsets.UTF_8);
+        assertEquals(Launcher.STAGE_FAILED, exit, output);
+        assertTrue(output.contains("Stage load failed") && output.contains("is not complete in"), output);
+    }
+
+    @Test
+    void theSmokeExperimentLoadsTheRealDataIntoARunFolder() throws IOException {
+        Path data = realData();
+        int exit = launch(CONF.resolve("smoke.conf"), Map.of("data.dir", data.toString()));
+        assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
+
+        List<Path> runFolders;
+        try (Stream<Path> folders = Files.list(runs.resolve("smoke"))) {
+            runFolders = folders.toList();
+        }
+        assertEquals(1, runFolders.size());
+        Path run = runFolders.get(0);
+        for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt")) {
+            assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
+        }
+        Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
+        assertEquals("succeeded", json.getString("status"));
+        assertEquals(1, json.getConfigList("stages").size(), "only the stages in the pipeline ran");
+        Config load = json.getConfigList("stages").get(0);
+        // 100 per class, of which round(100 / 6) = 17 are held out for validation
+        assertEquals(830, load.getInt("metrics.train"));
+        assertEquals(170, load.getInt("metrics.validation"));
+        assertEquals(1000, load.getInt("metrics.test"));
+        assertTrue(Files.readString(run.resolve("load/summary.txt")).contains("Ankle boot"));
+    }
+
+    @Test
+    void aMissingExperimentFilePrintsUsage() {
+        int exit = launch(Path.of("conf/no-such-experiment.conf"), Map.of());
+        String output = errors.toString(StandardCharsets.UTF_8);
+        assertEquals(Launcher.INVALID_EXPERIMENT, exit);
+        assertTrue(output.contains("No experiment file at conf/no-such-experiment.conf")
+                && output.contains("Usage: mvn -q compile exec:java"), output);
+    }
+
+    @Test
+    void aBadOverrideStopsBeforeAnyStageRuns() {
+        int exit = launch(CONF.resolve("smoke.conf"), Map.of("data.validation-fraction", "1.5",
+                "data.limit-per-clas", "3"));
+        String output = errors.toString(StandardCharsets.UTF_8);
+        assertEquals(Launcher.INVALID_EXPERIMENT, exit, output);
+        assertTrue(output.contains("-Ddata.validation-fraction: data.validation-fraction: 1.5 is out of range")
+                && output.contains("data.limit-per-clas: is not a known key; did you mean `limit-per-class`?"),
+                output);
+        assertTrue(Files.notExists(runs.resolve("smoke")));
+    }
+
+    private int launch(Path experiment, Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(overrides);
+        properties.put(Launcher.EXPERIMENT_PROPERTY, experiment.toString());
+        properties.put("runs.dir", runs.toString());
+        return new Launcher(Main.STAGE_MODULES).run(properties, Map.of(),
+                new PrintStream(errors, true, StandardCharsets.UTF_8));
+    }
+
+    private static Path realData() {
+        String fromEnv = System.getenv("LAYERSCOPE_DATA_DIR");
+        Path dir = fromEnv != null ? Path.of(fromEnv) : Path.of("../../shared/data/fashion-mnist");
+        if (System.getenv("LAYERSCOPE_REQUIRE_REAL_DATA") != null) {
+            assertTrue(Files.isDirectory(dir), "the real data set is required but " + dir + " does not exist");
+        }
+        assumeTrue(Files.isDirectory(dir), "no real data at " + dir.toAbsolutePath());
+        return dir;
+    }
+}
