@@ -1,0 +1,23 @@
+package dev.layerscope.data;
+
+import dev.layerscope.kernel.ArtifactKey;
+import java.util.List;
+
+/**
+ * What the load stage hands on: the three splits, the class names and the image shape. Nothing downstream assumes
+ * 28x28 or ten classes; they read it from here.
+ */
+public record Dataset(String name, List<String> classNames, int rows, int cols, Split train, Split validation,
+                      Split test) {
+
+    /** The artifact key under which the load stage writes the dataset. */
+    public static final ArtifactKey<Dataset> ARTIFACT = ArtifactKey.of("dataset", Dataset.class);
+
+    public int classCount() {
+        return classNames.size();
+    }
+
+    public List<Split> splits() {
+        return List.of(train, validation, test);
+    }
+}

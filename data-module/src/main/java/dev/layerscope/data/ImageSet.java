@@ -1,0 +1,40 @@
+package dev.layerscope.data;
+
+import java.util.Objects;
+
+/**
+ * Images and their labels as read from an IDX pair: {@code count} images of {@code rows x cols} unsigned bytes,
+ * row-major, one after another. Pixels stay bytes (a quarter of the memory of floats) and are scaled to [0, 1]
+ * when read.
+ */
+public record ImageSet(int rows, int cols, byte[] pixels, int[] labels) {
+
+    public ImageSet {
+        Objects.requireNonNull(pixels, "pixels");
+        Objects.requireNonNull(labels, "labels");
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("image size must be positive, got " + rows + "x" + cols);
+        }
+        if ((long) labels.length * rows * cols != pixels.length) {
+            throw new IllegalArgumentException(labels.length + " labels but " + pixels.length + " pixel bytes for "
+                    + rows + "x" + cols + " images");
+        }
+    }
+
+    public int count() {
+        return labels.length;
+    }
+
+    public int pixelsPerImage() {
+        return rows * cols;
+    }
+
+    /** Copies image {@code index}, scaled to [0, 1], into {@code target} from {@code offset}. */
+    public void copyScaled(int index, float[] target, int offset) {
+        int size = pixelsPerImage();
+        int start = index * size;
+        for (int i = 0; i < size; i++) {
+            target[offset + i] = (pixels[start + i] & 0xFF) / 255f;
+        }
+    }
+}
