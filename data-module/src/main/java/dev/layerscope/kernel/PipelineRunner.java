@@ -43,7 +43,8 @@ public final class PipelineRunner {
         Map<ArtifactKey<?>, Object> artifacts = new HashMap<>();
         List<String> completed = new ArrayList<>();
         long runStart = System.nanoTime();
-        try (RunLog ignored = RunLog.start(runDir.resolve("log.txt"))) {
+        RunLog runLog = RunLog.start(runDir.resolve("log.txt"));
+        try {
             LOG.info("Experiment {} ({}): run folder {}", plan.name(), plan.experiment().file(), runDir);
             LOG.info("Pipeline: {}", String.join(" -> ", plan.stages().stream().map(Plan.PlannedStage::name).toList()));
             json.write();
@@ -61,6 +62,8 @@ public final class PipelineRunner {
             LOG.info("Run finished in {}: {} stage(s) ran ({}). Run folder: {}",
                     Progress.seconds(System.nanoTime() - runStart), completed.size(), String.join(", ", completed),
                     runDir);
+        } finally {
+            runLog.close();
         }
         return new RunResult(runDir, completed, Optional.empty());
     }

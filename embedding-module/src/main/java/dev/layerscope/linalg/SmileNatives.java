@@ -58,6 +58,7 @@ public final class SmileNatives {
         return source;
     }
 
+    @SuppressWarnings("restricted") // the JVM runs with --enable-native-access, as Smile's own bindings need
     private static boolean loadable(String library) {
         try (Arena arena = Arena.ofConfined()) {
             SymbolLookup.libraryLookup(library, arena);
