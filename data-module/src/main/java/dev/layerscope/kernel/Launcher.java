@@ -37,7 +37,7 @@ public final class Launcher {
     /**
      * @param properties the JVM's system properties (the experiment file and {@code -Dkey=value} overrides)
      * @param env        the environment ({@code LAYERSCOPE_*} overrides)
-     * @param err        where usage and validation errors go
+     * @param err        where usage and validation errors go (a run logs its own progress and failure)
      * @return an exit code
      */
     public int run(Map<String, String> properties, Map<String, String> env, PrintStream err) {
@@ -57,14 +57,8 @@ public final class Launcher {
             return INVALID_EXPERIMENT;
         }
         try {
-            RunResult result = new PipelineRunner().run(plan);
-            if (!result.succeeded()) {
-                RunResult.Failure failure = result.failure().orElseThrow();
-                err.println("Stage " + failure.stage() + " failed: " + failure.error().getMessage());
-                err.println("Its partial output and log are in " + result.runDir());
-                return STAGE_FAILED;
-            }
-            return OK;
+            // the runner has logged why a stage failed, and where the run folder is
+            return new PipelineRunner().run(plan).succeeded() ? OK : STAGE_FAILED;
         } catch (IOException e) {
             err.println("Could not write the run folder under " + plan.runs().dir() + ": " + e);
             return STAGE_FAILED;

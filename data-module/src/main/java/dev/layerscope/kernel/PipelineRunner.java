@@ -31,7 +31,7 @@ public final class PipelineRunner {
     private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     public RunResult run(Plan plan) throws IOException {
-        Path runDir = createRunFolder(plan.runs().dir().resolve(plan.name()));
+        Path runDir = createRunFolder(plan.runs().dir().resolve(plan.name()).toAbsolutePath().normalize());
         String resolved = plan.experiment().config()
                 .withValue("name", ConfigValueFactory.fromAnyRef(plan.name()))
                 .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
@@ -88,7 +88,11 @@ public final class PipelineRunner {
             Files.move(partial, runDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception | LinkageError | OutOfMemoryError e) {
             long nanos = System.nanoTime() - start;
-            LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e.toString(), e);
+            if (e instanceof RuntimeException || e instanceof Error) {
+                LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e, e); // a bug: keep the trace
+            } else {
+                LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e.getMessage());
+            }
             json.stageEnded(name, "failed", nanos, context.metrics(), Optional.of(String.valueOf(e.getMessage())));
             return Optional.of(e);
         }

@@ -51,11 +51,13 @@ public final class Progress implements AutoCloseable {
         return done.get();
     }
 
-    /** Logs the task's end with its duration. */
+    /** Logs the task's end with its duration, or where it stopped when it did not finish. */
     @Override
     public void close() {
         String elapsed = seconds(nanoClock.getAsLong() - startNanos);
-        if (total > 1) {
+        if (done.get() < total) {
+            log.info("{}: stopped after {} at {} of {}", task, elapsed, count(done.get()), count(total));
+        } else if (total > 1) {
             log.info("{}: done, {} of {} in {}", task, count(done.get()), count(total), elapsed);
         } else {
             log.info("{}: done in {}", task, elapsed);

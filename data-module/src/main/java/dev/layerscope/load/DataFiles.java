@@ -143,9 +143,15 @@ final class DataFiles {
         return new DataException(Kind.MISSING_FILES, message.toString());
     }
 
+    /** The exception and the first message along its causes ("ConnectException (Connection refused)"). */
     private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " (" + message + ")");
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+                return e.getClass().getSimpleName() + " (" + cause.getMessage() + ")";
+            }
+        }
+        return e instanceof java.net.ConnectException ? "could not connect (ConnectException)"
+                : e.getClass().getSimpleName();
     }
 
     /** Fails with {@link Kind#CHECKSUM_MISMATCH} when the file's MD5 is not {@code expected}. */

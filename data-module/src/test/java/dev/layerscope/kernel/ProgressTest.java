@@ -36,6 +36,16 @@ class ProgressTest {
         assertEquals("work: done, 100 of 100 in 0.0 s", lines.get(10));
     }
 
+    @Test
+    void aTaskLeftUnfinishedSaysWhereItStopped() {
+        AtomicLong clock = new AtomicLong();
+        List<String> lines = new ArrayList<>();
+        try (Progress progress = new Progress(new CollectingLogger(lines), "reading", 4, clock::get, 1_000)) {
+            progress.advance(1);
+        }
+        assertEquals(List.of("reading: stopped after 0.0 s at 1 of 4"), lines);
+    }
+
     /** Keeps formatted INFO lines. */
     private static final class CollectingLogger extends LegacyAbstractLogger {
         private final transient List<String> lines;

@@ -40,13 +40,14 @@ class ExperimentsTest {
 
     @ParameterizedTest
     @MethodSource("experiments")
-    void everyShippedExperimentIsValid(Path experiment) {
+    void everyShippedExperimentIsValid(Path experiment) throws IOException {
         // runs no stage: an empty data folder with downloads off makes load fail after validation passed
         int exit = launch(experiment, Map.of("data.dir", runs.resolve("no-data").toString(),
                 "data.download.enabled", "false"));
-        String output = errors.toString(StandardCharsets.UTF_8);
-        assertEquals(Launcher.STAGE_FAILED, exit, output);
-        assertTrue(output.contains("Stage load failed") && output.contains("is not complete in"), output);
+        assertEquals(Launcher.STAGE_FAILED, exit, errors.toString(StandardCharsets.UTF_8));
+        Config json = ConfigFactory.parseFile(onlyRunFolder().resolve("run.json").toFile());
+        assertEquals("failed", json.getString("status"));
+        assertTrue(json.getConfigList("stages").get(0).getString("error").contains("is not complete in"));
     }
 
     @Test
@@ -55,12 +56,7 @@ class ExperimentsTest {
         int exit = launch(CONF.resolve("smoke.conf"), Map.of("data.dir", data.toString()));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
 
-        List<Path> runFolders;
-        try (Stream<Path> folders = Files.list(runs.resolve("smoke"))) {
-            runFolders = folders.toList();
-        }
-        assertEquals(1, runFolders.size());
-        Path run = runFolders.get(0);
+        Path run = onlyRunFolder();
         for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
@@ -94,6 +90,15 @@ class ExperimentsTest {
                 && output.contains("data.limit-per-clas: is not a known key; did you mean `limit-per-class`?"),
                 output);
         assertTrue(Files.notExists(runs.resolve("smoke")));
+    }
+
+    /** The one run folder under runs/, whatever the experiment's name. */
+    private Path onlyRunFolder() throws IOException {
+        try (Stream<Path> runFolders = Files.walk(runs, 2)) {
+            List<Path> found = runFolders.filter(p -> runs.relativize(p).getNameCount() == 2).toList();
+            assertEquals(1, found.size(), found.toString());
+            return found.get(0);
+        }
     }
 
     private int launch(Path experiment, Map<String, String> overrides) {
