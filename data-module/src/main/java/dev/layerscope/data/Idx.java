@@ -180,5 +180,4 @@ public final class Idx {
         return new DataException(Kind.CORRUPT_GZIP, file + ": the gzip data is truncated or corrupt (" + e.getMessage()
                 + "); download the file again", e);
     }
-
 }

@@ -1,21 +1,25 @@
 package dev.layerscope.kernel;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Binder;
+import com.google.inject.ConfigurationException;
 import com.google.inject.CreationException;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
-import com.google.inject.ConfigurationException;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -41,12 +45,13 @@ public final class PipelinePlanner {
     public Set<String> sections() {
         Set<String> sections = new TreeSet<>();
         for (String path : settingsByPath(List.of(), new ArrayList<>()).keySet()) {
-            sections.add(path.isEmpty() ? "" : path.split("\\.")[0]);
+            if (!path.isEmpty()) {
+                sections.add(path.split("\\.")[0]);
+            }
         }
         for (var component : ExperimentSettings.class.getRecordComponents()) {
-            sections.add(SettingsBinder.keyOf(component.getName()));
+            sections.add(SettingsBinder.keyOf(component.getName())); // the root record's own keys
         }
-        sections.remove("");
         return sections;
     }
 
@@ -107,7 +112,7 @@ public final class PipelinePlanner {
     /** Every settings record the kernel, the catalog and the pipeline's own stage classes bind, by config path. */
     private Map<String, Class<? extends Record>> settingsByPath(List<Class<? extends Stage>> pipelineClasses,
                                                                 List<ConfigProblem> problems) {
-        Set<Class<? extends Record>> types = new java.util.LinkedHashSet<>();
+        Set<Class<? extends Record>> types = new LinkedHashSet<>();
         types.add(ExperimentSettings.class);
         types.add(RunsSettings.class);
         catalog.stages().values().forEach(stage -> types.addAll(StageCatalog.settingsTypes(stage)));
@@ -146,7 +151,7 @@ public final class PipelinePlanner {
             if (value.isPresent() && value.get().valueType() != ConfigValueType.OBJECT) {
                 problems.add(new ConfigProblem(ConfigProblem.describe(value.get().origin()), node,
                         "expected a section `" + node + " { ... }`, got a " + value.get().valueType()
-                                .name().toLowerCase(java.util.Locale.ROOT)));
+                                .name().toLowerCase(Locale.ROOT)));
                 continue;
             }
             ConfigObject object = value.map(v -> (ConfigObject) v).orElse(emptyObjectAt(root));
@@ -191,7 +196,7 @@ public final class PipelinePlanner {
     }
 
     private static ConfigObject emptyObjectAt(ConfigObject root) {
-        return com.typesafe.config.ConfigValueFactory.fromMap(Map.of(), "no such section in "
+        return ConfigValueFactory.fromMap(Map.of(), "no such section in "
                 + ConfigProblem.describe(root.origin()));
     }
 
@@ -268,7 +273,7 @@ public final class PipelinePlanner {
     }
 
     @SuppressWarnings("unchecked")
-    private static <T> void bindInstance(com.google.inject.Binder binder, Class<T> type, Object value) {
+    private static <T> void bindInstance(Binder binder, Class<T> type, Object value) {
         binder.bind(type).toInstance((T) value);
     }
 }

@@ -1,6 +1,7 @@
 package dev.layerscope.kernel;
 
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -190,7 +192,7 @@ public final class SettingsBinder {
             List<Object> list = new ArrayList<>();
             boolean valid = true;
             int index = 0;
-            for (ConfigValue element : (Iterable<ConfigValue>) ((com.typesafe.config.ConfigList) value)) {
+            for (ConfigValue element : (ConfigList) value) {
                 Object converted = convert(element, path + "[" + index++ + "]", typeArgument(type));
                 valid &= converted != INVALID;
                 list.add(converted);
@@ -240,7 +242,7 @@ public final class SettingsBinder {
                 return Path.of(text);
             }
             if (raw == Duration.class) {
-                return ConfigValueFactory.fromMap(java.util.Map.of("d", unwrapped)).toConfig().getDuration("d");
+                return ConfigValueFactory.fromMap(Map.of("d", unwrapped)).toConfig().getDuration("d");
             }
             if (raw.isEnum()) {
                 for (Object constant : raw.getEnumConstants()) {

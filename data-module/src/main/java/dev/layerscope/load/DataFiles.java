@@ -34,8 +34,15 @@ final class DataFiles {
     private DataFiles() {
     }
 
-    /** The four files' paths, in the order of {@link DataSettings.Files#all()}. */
-    static List<Path> locate(DataSettings settings) throws IOException {
+    /** A file found in the data folder, with the MD5 of its bytes as stored. */
+    record Located(Path path, String md5) {
+    }
+
+    /**
+     * The four files, in the order of {@link DataSettings.Files#all()}, each hashed once and checked against its
+     * configured MD5.
+     */
+    static List<Located> locate(DataSettings settings) throws IOException {
         Path dir = settings.dir().toAbsolutePath().normalize();
         List<DataSettings.DataFile> missing = new ArrayList<>();
         for (DataSettings.DataFile file : settings.files().all()) {
@@ -46,19 +53,23 @@ final class DataFiles {
         if (!missing.isEmpty()) {
             fetch(settings, dir, missing);
         }
-        List<Path> paths = new ArrayList<>();
+        List<Located> located = new ArrayList<>();
         for (DataSettings.DataFile file : settings.files().all()) {
             Path path = find(dir, file).orElseThrow();
+            String md5 = md5(path);
             boolean asNamed = path.getFileName().toString().equals(file.name());
-            if (asNamed && file.md5().isPresent()) {
-                verify(path, file.md5().get());
+            if (asNamed && file.md5().isPresent() && !md5.equalsIgnoreCase(file.md5().get())) {
+                throw new DataException(Kind.CHECKSUM_MISMATCH, String.format(
+                        "%s has md5 %s but the experiment expects %s: the file is damaged or a different file. "
+                                + "Replace it, or fix data.files.*.md5 if you meant to use this file.",
+                        path, md5, file.md5().get()));
             } else if (!asNamed) {
                 LOG.info("{}: found as {}; its configured md5 is for {}, so it is not checked", file.name(),
                         path.getFileName(), file.name());
             }
-            paths.add(path);
+            located.add(new Located(path, md5));
         }
-        return paths;
+        return located;
     }
 
     /** The file as named, or its gzip/uncompressed twin. */
@@ -152,17 +163,6 @@ final class DataFiles {
         }
         return e instanceof java.net.ConnectException ? "could not connect (ConnectException)"
                 : e.getClass().getSimpleName();
-    }
-
-    /** Fails with {@link Kind#CHECKSUM_MISMATCH} when the file's MD5 is not {@code expected}. */
-    static void verify(Path file, String expected) throws IOException {
-        String actual = md5(file);
-        if (!actual.equalsIgnoreCase(expected)) {
-            throw new DataException(Kind.CHECKSUM_MISMATCH, String.format(
-                    "%s has md5 %s but the experiment expects %s: the file is damaged or a different file. "
-                            + "Replace it, or fix data.files.*.md5 if you meant to use this file.",
-                    file, actual, expected));
-        }
     }
 
     static String md5(Path file) throws IOException {

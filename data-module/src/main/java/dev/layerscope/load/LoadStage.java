@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,14 +44,14 @@ public final class LoadStage implements Stage {
 
     @Override
     public void run(StageContext context) throws IOException {
-        List<Path> files;
+        List<DataFiles.Located> files;
         try (Progress progress = context.progress("locating and checking the IDX files", 1)) {
             files = DataFiles.locate(settings);
             progress.advance(1);
         }
         Dataset dataset;
         try (Progress progress = context.progress("reading " + settings.name(), 1)) {
-            dataset = DatasetReader.read(settings, files);
+            dataset = DatasetReader.read(settings, files.stream().map(DataFiles.Located::path).toList());
             progress.advance(1);
         }
         String summary = summary(dataset, settings.dir().toAbsolutePath().normalize());
@@ -85,7 +87,7 @@ public final class LoadStage implements Stage {
         return text.toString();
     }
 
-    private Map<String, Object> description(Dataset dataset, List<Path> files) throws IOException {
+    private Map<String, Object> description(Dataset dataset, List<DataFiles.Located> files) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", dataset.name());
         json.put("dir", settings.dir().toAbsolutePath().normalize().toString());
@@ -96,12 +98,12 @@ public final class LoadStage implements Stage {
         for (Split split : dataset.splits()) {
             int[] counts = split.classCounts(dataset.classCount());
             splits.put(split.name(), Map.of("size", split.size(),
-                    "per-class", java.util.Arrays.stream(counts).boxed().toList()));
+                    "per-class", Arrays.stream(counts).boxed().toList()));
         }
         json.put("splits", splits);
-        List<Map<String, Object>> fileList = new java.util.ArrayList<>();
-        for (Path file : files) {
-            fileList.add(Map.of("path", file.toString(), "bytes", Files.size(file), "md5", DataFiles.md5(file)));
+        List<Map<String, Object>> fileList = new ArrayList<>();
+        for (DataFiles.Located file : files) {
+            fileList.add(Map.of("path", file.path().toString(), "bytes", Files.size(file.path()), "md5", file.md5()));
         }
         json.put("files", fileList);
         json.put("validation-fraction", settings.validationFraction());

@@ -105,10 +105,7 @@ class IdxTest {
 
     @Test
     void rejectsTruncatedGzip() throws IOException {
-        byte[] pixels = new byte[100 * 28 * 28];
-        new Random(2).nextBytes(pixels);
-        Idx.writeImages(dir.resolve("full.gz"), 28, 28, pixels, true);
-        byte[] whole = Files.readAllBytes(dir.resolve("full.gz"));
+        byte[] whole = gzippedImages();
         Path cut = dir.resolve("cut.gz");
         Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
         DataException e = assertThrows(DataException.class, () -> Idx.readImages(cut));
@@ -118,10 +115,7 @@ class IdxTest {
 
     @Test
     void rejectsGzipWithDamagedContent() throws IOException {
-        byte[] pixels = new byte[100 * 28 * 28];
-        new Random(3).nextBytes(pixels);
-        Idx.writeImages(dir.resolve("full.gz"), 28, 28, pixels, true);
-        byte[] damaged = Files.readAllBytes(dir.resolve("full.gz"));
+        byte[] damaged = gzippedImages();
         for (int i = damaged.length / 3; i < damaged.length / 3 + 64; i++) {
             damaged[i] ^= (byte) 0x5A;
         }
@@ -140,6 +134,14 @@ class IdxTest {
         Path file = dir.resolve("labels-without-gz-suffix");
         Files.write(file, bytes.toByteArray());
         assertArrayEquals(new int[] {4, 5}, Idx.readLabels(file));
+    }
+
+    /** The bytes of a gzip-compressed IDX file of 100 random 28x28 images. */
+    private byte[] gzippedImages() throws IOException {
+        byte[] pixels = new byte[100 * 28 * 28];
+        new Random(2).nextBytes(pixels);
+        Idx.writeImages(dir.resolve("full.gz"), 28, 28, pixels, true);
+        return Files.readAllBytes(dir.resolve("full.gz"));
     }
 
     private Path write(byte[] header, byte[] body) throws IOException {

@@ -167,7 +167,7 @@ class DatasetReaderTest {
     }
 
     private static Dataset load(DataSettings settings) throws IOException {
-        List<Path> files = DataFiles.locate(settings);
+        List<Path> files = DataFiles.locate(settings).stream().map(DataFiles.Located::path).toList();
         return DatasetReader.read(settings, files);
     }
 

@@ -64,7 +64,7 @@ class DownloadTest {
     @Test
     void fetchesMissingFilesAndChecksThemOnFirstUse() throws IOException {
         DataSettings settings = settings(baseUrl(), withMd5s());
-        List<Path> files = DataFiles.locate(settings);
+        List<Path> files = DataFiles.locate(settings).stream().map(DataFiles.Located::path).toList();
         assertEquals(4, requests.get());
         for (int i = 0; i < 4; i++) {
             assertEquals(Files.size(published.resolve(set.name(i))), Files.size(files.get(i)));
