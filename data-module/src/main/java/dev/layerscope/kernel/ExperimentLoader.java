@@ -8,6 +8,7 @@ import com.typesafe.config.ConfigValueFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,17 +59,18 @@ public final class ExperimentLoader {
             Set<String> known = new HashSet<>(sections);
             known.addAll(fromFile.root().keySet());
             known.addAll(reference.root().keySet());
-            Config merged = commandLine(overrides, known)
-                    .withFallback(environment(env))
+            List<String> applied = new ArrayList<>();
+            Config merged = commandLine(overrides, known, applied)
+                    .withFallback(environment(env, applied))
                     .withFallback(fromFile)
                     .withFallback(reference);
-            return new Experiment(file, merged.resolve());
+            return new Experiment(file, merged.resolve(), applied.stream().sorted().toList());
         } catch (ConfigException e) {
             throw new ExperimentException(file.toString(), List.of(problemOf(e)));
         }
     }
 
-    private static Config commandLine(Map<String, String> overrides, Set<String> sections) {
+    private static Config commandLine(Map<String, String> overrides, Set<String> sections, List<String> applied) {
         Config config = ConfigFactory.empty();
         for (var entry : overrides.entrySet()) {
             String key = entry.getKey();
@@ -76,16 +78,18 @@ public final class ExperimentLoader {
                 continue;
             }
             config = override(key, entry.getValue(), "-D" + key).withFallback(config);
+            applied.add("-D" + key + "=" + entry.getValue());
         }
         return config;
     }
 
-    private static Config environment(Map<String, String> env) {
+    private static Config environment(Map<String, String> env, List<String> applied) {
         Config config = ConfigFactory.empty();
         for (var entry : env.entrySet()) {
             if (entry.getKey().startsWith(ENV_PREFIX) && entry.getKey().length() > ENV_PREFIX.length()) {
                 String key = envKey(entry.getKey().substring(ENV_PREFIX.length()));
                 config = override(key, entry.getValue(), "environment variable " + entry.getKey()).withFallback(config);
+                applied.add(entry.getKey() + "=" + entry.getValue());
             }
         }
         return config;

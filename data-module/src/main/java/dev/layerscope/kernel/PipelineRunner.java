@@ -46,6 +46,9 @@ public final class PipelineRunner {
         RunLog runLog = RunLog.start(runDir.resolve("log.txt"));
         try {
             LOG.info("Experiment {} ({}): run folder {}", plan.name(), plan.experiment().file(), runDir);
+            if (!plan.experiment().overrides().isEmpty()) {
+                LOG.info("Overrides: {}", String.join(" ", plan.experiment().overrides()));
+            }
             LOG.info("Pipeline: {}", String.join(" -> ", plan.stages().stream().map(Plan.PlannedStage::name).toList()));
             json.write();
             for (Plan.PlannedStage planned : plan.stages()) {
@@ -125,6 +128,7 @@ public final class PipelineRunner {
             this.file = file;
             root.put("experiment", plan.name());
             root.put("experiment-file", plan.experiment().file().toString());
+            root.put("overrides", plan.experiment().overrides());
             root.put("started", Instant.now().toString());
             root.put("status", "running");
             for (Plan.PlannedStage stage : plan.stages()) {

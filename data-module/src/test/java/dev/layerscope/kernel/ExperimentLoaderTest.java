@@ -34,6 +34,8 @@ class ExperimentLoaderTest {
         assertEquals("from-env", experiment.config().getString("count.label"));
         assertEquals(0.5, experiment.config().getDouble("count.rate"), "reference.conf supplies the rest");
         assertTrue(!experiment.config().hasPath("java"), "the JVM's own properties are not taken as overrides");
+        assertEquals(List.of("-Dcount.up-to=7", "LAYERSCOPE_COUNT_LABEL=from-env", "LAYERSCOPE_COUNT_UP__TO=6"),
+                experiment.overrides(), "the applied overrides are recorded for the run");
     }
 
     @Test
