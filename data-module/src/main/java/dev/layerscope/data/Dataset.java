@@ -6,9 +6,12 @@ import java.util.List;
 /**
  * What the load stage hands on: the three splits, the class names and the image shape. Nothing downstream assumes
  * 28x28 or ten classes; they read it from here.
+ *
+ * @param contentId identifies exactly these images and this split (the files' checksums and the split settings), so
+ *                  that a later stage can tell whether a result it saved was made from the same data
  */
 public record Dataset(String name, List<String> classNames, int rows, int cols, Split train, Split validation,
-                      Split test) {
+                      Split test, String contentId) {
 
     /** The artifact key under which the load stage writes the dataset. */
     public static final ArtifactKey<Dataset> ARTIFACT = ArtifactKey.of("dataset", Dataset.class);

@@ -8,8 +8,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -18,6 +20,9 @@ import java.util.stream.Stream;
  * kernel knows no stage by name.
  */
 public final class Launcher {
+
+    /** Set in the JVM that {@link #runForked} starts, so that it runs the experiment itself. */
+    public static final String CHILD_PROPERTY = "layerscope.forked";
 
     /** The system property that names the experiment file. */
     public static final String EXPERIMENT_PROPERTY = "experiment";
@@ -35,34 +40,82 @@ public final class Launcher {
     }
 
     /**
+     * Validates and runs an experiment in this JVM.
+     *
      * @param properties the JVM's system properties (the experiment file and {@code -Dkey=value} overrides)
      * @param env        the environment ({@code LAYERSCOPE_*} overrides)
      * @param err        where usage and validation errors go (a run logs its own progress and failure)
      * @return an exit code
      */
     public int run(Map<String, String> properties, Map<String, String> env, PrintStream err) {
-        Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));
-        Injector injector = Guice.createInjector(modules);
-        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
-        Plan plan;
-        try {
-            Experiment experiment = new ExperimentLoader(Thread.currentThread().getContextClassLoader())
-                    .load(file, properties, env, planner.sections());
-            plan = planner.plan(experiment);
-        } catch (NoSuchFileException e) {
-            err.println(usage(file));
-            return INVALID_EXPERIMENT;
-        } catch (ExperimentException e) {
-            err.println(e.getMessage());
+        Optional<Plan> plan = prepare(properties, env, err);
+        if (plan.isEmpty()) {
             return INVALID_EXPERIMENT;
         }
         try {
             // the runner has logged why a stage failed, and where the run folder is
-            return new PipelineRunner().run(plan).succeeded() ? OK : STAGE_FAILED;
+            return new PipelineRunner().run(plan.get()).succeeded() ? OK : STAGE_FAILED;
         } catch (IOException e) {
-            err.println("Could not write the run folder under " + plan.runs().dir() + ": " + e);
+            err.println("Could not write the run folder under " + plan.get().runs().dir() + ": " + e);
             return STAGE_FAILED;
         }
+    }
+
+    /**
+     * Validates an experiment here, then runs it in a new JVM with the experiment's {@code runtime} settings: heap
+     * and off-heap limits and native thread counts can only be set when a JVM starts. The new JVM runs
+     * {@code mainClass} with {@link #CHILD_PROPERTY} set and the same experiment and overrides.
+     *
+     * @param classpath the classpath of the new JVM
+     * @return the run's exit code
+     */
+    public int runForked(Map<String, String> properties, Map<String, String> env, PrintStream err,
+                         String mainClass, String classpath) throws IOException, InterruptedException {
+        Optional<Plan> plan = prepare(properties, env, err);
+        if (plan.isEmpty()) {
+            return INVALID_EXPERIMENT;
+        }
+        RuntimeSettings runtime = plan.get().runtime();
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + runtime.heap(),
+                "-Dorg.bytedeco.javacpp.maxbytes=" + runtime.offHeapBytes(),
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (runtime.heapBytes() + runtime.offHeapBytes()),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", classpath,
+                "-D" + CHILD_PROPERTY + "=true",
+                "-D" + EXPERIMENT_PROPERTY + "=" + plan.get().experiment().file()));
+        plan.get().experiment().overrides().stream().filter(o -> o.startsWith("-D")).forEach(command::add);
+        command.add(mainClass);
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        // read by OpenMP (ND4J's own ops) and OpenBLAS when their thread pools start
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(runtime.threads()));
+        builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(runtime.threads()));
+        Process child = builder.start();
+        Thread stopChild = new Thread(child::destroy, "stop-layerscope-run");
+        Runtime.getRuntime().addShutdownHook(stopChild);
+        try {
+            return child.waitFor();
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+        }
+    }
+
+    /** Reads and validates the experiment; prints usage or every problem and returns empty when it cannot run. */
+    private Optional<Plan> prepare(Map<String, String> properties, Map<String, String> env, PrintStream err) {
+        Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));
+        Injector injector = Guice.createInjector(modules);
+        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
+        try {
+            Experiment experiment = new ExperimentLoader(Thread.currentThread().getContextClassLoader())
+                    .load(file, properties, env, planner.sections());
+            return Optional.of(planner.plan(experiment));
+        } catch (NoSuchFileException e) {
+            err.println(usage(file));
+        } catch (ExperimentException e) {
+            err.println(e.getMessage());
+        }
+        return Optional.empty();
     }
 
     static String usage(Path missing) {

@@ -106,7 +106,8 @@ public final class PipelinePlanner {
         if (!problems.isEmpty()) {
             throw new ExperimentException(experiment.file().toString(), problems);
         }
-        return new Plan(experiment, experiment.name(), (RunsSettings) settings.get(RunsSettings.class), stages);
+        return new Plan(experiment, experiment.name(), (RunsSettings) settings.get(RunsSettings.class),
+                (RuntimeSettings) settings.get(RuntimeSettings.class), stages);
     }
 
     /** Every settings record the kernel, the catalog and the pipeline's own stage classes bind, by config path. */
@@ -115,6 +116,7 @@ public final class PipelinePlanner {
         Set<Class<? extends Record>> types = new LinkedHashSet<>();
         types.add(ExperimentSettings.class);
         types.add(RunsSettings.class);
+        types.add(RuntimeSettings.class);
         catalog.stages().values().forEach(stage -> types.addAll(StageCatalog.settingsTypes(stage)));
         pipelineClasses.forEach(stage -> types.addAll(StageCatalog.settingsTypes(stage)));
 

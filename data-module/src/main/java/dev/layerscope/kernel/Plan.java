@@ -8,9 +8,11 @@ import java.util.List;
  * @param experiment the experiment it was made from
  * @param name       the experiment's name
  * @param runs       where its runs go
+ * @param runtime    the JVM it runs in
  * @param stages     the stages to run, in order
  */
-public record Plan(Experiment experiment, String name, RunsSettings runs, List<PlannedStage> stages) {
+public record Plan(Experiment experiment, String name, RunsSettings runs, RuntimeSettings runtime,
+                   List<PlannedStage> stages) {
 
     /**
      * One stage of the pipeline.

@@ -80,7 +80,8 @@ public final class Progress implements AutoCloseable {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    static String seconds(long nanos) {
+    /** A duration for people: "3.1 s", "4 min 05 s", "2 h 10 min". */
+    public static String seconds(long nanos) {
         double s = nanos / 1e9;
         if (s < 120) {
             return String.format(Locale.ROOT, "%.1f s", s);

@@ -1,9 +1,11 @@
 package dev.layerscope.kernel;
 
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,11 +34,15 @@ import java.util.stream.Collectors;
  *
  * <p>Component {@code limitPerClass} reads key {@code limit-per-class}. Supported component types: String, int,
  * long, double, boolean (and their boxes), Path, Duration, enums, nested records, {@code List<T>} and
- * {@code Optional<T>} of those (an Optional is empty when the key is absent or null). A record's compact
+ * {@code Optional<T>} of those (an Optional is empty when the key is absent or null), and sealed interfaces of
+ * records chosen by a {@code type} key. A record's compact
  * constructor may reject a combination of values by throwing {@link IllegalArgumentException}; its message is
  * reported against the record's path.
  */
 public final class SettingsBinder {
+
+    /** The key that picks the variant of a sealed settings interface. */
+    public static final String TYPE_KEY = "type";
 
     /** Marks a value that could not be bound; the reason is already among the problems. */
     private static final Object INVALID = new Object();
@@ -82,6 +89,11 @@ public final class SettingsBinder {
             String key = keys.get(i);
             String childPath = join(path, key);
             ConfigValue value = object.get(key);
+            Default fallback = component.getAnnotation(Default.class);
+            if (value == null && fallback != null) {
+                value = ConfigFactory.parseString("value = " + fallback.value(), ConfigParseOptions.defaults()
+                        .setOriginDescription("the default of " + childPath)).getValue("value");
+            }
             if (value == null || value.valueType() == ConfigValueType.NULL) {
                 if (component.getType() == Optional.class) {
                     values[i] = Optional.empty();
@@ -205,6 +217,9 @@ public final class SettingsBinder {
             }
             return bindRecord((ConfigObject) value, path, raw, Set.of());
         }
+        if (raw.isSealed() && raw.isInterface()) {
+            return bindVariant(value, path, raw);
+        }
         if (value.valueType() == ConfigValueType.OBJECT || value.valueType() == ConfigValueType.LIST) {
             return wrongType(value, path, type);
         }
@@ -256,6 +271,41 @@ public final class SettingsBinder {
             return wrongType(value, path, type);
         }
         throw new IllegalStateException("settings component type " + type + " at " + path + " is not supported");
+    }
+
+    /**
+     * A sealed interface of records is a choice among variants, told apart by the object's {@code type} key:
+     * {@code { type = conv2d, filters = 32 }} binds the permitted record {@code Conv2d}.
+     */
+    private Object bindVariant(ConfigValue value, String path, Class<?> sealed) {
+        if (value.valueType() != ConfigValueType.OBJECT) {
+            return wrongType(value, path, sealed);
+        }
+        ConfigObject object = (ConfigObject) value;
+        Map<String, Class<?>> variants = variants(sealed);
+        ConfigValue typeValue = object.get(TYPE_KEY);
+        String typeName = typeValue == null ? null : String.valueOf(typeValue.unwrapped());
+        Class<?> variant = typeName == null ? null : variants.get(typeName);
+        if (variant == null) {
+            String message = (typeName == null ? "needs a `type`" : "has an unknown type `" + typeName + "`")
+                    + "; one of " + String.join(", ", variants.keySet());
+            if (typeName != null) {
+                message += nearest(typeName, variants.keySet()).map(n -> " (did you mean `" + n + "`?)").orElse("");
+            }
+            problem(typeValue == null ? object.origin() : typeValue.origin(), path, message);
+            return INVALID;
+        }
+        return bindRecord(object, path, variant, Set.of(TYPE_KEY));
+    }
+
+    /** The permitted records of a sealed interface, by type name (kebab-case of the simple name). */
+    private static Map<String, Class<?>> variants(Class<?> sealed) {
+        Map<String, Class<?>> variants = new LinkedHashMap<>();
+        for (Class<?> permitted : sealed.getPermittedSubclasses()) {
+            variants.put(keyOf(Character.toLowerCase(permitted.getSimpleName().charAt(0))
+                    + permitted.getSimpleName().substring(1)), permitted);
+        }
+        return variants;
     }
 
     private static long wholeNumber(Object unwrapped, String text) {
@@ -341,6 +391,9 @@ public final class SettingsBinder {
         if (raw.isRecord()) {
             return "an object with keys " + Arrays.stream(raw.getRecordComponents())
                     .map(c -> keyOf(c.getName())).collect(Collectors.joining(", "));
+        }
+        if (raw.isSealed() && raw.isInterface()) {
+            return "an object with a `type`, one of " + String.join(", ", variants(raw).keySet());
         }
         if (raw.isEnum()) {
             return "one of " + Arrays.stream(raw.getEnumConstants()).map(SettingsBinder::enumKey)

@@ -16,8 +16,11 @@ final class DatasetReader {
     private DatasetReader() {
     }
 
-    /** @param files train images, train labels, test images, test labels */
-    static Dataset read(DataSettings settings, List<Path> files) throws IOException {
+    /**
+     * @param files     train images, train labels, test images, test labels
+     * @param contentId what identifies these files and this split (see {@link Dataset#contentId()})
+     */
+    static Dataset read(DataSettings settings, List<Path> files, String contentId) throws IOException {
         int classes = settings.classNames().size();
         ImageSet trainFile = pair(files.get(0), files.get(1), settings);
         ImageSet testFile = pair(files.get(2), files.get(3), settings);
@@ -33,7 +36,7 @@ final class DatasetReader {
         return new Dataset(settings.name(), settings.classNames(), trainFile.rows(), trainFile.cols(),
                 new Split("train", trainFile, trainValidation[0]),
                 new Split("validation", trainFile, trainValidation[1]),
-                new Split("test", testFile, test));
+                new Split("test", testFile, test), contentId);
     }
 
     private static ImageSet pair(Path imagesFile, Path labelsFile, DataSettings settings) throws IOException {

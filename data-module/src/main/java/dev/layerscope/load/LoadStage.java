@@ -3,6 +3,7 @@ package dev.layerscope.load;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Hashes;
 import dev.layerscope.kernel.Json;
 import dev.layerscope.kernel.Progress;
 import dev.layerscope.kernel.Stage;
@@ -51,7 +52,8 @@ public final class LoadStage implements Stage {
         }
         Dataset dataset;
         try (Progress progress = context.progress("reading " + settings.name(), 1)) {
-            dataset = DatasetReader.read(settings, files.stream().map(DataFiles.Located::path).toList());
+            dataset = DatasetReader.read(settings, files.stream().map(DataFiles.Located::path).toList(),
+                    contentId(files));
             progress.advance(1);
         }
         String summary = summary(dataset, settings.dir().toAbsolutePath().normalize());
@@ -66,6 +68,15 @@ public final class LoadStage implements Stage {
             context.metric(split.name(), split.size());
         }
         context.write(Dataset.ARTIFACT, dataset);
+    }
+
+    /** The files' checksums and everything that decides which image lands in which split. */
+    private String contentId(List<DataFiles.Located> files) {
+        StringBuilder identity = new StringBuilder();
+        files.forEach(file -> identity.append(file.md5()).append('\n'));
+        identity.append(settings.classNames()).append('\n').append(settings.validationFraction()).append('\n')
+                .append(settings.seed()).append('\n').append(settings.limitPerClass());
+        return Hashes.sha256(identity.toString());
     }
 
     /** A table of images per class and split, as a person wants to see it after loading. */
@@ -109,6 +120,7 @@ public final class LoadStage implements Stage {
         json.put("validation-fraction", settings.validationFraction());
         json.put("seed", settings.seed());
         json.put("limit-per-class", settings.limitPerClass());
+        json.put("content-id", dataset.contentId());
         return json;
     }
 }

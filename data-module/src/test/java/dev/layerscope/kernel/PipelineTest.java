@@ -186,7 +186,7 @@ class PipelineTest {
             public void run(StageContext context) {
             }
         };
-        Plan lying = new Plan(plan.experiment(), plan.name(), plan.runs(),
+        Plan lying = new Plan(plan.experiment(), plan.name(), plan.runs(), plan.runtime(),
                 List.of(new Plan.PlannedStage("liar", liar, List.of())));
         RunResult result = new PipelineRunner().run(lying);
         assertFalse(result.succeeded());

@@ -168,7 +168,7 @@ class DatasetReaderTest {
 
     private static Dataset load(DataSettings settings) throws IOException {
         List<Path> files = DataFiles.locate(settings).stream().map(DataFiles.Located::path).toList();
-        return DatasetReader.read(settings, files);
+        return DatasetReader.read(settings, files, "test");
     }
 
     private static boolean isAscending(int[] values) {

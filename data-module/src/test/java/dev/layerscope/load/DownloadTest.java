@@ -69,7 +69,7 @@ class DownloadTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(Files.size(published.resolve(set.name(i))), Files.size(files.get(i)));
         }
-        assertEquals(18, DatasetReader.read(settings, files).train().size());
+        assertEquals(18, DatasetReader.read(settings, files, "test").train().size());
 
         DataFiles.locate(settings);
         assertEquals(4, requests.get(), "files already there are not fetched again");

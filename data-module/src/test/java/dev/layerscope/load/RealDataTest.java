@@ -79,7 +79,8 @@ class RealDataTest {
         DataSettings settings = new SettingsBinder(problems)
                 .bind(config.getObject("data"), "data", DataSettings.class, Set.of()).orElseThrow(
                         () -> new AssertionError(problems.toString()));
-        return DatasetReader.read(settings, DataFiles.locate(settings).stream().map(DataFiles.Located::path).toList());
+        return DatasetReader.read(settings, DataFiles.locate(settings).stream().map(DataFiles.Located::path).toList(),
+                "test");
     }
 
     static Path realDir(String name) {

@@ -1,33 +1,63 @@
 package dev.layerscope.launcher;
 
 import com.google.inject.Module;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.train.TrainModule;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Runs one experiment: {@code mvn -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
- * This module sees every stage module, so the list of what a pipeline can name is kept here.
+ * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
+ * limits. This module sees every stage module, so the list of what a pipeline can name is kept here.
  */
 public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
-    static final List<Module> STAGE_MODULES = List.of(new LoadModule());
+    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule());
 
     private Main() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Map<String, String> properties = new HashMap<>();
         System.getProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
         if (args.length > 0) {
             properties.put(Launcher.EXPERIMENT_PROPERTY, args[0]);
         }
-        int exitCode = new Launcher(STAGE_MODULES).run(properties, System.getenv(), System.err);
+        Launcher launcher = new Launcher(STAGE_MODULES);
+        int exitCode = properties.containsKey(Launcher.CHILD_PROPERTY)
+                ? launcher.run(properties, System.getenv(), System.err)
+                : launcher.runForked(properties, System.getenv(), System.err, Main.class.getName(), classpath());
         if (exitCode != Launcher.OK) {
             System.exit(exitCode);
         }
+    }
+
+    /** This JVM's classpath: exec:java's class loader's, or the {@code java -cp} one. */
+    private static String classpath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                try {
+                    entries.add(Path.of(url.toURI()).toString());
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException("classpath entry " + url + " is not a file", e);
+                }
+            }
+            if (!entries.isEmpty()) {
+                return String.join(File.pathSeparator, entries);
+            }
+        }
+        return System.getProperty("java.class.path");
     }
 }

@@ -51,24 +51,30 @@ class ExperimentsTest {
     }
 
     @Test
-    void theSmokeExperimentLoadsTheRealDataIntoARunFolder() throws IOException {
+    void theSmokeExperimentLoadsAndTrainsOnTheRealDataIntoARunFolder() throws IOException {
         Path data = realData();
         int exit = launch(CONF.resolve("smoke.conf"), Map.of("data.dir", data.toString()));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
 
         Path run = onlyRunFolder();
-        for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt")) {
+        for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt",
+                "train/model.zip", "train/history.csv", "train/predictions.npy", "train/evaluation.json",
+                "train/trajectory.npy")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
-        assertEquals(1, json.getConfigList("stages").size(), "only the stages in the pipeline ran");
-        Config load = json.getConfigList("stages").get(0);
+        List<? extends Config> stages = json.getConfigList("stages");
+        assertEquals(List.of("load", "train"), stages.stream().map(s -> s.getString("name")).toList(),
+                "only the stages in the pipeline ran");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
-        assertEquals(830, load.getInt("metrics.train"));
-        assertEquals(170, load.getInt("metrics.validation"));
-        assertEquals(1000, load.getInt("metrics.test"));
+        assertEquals(830, stages.get(0).getInt("metrics.train"));
+        assertEquals(170, stages.get(0).getInt("metrics.validation"));
+        assertEquals(1000, stages.get(0).getInt("metrics.test"));
         assertTrue(Files.readString(run.resolve("load/summary.txt")).contains("Ankle boot"));
+        assertEquals(3, stages.get(1).getConfigList("metrics.history").size());
+        assertTrue(stages.get(1).getDouble("metrics.test-accuracy") > 0.5,
+                "three epochs on 830 images already beat chance (0.1) by far");
     }
 
     @Test

@@ -1,0 +1,134 @@
+package dev.layerscope.data;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy's {@code .npy} format (version 1.0, little-endian, C order) for float32 and int32 arrays, so that
+ * {@code numpy.load} reads what LayerScope writes.
+ */
+public final class Npy {
+
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    private static final Pattern HEADER = Pattern.compile(
+            "'descr':\\s*'([<|>]?[a-z]\\d)'.*'fortran_order':\\s*(True|False).*'shape':\\s*\\(([\\d,\\s]*)\\)");
+
+    private Npy() {
+    }
+
+    /** A float32 array and its shape. */
+    public record Floats(long[] shape, float[] values) {
+    }
+
+    /** An int32 array and its shape. */
+    public record Ints(long[] shape, int[] values) {
+    }
+
+    public static void writeFloats(Path file, float[] values, long... shape) throws IOException {
+        checkSize(values.length, shape);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            out.write(header("<f4", shape));
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (float value : values) {
+                if (!buffer.hasRemaining()) {
+                    out.write(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+                buffer.putFloat(value);
+            }
+            out.write(buffer.array(), 0, buffer.position());
+        }
+    }
+
+    public static void writeInts(Path file, int[] values, long... shape) throws IOException {
+        checkSize(values.length, shape);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            out.write(header("<i4", shape));
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            for (int value : values) {
+                if (!buffer.hasRemaining()) {
+                    out.write(buffer.array(), 0, buffer.position());
+                    buffer.clear();
+                }
+                buffer.putInt(value);
+            }
+            out.write(buffer.array(), 0, buffer.position());
+        }
+    }
+
+    public static Floats readFloats(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            long[] shape = readHeader(file, in, "<f4");
+            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, shape, 4)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[bytes.remaining() / 4];
+            bytes.asFloatBuffer().get(values);
+            return new Floats(shape, values);
+        }
+    }
+
+    public static Ints readInts(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            long[] shape = readHeader(file, in, "<i4");
+            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, shape, 4)).order(ByteOrder.LITTLE_ENDIAN);
+            int[] values = new int[bytes.remaining() / 4];
+            bytes.asIntBuffer().get(values);
+            return new Ints(shape, values);
+        }
+    }
+
+    private static byte[] header(String descr, long[] shape) {
+        String dims = shape.length == 1 ? shape[0] + "," : String.join(", ",
+                Arrays.stream(shape).mapToObj(Long::toString).toList());
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        // magic (8) + header length (2) + dict + padding + newline must be a multiple of 64
+        int unpadded = MAGIC.length + 2 + dict.length() + 1;
+        int padding = (64 - unpadded % 64) % 64;
+        String text = dict + " ".repeat(padding) + "\n";
+        ByteBuffer buffer = ByteBuffer.allocate(MAGIC.length + 2 + text.length()).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.put(MAGIC).putShort((short) text.length()).put(text.getBytes(StandardCharsets.US_ASCII));
+        return buffer.array();
+    }
+
+    private static long[] readHeader(Path file, DataInputStream in, String expected) throws IOException {
+        byte[] magic = in.readNBytes(MAGIC.length);
+        if (magic.length < 8 || magic[0] != MAGIC[0] || magic[1] != 'N' || magic[5] != 'Y' || magic[6] != 1) {
+            throw new IOException(file + " is not a version 1 .npy file");
+        }
+        int length = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
+        String text = new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+        Matcher matcher = HEADER.matcher(text);
+        if (!matcher.find() || !matcher.group(1).equals(expected) || matcher.group(2).equals("True")) {
+            throw new IOException(file + " holds " + text.trim() + "; expected a C-order " + expected + " array");
+        }
+        return Arrays.stream(matcher.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .mapToLong(Long::parseLong).toArray();
+    }
+
+    private static byte[] body(Path file, InputStream in, long[] shape, int width) throws IOException {
+        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        byte[] bytes = in.readNBytes(Math.toIntExact(count * width));
+        if (bytes.length != count * width) {
+            throw new IOException(file + " is truncated: " + bytes.length + " of " + count * width + " data bytes");
+        }
+        return bytes;
+    }
+
+    private static void checkSize(int length, long[] shape) {
+        long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        if (count != length) {
+            throw new IllegalArgumentException(length + " values do not fill the shape " + Arrays.toString(shape));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.layerscope.train;
+
+import dev.layerscope.kernel.NonEmpty;
+import dev.layerscope.kernel.Range;
+import dev.layerscope.kernel.Settings;
+import java.util.List;
+
+/**
+ * The {@code model} section: the network, how it is optimised, and the training loop. Defaults are in
+ * model-module's reference.conf (the reference MLP 784-256-64-10).
+ *
+ * @param layers        the layers in order; the last is the {@code output} layer
+ * @param updater       the optimiser
+ * @param weightInit    how weights start
+ * @param batchSize     examples per gradient step
+ * @param epochs        passes over the training split
+ * @param seed          seeds weights, dropout, shuffling and the bottleneck sample
+ * @param earlyStopping stop when validation loss has not improved for this many epochs (0 = off)
+ * @param retrain       train even when a model with identical data and model settings was saved before
+ * @param bottleneck    the fixed sample whose penultimate-layer points are recorded after every epoch
+ */
+@Settings("model")
+public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, WeightInit weightInit,
+                            @Range(min = 1) int batchSize, @Range(min = 1) int epochs, long seed,
+                            @Range(min = 0) int earlyStopping, boolean retrain, Bottleneck bottleneck) {
+
+    public ModelSettings {
+        List<String> problems = NetworkShapes.check(layers, null).problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the layer stack is impossible: " + String.join("; ", problems));
+        }
+    }
+
+    /**
+     * The optimiser.
+     *
+     * @param type         adam or sgd (with momentum)
+     * @param learningRate the initial learning rate
+     * @param momentum     SGD's momentum (ignored by Adam)
+     * @param weightDecay  L2 weight decay applied by the updater (0 = none)
+     * @param schedule     how the learning rate changes over epochs
+     */
+    public record Updater(UpdaterType type, @Range(min = 0, minExclusive = true) double learningRate,
+                          @Range(min = 0, max = 1, maxExclusive = true) double momentum,
+                          @Range(min = 0) double weightDecay, Schedule schedule) {
+    }
+
+    /** Optimisers. */
+    public enum UpdaterType { ADAM, SGD }
+
+    /**
+     * A learning-rate schedule by epoch.
+     *
+     * @param type  none, step (multiply by {@code gamma} every {@code every} epochs) or cosine (to 0 at the end)
+     * @param every epochs between steps
+     * @param gamma the step factor
+     */
+    public record Schedule(ScheduleType type, @Range(min = 1) int every,
+                           @Range(min = 0, max = 1, minExclusive = true) double gamma) {
+    }
+
+    /** Learning-rate schedules. */
+    public enum ScheduleType { NONE, STEP, COSINE }
+
+    /** Weight initialisations. */
+    public enum WeightInit { XAVIER, RELU, UNIFORM }
+
+    /**
+     * The information-bottleneck sample.
+     *
+     * @param perClass test images per class whose points are recorded
+     * @param seed     chooses them
+     */
+    public record Bottleneck(@Range(min = 1) int perClass, long seed) {
+    }
+}

@@ -1,0 +1,118 @@
+package dev.layerscope.train;
+
+import dev.layerscope.data.Npy;
+import dev.layerscope.kernel.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * The train stage's files, written after training and read back when a saved model is reused:
+ * <pre>
+ * model.zip                    the network (DL4J's serializer, with its updater state)
+ * fingerprint.txt              what made it (data content and model settings)
+ * history.csv                  one line per epoch
+ * network.txt                  layers, output shapes, parameter counts
+ * predictions.npy              softmax of every test image (test size x classes, float32)
+ * test_labels.npy, test_index.npy   true class and test-file position of each row (int32)
+ * evaluation.json, confusion.csv    accuracy, per-class precision/recall/F1, confusion matrix
+ * trajectory.npy               bottleneck points (snapshots x samples x units, float32), snapshot 0 before training
+ * trajectory_softmax.npy       bottleneck softmax (snapshots x samples x classes, float32)
+ * trajectory_samples.csv       sample, test_index, label of each bottleneck sample
+ * </pre>
+ */
+final class TrainOutputs {
+
+    static final String MODEL = "model.zip";
+    static final String FINGERPRINT = "fingerprint.txt";
+
+    private TrainOutputs() {
+    }
+
+    static void write(Path dir, MultiLayerNetwork network, String fingerprint, Trainer.Result result,
+                      List<String> classNames, String networkTable) throws IOException {
+        ModelSerializer.writeModel(network, dir.resolve(MODEL).toFile(), true);
+        List<String> history = new ArrayList<>(List.of(EpochRecord.CSV_HEADER));
+        result.history().forEach(record -> history.add(record.csv()));
+        Files.write(dir.resolve("history.csv"), history);
+        Files.writeString(dir.resolve("network.txt"), networkTable);
+
+        Predictions predictions = result.predictions();
+        Npy.writeFloats(dir.resolve("predictions.npy"), predictions.probabilities(), predictions.size(),
+                predictions.classes());
+        Npy.writeInts(dir.resolve("test_labels.npy"), predictions.labels(), predictions.size());
+        Npy.writeInts(dir.resolve("test_index.npy"), predictions.testIndices(), predictions.size());
+        ClassificationReport report = ClassificationReport.of(predictions);
+        Json.write(dir.resolve("evaluation.json"), report.toMap(classNames));
+        Files.write(dir.resolve("confusion.csv"), confusionCsv(report, classNames));
+
+        Trajectory trajectory = result.trajectory();
+        Npy.writeFloats(dir.resolve("trajectory.npy"), trajectory.points(), trajectory.snapshots(),
+                trajectory.samples(), trajectory.units());
+        Npy.writeFloats(dir.resolve("trajectory_softmax.npy"), trajectory.softmax(), trajectory.snapshots(),
+                trajectory.samples(), trajectory.classes());
+        List<String> samples = new ArrayList<>(List.of("sample,test_index,label,layer"));
+        for (int i = 0; i < trajectory.samples(); i++) {
+            samples.add(i + "," + trajectory.testIndices()[i] + "," + trajectory.labels()[i] + "," + trajectory.layer());
+        }
+        Files.write(dir.resolve("trajectory_samples.csv"), samples);
+        // written last: a folder with a fingerprint has everything above
+        Files.writeString(dir.resolve(FINGERPRINT), fingerprint);
+    }
+
+    /** The saved results of a train stage folder. */
+    record Saved(MultiLayerNetwork network, Trainer.Result result) {
+    }
+
+    static Saved read(Path dir) throws IOException {
+        MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(MODEL).toFile(), true);
+        List<EpochRecord> history = Files.readAllLines(dir.resolve("history.csv")).stream().skip(1)
+                .map(EpochRecord::parse).toList();
+        Npy.Floats probabilities = Npy.readFloats(dir.resolve("predictions.npy"));
+        Predictions predictions = new Predictions(probabilities.values(), (int) probabilities.shape()[1],
+                Npy.readInts(dir.resolve("test_labels.npy")).values(),
+                Npy.readInts(dir.resolve("test_index.npy")).values());
+        Npy.Floats points = Npy.readFloats(dir.resolve("trajectory.npy"));
+        Npy.Floats softmax = Npy.readFloats(dir.resolve("trajectory_softmax.npy"));
+        List<String[]> samples = Files.readAllLines(dir.resolve("trajectory_samples.csv")).stream().skip(1)
+                .map(line -> line.split(",")).toList();
+        Trajectory trajectory = new Trajectory(samples.isEmpty() ? "" : samples.get(0)[3],
+                (int) points.shape()[0], (int) points.shape()[2], (int) softmax.shape()[2], points.values(),
+                softmax.values(), samples.stream().mapToInt(s -> Integer.parseInt(s[2])).toArray(),
+                samples.stream().mapToInt(s -> Integer.parseInt(s[1])).toArray());
+        return new Saved(network, new Trainer.Result(history, predictions, trajectory));
+    }
+
+    private static List<String> confusionCsv(ClassificationReport report, List<String> classNames) {
+        List<String> lines = new ArrayList<>();
+        lines.add("true\\predicted," + String.join(",", classNames.stream().map(TrainOutputs::quote).toList()));
+        for (int c = 0; c < classNames.size(); c++) {
+            StringBuilder line = new StringBuilder(quote(classNames.get(c)));
+            for (long count : report.confusion()[c]) {
+                line.append(',').append(count);
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    private static String quote(String name) {
+        return name.contains(",") || name.contains("\"") ? '"' + name.replace("\"", "\"\"") + '"' : name;
+    }
+
+    /** The layer table of network.txt. */
+    static String networkTable(NetworkShapes.Shapes shapes) {
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-12s %-10s %-14s %12s%n", "layer",
+                "type", "output", "parameters"));
+        for (NetworkShapes.Layer layer : shapes.layers()) {
+            text.append(String.format(Locale.ROOT, "%-12s %-10s %-14s %,12d%n", layer.name(),
+                    layer.spec().getClass().getSimpleName().toLowerCase(Locale.ROOT), layer.shape(), layer.params()));
+        }
+        return text.append(String.format(Locale.ROOT, "%-38s %,12d%n", "total", shapes.params())).toString();
+    }
+}
