@@ -1,0 +1,146 @@
+package dev.layerscope.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.layerscope.data.Dataset;
+import dev.layerscope.data.Npy;
+import dev.layerscope.kernel.Launcher;
+import dev.layerscope.load.LoadModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train stage in a real pipeline, on small synthetic images so that it takes seconds. */
+class TrainStageTest {
+
+    private static final String EXPERIMENT = """
+            pipeline = [dev.layerscope.train.SyntheticDataStage, train]
+            synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
+            model {
+              layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.2 }, { type = dense, units = 2 },
+                        { type = output }]
+              updater.learning-rate = 0.01
+              batch-size = 16
+              epochs = 6
+              bottleneck.per-class = 3
+            }
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSmallNetworkLearnsAndLeavesEverythingLaterStagesNeed() throws IOException {
+        Path run = run(Map.of());
+        List<EpochRecord> history = history(run);
+        assertEquals(6, history.size());
+        assertTrue(history.get(5).trainLoss() < history.get(0).trainLoss() * 0.7,
+                "the loss falls: " + history);
+        Config json = stageJson(run);
+        assertTrue(json.getDouble("metrics.test-accuracy") > 0.8, "four classes: chance is 0.25");
+
+        Npy.Floats predictions = Npy.readFloats(run.resolve("train/predictions.npy"));
+        assertArrayEquals(new long[] {60, 4}, predictions.shape(), "15 test images per class, 4 classes");
+        Npy.Floats trajectory = Npy.readFloats(run.resolve("train/trajectory.npy"));
+        assertArrayEquals(new long[] {7, 12, 2}, trajectory.shape(),
+                "epoch 0 and 6 epochs, 3 samples per class, the 2 units of dense2");
+        assertEquals("dense2", Files.readAllLines(run.resolve("train/trajectory_samples.csv")).get(1).split(",")[3]);
+        Config evaluation = ConfigFactory.parseFile(run.resolve("train/evaluation.json").toFile());
+        assertEquals(4, evaluation.getList("confusion").size());
+        assertEquals(json.getDouble("metrics.test-accuracy"), evaluation.getDouble("accuracy"));
+    }
+
+    @Test
+    void aSavedModelReloadsAndGivesIdenticalOutputs() throws IOException {
+        Path run = run(Map.of());
+        TrainOutputs.Saved saved = TrainOutputs.read(run.resolve("train"));
+        Dataset dataset = SyntheticDataStage.dataset(new SyntheticDataStage.SyntheticSettings(4, 60, 8, 8, 3));
+        Predictions again = Trainer.predict(saved.network(), dataset.test(), 4);
+        assertArrayEquals(Npy.readFloats(run.resolve("train/predictions.npy")).values(), again.probabilities());
+        assertEquals(history(run), withoutTimes(saved.result().history()));
+    }
+
+    @Test
+    void anUnchangedExperimentReusesTheModelAndRetrainForcesTraining() throws IOException {
+        Path first = run(Map.of());
+        Path second = run(Map.of());
+        Config reused = stageJson(second);
+        assertEquals(first.resolve("train").toString(), reused.getString("metrics.reused-from"));
+        assertTrue(Files.readString(second.resolve("log.txt")).contains("Reusing the model trained in"));
+        assertEquals(history(first), history(second));
+
+        Path forced = run(Map.of("model.retrain", "true"));
+        assertFalse(stageJson(forced).hasPath("metrics.reused-from"));
+        assertFalse(Files.readString(forced.resolve("log.txt")).contains("Reusing"));
+
+        Path changed = run(Map.of("model.epochs", "5"));
+        assertFalse(stageJson(changed).hasPath("metrics.reused-from"), "other settings, another model");
+        assertEquals(5, history(changed).size());
+    }
+
+    @Test
+    void theSameSeedTrainsTheSameNetworkTwice() throws IOException {
+        Path first = run(Map.of("model.retrain", "true"));
+        Path second = run(Map.of("model.retrain", "true"));
+        assertEquals(history(first).stream().map(r -> r.trainLoss() + "/" + r.validationAccuracy()).toList(),
+                history(second).stream().map(r -> r.trainLoss() + "/" + r.validationAccuracy()).toList());
+        MultiLayerNetwork a = TrainOutputs.read(first.resolve("train")).network();
+        MultiLayerNetwork b = TrainOutputs.read(second.resolve("train")).network();
+        assertEquals(a.params(), b.params(), "identical weights");
+        assertArrayEquals(Npy.readFloats(first.resolve("train/trajectory.npy")).values(),
+                Npy.readFloats(second.resolve("train/trajectory.npy")).values());
+    }
+
+    @Test
+    void earlyStoppingStopsWhenValidationLossStopsImproving() throws IOException {
+        Path run = run(Map.of("model.early-stopping", "1", "model.epochs", "40", "model.updater.learning-rate", "0.05"));
+        int epochs = history(run).size();
+        assertTrue(epochs < 40, "validation loss stops improving long before 40 epochs; ran " + epochs);
+    }
+
+    /** Runs the experiment with overrides into this test's runs folder; returns the new run folder. */
+    private Path run(Map<String, String> overrides) throws IOException {
+        Path file = dir.resolve("tiny.conf");
+        Files.writeString(file, "runs.dir = \"" + dir.resolve("runs") + "\"\n" + EXPERIMENT);
+        Map<String, String> properties = new HashMap<>(overrides);
+        properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = new Launcher(List.of(new LoadModule(), new TrainModule())).run(properties, Map.of(),
+                new PrintStream(errors, true, StandardCharsets.UTF_8));
+        assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
+            return runs.max(Comparator.comparing(Path::toString)).orElseThrow();
+        }
+    }
+
+    /** The run's history without wall times, which differ between runs. */
+    private static List<EpochRecord> history(Path run) throws IOException {
+        return withoutTimes(Files.readAllLines(run.resolve("train/history.csv")).stream().skip(1)
+                .map(EpochRecord::parse).toList());
+    }
+
+    private static List<EpochRecord> withoutTimes(List<EpochRecord> history) {
+        return history.stream().map(r -> new EpochRecord(r.epoch(), r.trainLoss(), r.trainAccuracy(),
+                r.validationLoss(), r.validationAccuracy(), 0, r.learningRate())).toList();
+    }
+
+    private static Config stageJson(Path run) {
+        return ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfigList("stages").get(1);
+    }
+}
