@@ -38,10 +38,14 @@ public final class NetworkFactory {
     private NetworkFactory() {
     }
 
-    /** A network ready to train: its DL4J layer index order matches {@link #dl4jLayerNames}. */
+    /**
+     * A network ready to train, its convolutions on oneDNN where available: its DL4J layer index order matches
+     * {@link #dl4jLayerNames}.
+     */
     public static MultiLayerNetwork build(ModelSettings settings, NetworkShapes.Input input, int classes) {
         MultiLayerNetwork network = new MultiLayerNetwork(configuration(settings, input, classes));
         network.init();
+        OneDnn.attach(network);
         return network;
     }
 

@@ -71,6 +71,7 @@ final class TrainOutputs {
 
     static Saved read(Path dir) throws IOException {
         MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(dir.resolve(MODEL).toFile(), true);
+        OneDnn.attach(network);
         List<EpochRecord> history = Files.readAllLines(dir.resolve("history.csv")).stream().skip(1)
                 .map(EpochRecord::parse).toList();
         Npy.Floats probabilities = Npy.readFloats(dir.resolve("predictions.npy"));
