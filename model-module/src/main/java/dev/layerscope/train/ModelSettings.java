@@ -18,11 +18,13 @@ import java.util.List;
  * @param earlyStopping stop when validation loss has not improved for this many epochs (0 = off)
  * @param retrain       train even when a model with identical data and model settings was saved before
  * @param bottleneck    the fixed sample whose penultimate-layer points are recorded after every epoch
+ * @param augment       random changes to training images (off by default)
  */
 @Settings("model")
 public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, WeightInit weightInit,
                             @Range(min = 1) int batchSize, @Range(min = 1) int epochs, long seed,
-                            @Range(min = 0) int earlyStopping, boolean retrain, Bottleneck bottleneck) {
+                            @Range(min = 0) int earlyStopping, boolean retrain, Bottleneck bottleneck,
+                            Augment augment) {
 
     public ModelSettings {
         List<String> problems = NetworkShapes.check(layers, null).problems();
@@ -72,5 +74,14 @@ public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, W
      * @param seed     chooses them
      */
     public record Bottleneck(@Range(min = 1) int perClass, long seed) {
+    }
+
+    /**
+     * Data augmentation, drawn anew for every training image in every epoch.
+     *
+     * @param shift move each image by up to this many pixels in x and y (0 = off)
+     * @param flip  mirror each image left-right with probability 1/2
+     */
+    public record Augment(@Range(min = 0) int shift, boolean flip) {
     }
 }

@@ -66,6 +66,10 @@ public final class TrainStage implements Stage {
         String table = TrainOutputs.networkTable(shapes);
         LOG.info("Network ({} parameters):\n{}", shapes.params(), table);
         useThreads(runtime.threads());
+        if (!OneDnn.available()) {
+            LOG.info("ND4J's native library here has no oneDNN: convolutions run DL4J's own, slower code "
+                    + "(see README, Performance)");
+        }
 
         String fingerprint = fingerprint(settings, dataset);
         List<String> layerNames = NetworkFactory.dl4jLayerNames(settings);
@@ -110,7 +114,7 @@ public final class TrainStage implements Stage {
     static String fingerprint(ModelSettings settings, Dataset dataset) {
         ModelSettings canonical = new ModelSettings(settings.layers(), settings.updater(), settings.weightInit(),
                 settings.batchSize(), settings.epochs(), settings.seed(), settings.earlyStopping(), false,
-                settings.bottleneck());
+                settings.bottleneck(), settings.augment());
         return Hashes.sha256(VERSION + "\n" + dataset.contentId() + "\n" + canonical);
     }
 

@@ -56,6 +56,7 @@ final class Trainer {
         bottleneck.record();
 
         Random shuffle = new Random(settings.seed());
+        Augmenter augmenter = new Augmenter(settings.augment(), dataset.rows(), dataset.cols(), settings.seed() + 1);
         List<EpochRecord> history = new ArrayList<>();
         double bestLoss = Double.POSITIVE_INFINITY;
         INDArray bestParams = null;
@@ -65,13 +66,16 @@ final class Trainer {
         for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
             long start = System.nanoTime();
             int[] order = permutation(n, shuffle);
-            INDArray xs = Nd4j.pullRows(x, 1, order);
+            // augmented batches are made image by image; otherwise one shuffled copy serves every batch as a view
+            INDArray xs = augmenter.active() ? null : Nd4j.pullRows(x, 1, order);
             INDArray ys = Nd4j.pullRows(y, 1, order);
             double lossSum = 0;
             try (Progress progress = context.progress("epoch " + epoch + "/" + settings.epochs(), batches)) {
                 for (int from = 0; from < n; from += settings.batchSize()) {
                     int to = Math.min(n, from + settings.batchSize());
-                    network.fit(new DataSet(rows(xs, from, to), rows(ys, from, to)));
+                    INDArray batch = xs == null ? augmenter.batch(dataset.train(), order, from, to)
+                            : rows(xs, from, to);
+                    network.fit(new DataSet(batch, rows(ys, from, to)));
                     lossSum += network.score() * (to - from);
                     progress.advance(1);
                 }
