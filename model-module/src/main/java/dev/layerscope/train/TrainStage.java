@@ -86,8 +86,11 @@ public final class TrainStage implements Stage {
             context.metric("reused-from", saved.get().toString());
         } else {
             network = NetworkFactory.build(settings, input, dataset.classCount());
-            result = new Trainer(settings, context).train(network, dataset, penultimate,
+            MemoryUse memory = new MemoryUse();
+            result = new Trainer(settings, context, memory).train(network, dataset, penultimate,
                     layerNames.get(penultimate));
+            LOG.info("Memory: {}", memory.describe());
+            context.metric("memory", memory.toMap());
         }
         TrainOutputs.write(context.outputDir(), network, fingerprint, result, dataset.classNames(), table);
 

@@ -35,10 +35,12 @@ final class Trainer {
 
     private final ModelSettings settings;
     private final StageContext context;
+    private final MemoryUse memory;
 
-    Trainer(ModelSettings settings, StageContext context) {
+    Trainer(ModelSettings settings, StageContext context, MemoryUse memory) {
         this.settings = settings;
         this.context = context;
+        this.memory = memory;
     }
 
     Result train(MultiLayerNetwork network, Dataset dataset, int penultimate, String penultimateName) {
@@ -87,6 +89,7 @@ final class Trainer {
                     validationScores.accuracy(), seconds, NetworkFactory.learningRate(settings, epoch - 1));
             history.add(record);
             bottleneck.record();
+            memory.sample();
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, accuracy %.4f | validation loss %.4f, "
                             + "accuracy %.4f | %.1f s, learning rate %.3g, ETA %s", epoch, settings.epochs(),
                     record.trainLoss(), record.trainAccuracy(), record.validationLoss(),

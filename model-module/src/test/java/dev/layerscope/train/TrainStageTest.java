@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The train stage in a real pipeline, on small synthetic images so that it takes seconds. */
 class TrainStageTest {
@@ -54,6 +56,8 @@ class TrainStageTest {
                 "the loss falls: " + history);
         Config json = stageJson(run);
         assertTrue(json.getDouble("metrics.test-accuracy") > 0.8, "four classes: chance is 0.25");
+        assertTrue(json.getLong("metrics.memory.peak-resident-mb") > 0, "memory peaks are recorded");
+        assertTrue(json.getLong("metrics.memory.peak-heap-mb") <= json.getLong("metrics.memory.heap-limit-mb"));
 
         Npy.Floats predictions = Npy.readFloats(run.resolve("train/predictions.npy"));
         assertArrayEquals(new long[] {60, 4}, predictions.shape(), "15 test images per class, 4 classes");
@@ -94,10 +98,17 @@ class TrainStageTest {
         assertEquals(5, history(changed).size());
     }
 
-    @Test
-    void theSameSeedTrainsTheSameNetworkTwice() throws IOException {
-        Path first = run(Map.of("model.retrain", "true"));
-        Path second = run(Map.of("model.retrain", "true"));
+    /** The experiment's MLP, and a small CNN whose convolution, pooling and batch norm run on oneDNN. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "[{ type = conv2d, filters = 4 }, { type = maxpool }, { type = batchnorm },"
+            + " { type = dense, units = 8 }, { type = output }]"})
+    void theSameSeedTrainsTheSameNetworkTwice(String layers) throws IOException {
+        Map<String, String> overrides = new HashMap<>(Map.of("model.retrain", "true"));
+        if (!layers.isEmpty()) {
+            overrides.put("model.layers", layers);
+        }
+        Path first = run(overrides);
+        Path second = run(overrides);
         assertEquals(history(first).stream().map(r -> r.trainLoss() + "/" + r.validationAccuracy()).toList(),
                 history(second).stream().map(r -> r.trainLoss() + "/" + r.validationAccuracy()).toList());
         MultiLayerNetwork a = TrainOutputs.read(first.resolve("train")).network();
