@@ -120,6 +120,10 @@ public final class SettingsBinder {
             constructor.setAccessible(true);
             return constructor.newInstance(values);
         } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof InvalidSetting rule && object.get(rule.key()) != null) {
+                problem(object.get(rule.key()).origin(), join(path, rule.key()), rule.getMessage());
+                return INVALID;
+            }
             if (e.getCause() instanceof IllegalArgumentException rule) {
                 problem(object.origin(), path, rule.getMessage());
                 return INVALID;

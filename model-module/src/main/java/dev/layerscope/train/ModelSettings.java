@@ -1,5 +1,6 @@
 package dev.layerscope.train;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.NonEmpty;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
@@ -29,7 +30,7 @@ public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, W
     public ModelSettings {
         List<String> problems = NetworkShapes.check(layers, null).problems();
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("the layer stack is impossible: " + String.join("; ", problems));
+            throw new InvalidSetting("layers", "the layer stack is impossible: " + String.join("; ", problems));
         }
     }
 

@@ -91,7 +91,7 @@ class NetworkShapesTest {
         Optional<ModelSettings> bound = bind("layers = [" + layers + "]", problems);
         assertTrue(bound.isEmpty(), what + " must be rejected");
         assertEquals(1, problems.size(), problems.toString());
-        assertEquals("model", problems.get(0).path());
+        assertEquals("model.layers", problems.get(0).path(), "the problem points at the layer list");
         assertTrue(problems.get(0).message().contains(expected), problems.get(0).message());
     }
 
