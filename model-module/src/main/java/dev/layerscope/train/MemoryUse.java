@@ -9,17 +9,17 @@ import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * The peaks of the run's memory while training, sampled after every epoch: the Java heap (the sum of the heap
- * pools' peaks, an upper bound), ND4J's native arrays (JavaCPP's count of the bytes it allocated outside the heap)
- * and the whole process's resident set.
+ * The peaks of the run's memory while training, sampled after every epoch, with the limits the run's JVM was
+ * started with: the Java heap (the sum of the heap pools' peaks, an upper bound) against {@code -Xmx}, and the whole
+ * process's resident set against JavaCPP's physical-memory limit ({@code runtime.heap + runtime.off-heap}). ND4J's
+ * native arrays are the resident set less the heap: this DL4J version does not count them in JavaCPP's
+ * {@code Pointer.totalBytes()}, so the resident set is the measure that covers them.
  */
 final class MemoryUse {
 
-    private long offHeap;
     private long resident;
 
     void sample() {
-        offHeap = Math.max(offHeap, Pointer.totalBytes());
         resident = Math.max(resident, Pointer.physicalBytes());
     }
 
@@ -28,20 +28,19 @@ final class MemoryUse {
                 .map(MemoryPoolMXBean::getPeakUsage).mapToLong(usage -> usage.getUsed()).sum();
     }
 
-    /** The peaks in MB, with the limits the run was started with. */
+    /** The peaks and limits in MB; a limit of 0 means none was set. */
     Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("peak-heap-mb", heap() >> 20);
         map.put("heap-limit-mb", Runtime.getRuntime().maxMemory() >> 20);
-        map.put("peak-off-heap-mb", offHeap >> 20);
-        map.put("off-heap-limit-mb", Pointer.maxBytes() >> 20);
         map.put("peak-resident-mb", resident >> 20);
+        map.put("resident-limit-mb", Pointer.maxPhysicalBytes() >> 20);
         return map;
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "heap peak %,d MB of %,d MB (-Xmx); ND4J off-heap peak %,d MB of %,d MB "
-                        + "(runtime.off-heap); process resident peak %,d MB", heap() >> 20,
-                Runtime.getRuntime().maxMemory() >> 20, offHeap >> 20, Pointer.maxBytes() >> 20, resident >> 20);
+        return String.format(Locale.ROOT, "heap peak %,d MB of %,d MB (-Xmx); process resident peak %,d MB of "
+                        + "%,d MB (heap + runtime.off-heap)", heap() >> 20, Runtime.getRuntime().maxMemory() >> 20,
+                resident >> 20, Pointer.maxPhysicalBytes() >> 20);
     }
 }
