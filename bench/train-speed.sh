@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Training speed, side by side in one run: LayerScope (DL4J) against the same networks in PyTorch
+# (../shared/peer/pipeline.py, Debian's python3-torch, 2 threads), on the full Fashion-MNIST, 50,000 training images,
+# batch 128. Seconds per epoch are the training steps alone (evaluation excluded) on both sides, median over the
+# epochs run. Peak memory is the largest resident set of any process of each run (GNU time).
+#
+#   bench/train-speed.sh [--mlp-epochs N] [--cnn-epochs N] [--out DIR]
+#
+# Needs: JDK 25, Maven, GNU time, and for the reference: apt-get install python3-torch python3-numpy
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source .ci/jdk25.sh
+
+MLP_EPOCHS=5
+CNN_EPOCHS=2
+OUT=/tmp/layerscope-bench/train-speed
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --mlp-epochs) MLP_EPOCHS=$2; shift 2 ;;
+    --cnn-epochs) CNN_EPOCHS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
+  esac
+done
+DATA=${LAYERSCOPE_DATA_DIR:-$PWD/../shared/data/fashion-mnist}
+PEER=../shared/peer/pipeline.py
+PYTHON=/usr/bin/python3
+if ! "$PYTHON" -c 'import torch, numpy' 2>/dev/null; then
+  echo "The PyTorch reference needs Debian's python3-torch and python3-numpy: apt-get install python3-torch python3-numpy" >&2
+  exit 1
+fi
+[ -x /usr/bin/time ] || { echo "GNU time is needed for peak memory: apt-get install time" >&2; exit 1; }
+rm -rf "$OUT"
+mkdir -p "$OUT"
+mvn -q -B compile -DskipTests
+
+# Runs one network in LayerScope: a fresh training (retrain) of the shipped experiment for the given epochs.
+layerscope() { # name epochs
+  /usr/bin/time -f '%M' -o "$OUT/$1.maxrss" mvn -q compile exec:java -Dexperiment="conf/fashion-$1.conf" \
+    -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dmodel.epochs="$2" -Dmodel.retrain=true > "$OUT/$1.log" 2>&1
+}
+# Runs the same network in the PyTorch reference.
+pytorch() { # name epochs
+  /usr/bin/time -f '%M' -o "$OUT/torch-$1.maxrss" "$PYTHON" "$PEER" --data "$DATA" --out "$OUT/peer-$1" \
+    --stages load "train_$1" "--$1-epochs" "$2" --cnn-max-epoch-seconds 100000 > "$OUT/torch-$1.log" 2>&1
+}
+
+echo "MLP: LayerScope, $MLP_EPOCHS epochs";  layerscope mlp "$MLP_EPOCHS"
+echo "MLP: PyTorch, $MLP_EPOCHS epochs";     pytorch mlp "$MLP_EPOCHS"
+echo "CNN: LayerScope, $CNN_EPOCHS epochs";  layerscope cnn "$CNN_EPOCHS"
+echo "CNN: PyTorch, $CNN_EPOCHS epochs";     pytorch cnn "$CNN_EPOCHS"
+
+"$PYTHON" - "$OUT" <<'PY'
+import csv, glob, json, os, statistics, sys
+out = sys.argv[1]
+targets = {"mlp": 1.2, "cnn": 2.0}
+print("\n| network | epochs | LayerScope s/epoch | PyTorch s/epoch | ratio | target | peak RSS LayerScope / PyTorch |")
+print("|---|---:|---:|---:|---:|---:|---|")
+for net in ("mlp", "cnn"):
+    history = glob.glob(os.path.join(out, "runs", "fashion-" + net, "*", "train", "history.csv"))
+    if not history:
+        sys.exit("no LayerScope history for %s: see %s/%s.log" % (net, out, net))
+    with open(history[0]) as f:
+        ours = [float(row["seconds"]) for row in csv.DictReader(f)]
+    with open(os.path.join(out, "peer-" + net, "results.json")) as f:
+        theirs = [h["train_seconds"] for h in json.load(f)["steps"]["train_" + net]["history"]]
+    a, b = statistics.median(ours), statistics.median(theirs)
+    rss = lambda name: int(open(os.path.join(out, name + ".maxrss")).read().split()[-1]) / 1024 / 1024
+    verdict = "met" if a <= targets[net] * b else "NOT met"
+    print("| %s | %d | %.2f | %.2f | %.2fx | <= %.1fx (%s) | %.2f / %.2f GB |" % (
+        net.upper(), len(ours), a, b, a / b, targets[net], verdict, rss(net), rss("torch-" + net)))
+PY
