@@ -83,6 +83,11 @@ final class Trainer {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            // the shuffled copies are native memory the garbage collector would free only when the heap fills
+            if (xs != null) {
+                xs.close();
+            }
+            ys.close();
             Scores validationScores = score(network, validationX, labels(validation));
             Scores trainScores = score(network, trainSampleX, trainSampleLabels);
             EpochRecord record = new EpochRecord(epoch, lossSum / n, trainScores.accuracy(), validationScores.loss(),
