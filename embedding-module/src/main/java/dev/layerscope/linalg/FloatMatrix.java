@@ -1,0 +1,70 @@
+package dev.layerscope.linalg;
+
+import java.util.Objects;
+
+/**
+ * A dense matrix of floats, row-major: {@code rows} points of {@code cols} values each. Float because activations
+ * and pixels are float and half the memory of double matters at 60,000 x 784.
+ */
+public record FloatMatrix(int rows, int cols, float[] values) {
+
+    public FloatMatrix {
+        Objects.requireNonNull(values, "values");
+        if (rows < 0 || cols <= 0) {
+            throw new IllegalArgumentException("a matrix needs rows >= 0 and cols > 0, got " + rows + "x" + cols);
+        }
+        if ((long) rows * cols != values.length) {
+            throw new IllegalArgumentException(values.length + " values for a " + rows + "x" + cols + " matrix");
+        }
+    }
+
+    public static FloatMatrix zeros(int rows, int cols) {
+        return new FloatMatrix(rows, cols, new float[Math.multiplyExact(rows, cols)]);
+    }
+
+    public float get(int row, int col) {
+        return values[row * cols + col];
+    }
+
+    public void set(int row, int col, float value) {
+        values[row * cols + col] = value;
+    }
+
+    /** A copy of one row. */
+    public float[] row(int row) {
+        float[] copy = new float[cols];
+        System.arraycopy(values, row * cols, copy, 0, cols);
+        return copy;
+    }
+
+    /** The rows at {@code indices}, in that order, as a new matrix. */
+    public FloatMatrix rows(int[] indices) {
+        float[] picked = new float[Math.multiplyExact(indices.length, cols)];
+        for (int i = 0; i < indices.length; i++) {
+            System.arraycopy(values, indices[i] * cols, picked, i * cols, cols);
+        }
+        return new FloatMatrix(indices.length, cols, picked);
+    }
+
+    /** Squared Euclidean distance between row {@code a} of this matrix and row {@code b} of {@code other}. */
+    public float squaredDistance(int a, FloatMatrix other, int b) {
+        float sum = 0;
+        int offsetA = a * cols;
+        int offsetB = b * other.cols;
+        for (int j = 0; j < cols; j++) {
+            float d = values[offsetA + j] - other.values[offsetB + j];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /** The first row and column holding NaN or an infinity, or null when every value is finite. */
+    public int[] firstNonFinite() {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                return new int[] {i / cols, i % cols};
+            }
+        }
+        return null;
+    }
+}

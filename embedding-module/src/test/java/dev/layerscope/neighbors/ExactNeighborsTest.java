@@ -1,0 +1,91 @@
+package dev.layerscope.neighbors;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import java.util.Comparator;
+import java.util.Random;
+import java.util.stream.IntStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class ExactNeighborsTest {
+
+    private static FloatMatrix random(int rows, int cols, long seed) {
+        Random random = new Random(seed);
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return new FloatMatrix(rows, cols, values);
+    }
+
+    /** The k nearest rows of {@code reference} to {@code query} by direct comparison of all distances. */
+    private static int[] bruteForce(FloatMatrix reference, FloatMatrix queries, int query, int k, boolean self) {
+        return IntStream.range(0, reference.rows())
+                .filter(j -> !self || j != query)
+                .boxed()
+                .sorted(Comparator.comparingDouble(j -> queries.squaredDistance(query, reference, j)))
+                .limit(k)
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void selfGraphMatchesBruteForceAndExcludesThePointItself(int threads) {
+        FloatMatrix data = random(300, 17, 5);
+        int k = 7;
+        NeighborGraph graph;
+        try (Parallel parallel = new Parallel(threads)) {
+            graph = ExactNeighbors.of(data, k, parallel);
+        }
+        assertEquals(300, graph.size());
+        for (int i = 0; i < data.rows(); i++) {
+            int[] expected = bruteForce(data, data, i, k, true);
+            int[] found = new int[k];
+            for (int r = 0; r < k; r++) {
+                found[r] = graph.neighbor(i, r);
+                assertEquals(Math.sqrt(data.squaredDistance(i, data, found[r])), graph.distance(i, r), 1e-4);
+            }
+            assertArrayEquals(expected, found, "neighbours of point " + i);
+        }
+    }
+
+    @Test
+    void queriesFindTheirNearestReferenceRowsAcrossBlocks() {
+        FloatMatrix reference = random(5000, 8, 6);
+        FloatMatrix queries = random(4000, 8, 7);
+        NeighborGraph graph;
+        try (Parallel parallel = new Parallel(2)) {
+            // 16 M distances a block / 5,000 references = 3,355 queries a block: two blocks, the second partial
+            graph = ExactNeighbors.query(reference, queries, 4, parallel);
+        }
+        for (int q : new int[] {0, 1, 3354, 3355, 3999}) {
+            int[] expected = bruteForce(reference, queries, q, 4, false);
+            for (int r = 0; r < 4; r++) {
+                assertEquals(expected[r], graph.neighbor(q, r), "query " + q + " rank " + r);
+            }
+        }
+    }
+
+    @Test
+    void truncateKeepsTheNearest() {
+        FloatMatrix data = random(50, 3, 8);
+        try (Parallel parallel = new Parallel(1)) {
+            NeighborGraph graph = ExactNeighbors.of(data, 10, parallel);
+            NeighborGraph first3 = graph.truncate(3);
+            assertEquals(3, first3.k());
+            for (int i = 0; i < 50; i++) {
+                for (int r = 0; r < 3; r++) {
+                    assertEquals(graph.neighbor(i, r), first3.neighbor(i, r));
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> ExactNeighbors.of(data, 50, parallel));
+        }
+    }
+}
