@@ -2,6 +2,7 @@ package dev.layerscope.data;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,17 +39,59 @@ public final class Npy {
 
     public static void writeFloats(Path file, float[] values, long... shape) throws IOException {
         checkSize(values.length, shape);
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+        try (FloatWriter writer = floatWriter(file, shape)) {
+            writer.write(values, 0, values.length);
+        }
+    }
+
+    /**
+     * Opens {@code file} for a float32 array of {@code shape} written in pieces, so that an array larger than
+     * memory (activations of 60,000 images) can be written batch by batch. Closing it checks that exactly the
+     * shape's number of values was written.
+     */
+    public static FloatWriter floatWriter(Path file, long... shape) throws IOException {
+        return new FloatWriter(file, shape);
+    }
+
+    /** A float32 {@code .npy} file being written in pieces, in C order. */
+    public static final class FloatWriter implements Closeable {
+        private final Path file;
+        private final long expected;
+        private final OutputStream out;
+        private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        private long written;
+
+        private FloatWriter(Path file, long[] shape) throws IOException {
+            this.file = file;
+            this.expected = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+            this.out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
             out.write(header("<f4", shape));
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-            for (float value : values) {
+        }
+
+        /** Appends {@code count} values from {@code values[from]}. */
+        public void write(float[] values, int from, int count) throws IOException {
+            if (written + count > expected) {
+                throw new IllegalStateException(file + ": " + (written + count) + " values exceed the declared "
+                        + expected);
+            }
+            for (int i = from; i < from + count; i++) {
                 if (!buffer.hasRemaining()) {
                     out.write(buffer.array(), 0, buffer.position());
                     buffer.clear();
                 }
-                buffer.putFloat(value);
+                buffer.putFloat(values[i]);
             }
-            out.write(buffer.array(), 0, buffer.position());
+            written += count;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (out) {
+                out.write(buffer.array(), 0, buffer.position());
+            }
+            if (written != expected) {
+                throw new IOException(file + " got " + written + " of its " + expected + " values");
+            }
         }
     }
 

@@ -93,7 +93,7 @@ public final class PipelinePlanner {
         for (int i = 0; i < entries.size(); i++) {
             int index = i;
             Optional<Stage> instance = resolved.get(i).flatMap(type ->
-                    create(stageInjector, type, settings.keySet(), pipelineOrigin(root, index), index, problems));
+                    create(stageInjector, type, settings.keySet(), root, pipelineOrigin(root, index), index, problems));
             instances.add(instance);
             if (instance.isPresent()) {
                 List<String> paths = StageCatalog.settingsTypes(resolved.get(i).orElseThrow()).stream()
@@ -203,14 +203,25 @@ public final class PipelinePlanner {
     }
 
     private static Optional<Stage> create(Injector stageInjector, Class<? extends Stage> type,
-                                          Set<Class<? extends Record>> boundSettings, String where, int index,
-                                          List<ConfigProblem> problems) {
+                                          Set<Class<? extends Record>> boundSettings, ConfigObject root,
+                                          String where, int index, List<ConfigProblem> problems) {
         if (!boundSettings.containsAll(StageCatalog.settingsTypes(type))) {
             return Optional.empty(); // its settings problems are reported already
         }
         try {
             return Optional.of(stageInjector.getInstance(type));
-        } catch (ConfigurationException | ProvisionException | CreationException e) {
+        } catch (ProvisionException e) {
+            if (e.getCause() instanceof InvalidSetting invalid) {
+                // a stage checks settings of different sections against each other; its key is a full path
+                String origin = at(root, invalid.key()).map(v -> ConfigProblem.describe(v.origin())).orElse(where);
+                problems.add(new ConfigProblem(origin, invalid.key(), invalid.getMessage()));
+            } else {
+                problems.add(new ConfigProblem(where, "pipeline[" + index + "]", "cannot create stage "
+                        + type.getName() + ": " + (e.getCause() != null && e.getCause().getMessage() != null
+                        ? e.getCause().getMessage() : e.getMessage())));
+            }
+            return Optional.empty();
+        } catch (ConfigurationException | CreationException e) {
             String reason = e.getCause() != null && e.getCause().getMessage() != null
                     ? e.getCause().getMessage() : e.getMessage();
             problems.add(new ConfigProblem(where, "pipeline[" + index + "]", "cannot create stage " + type.getName() + ": " + reason));

@@ -51,7 +51,16 @@ public final class PipelineRunner {
             }
             LOG.info("Pipeline: {}", String.join(" -> ", plan.stages().stream().map(Plan.PlannedStage::name).toList()));
             json.write();
-            for (Plan.PlannedStage planned : plan.stages()) {
+            List<Plan.PlannedStage> stages = plan.stages();
+            for (int i = 0; i < stages.size(); i++) {
+                Optional<RunResult.Failure> rejected = checkLaterStages(stages.subList(i, stages.size()), artifacts);
+                if (rejected.isPresent()) {
+                    json.finish("failed", System.nanoTime() - runStart);
+                    LOG.error("Run stopped before stage {} could start: {}; run folder {}", rejected.get().stage(),
+                            rejected.get().error().getMessage(), runDir);
+                    return new RunResult(runDir, completed, rejected);
+                }
+                Plan.PlannedStage planned = stages.get(i);
                 Optional<Throwable> failure = runStage(planned, runDir, artifacts, json);
                 if (failure.isPresent()) {
                     json.finish("failed", System.nanoTime() - runStart);
@@ -69,6 +78,22 @@ public final class PipelineRunner {
             runLog.close();
         }
         return new RunResult(runDir, completed, Optional.empty());
+    }
+
+    /** Lets each stage still to come check its settings against the artifacts written so far. */
+    private static Optional<RunResult.Failure> checkLaterStages(List<Plan.PlannedStage> later,
+                                                                Map<ArtifactKey<?>, Object> artifacts) {
+        Artifacts available = new Artifacts(artifacts);
+        for (Plan.PlannedStage stage : later) {
+            try {
+                stage.stage().check(available);
+            } catch (IllegalArgumentException e) {
+                String key = e instanceof InvalidSetting invalid ? invalid.key() + ": " : "";
+                return Optional.of(new RunResult.Failure(stage.name(),
+                        new IllegalArgumentException(key + e.getMessage(), e)));
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,

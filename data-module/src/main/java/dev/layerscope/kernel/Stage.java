@@ -22,6 +22,16 @@ public interface Stage {
     Set<ArtifactKey<?>> writes();
 
     /**
+     * Checks this stage's settings against what earlier stages produced, as soon as it exists: before the first
+     * stage and after each completed one, the runner calls it for every stage still to come. A setting that is
+     * impossible for this data (a perplexity too large for the number of points) so fails seconds after the data
+     * is loaded, not after an hour of training. Throw {@link InvalidSetting} with the key's full path, or an
+     * {@link IllegalArgumentException}, saying what to change.
+     */
+    default void check(Artifacts available) {
+    }
+
+    /**
      * Does the work. Files go into {@link StageContext#outputDir()}, which becomes the run folder's
      * {@code <stage>/} only when this method returns normally.
      */

@@ -8,8 +8,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.train.TrainModule;
 import java.util.HashMap;
 import java.util.List;
@@ -23,7 +25,8 @@ import java.util.Map;
 public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
-    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule());
+    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule(), new CaptureModule(),
+            new ReduceModule());
 
     private Main() {
     }

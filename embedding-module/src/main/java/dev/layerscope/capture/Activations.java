@@ -1,0 +1,44 @@
+package dev.layerscope.capture;
+
+import dev.layerscope.data.Npy;
+import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.linalg.FloatMatrix;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the capture stage hands on: which layers of which splits it recorded, and where. The arrays stay on disk
+ * (a layer of 50,000 images can be hundreds of megabytes) and a later stage {@linkplain #load loads} one at a time.
+ *
+ * @param dir    the capture stage's folder in the run
+ * @param layers the captured layers, {@code input} first when captured, then in network order
+ * @param widths values per image of each layer
+ * @param splits each captured split's labels and positions in its source file
+ */
+public record Activations(Path dir, List<String> layers, Map<String, Integer> widths, Map<String, SplitRows> splits) {
+
+    public static final ArtifactKey<Activations> ARTIFACT = ArtifactKey.of("activations", Activations.class);
+
+    /**
+     * @param labels      the class of each captured image
+     * @param sourceIndex each image's position in its original IDX file
+     */
+    public record SplitRows(int[] labels, int[] sourceIndex) {
+        public int size() {
+            return labels.length;
+        }
+    }
+
+    /** The file of one layer's activations on one split. */
+    public static String fileName(String layer, String split) {
+        return layer + "-" + split + ".npy";
+    }
+
+    /** Reads one layer's activations on one split: one row per image. */
+    public FloatMatrix load(String layer, String split) throws IOException {
+        Npy.Floats floats = Npy.readFloats(dir.resolve(fileName(layer, split)));
+        return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());
+    }
+}

@@ -1,0 +1,227 @@
+package dev.layerscope.capture;
+
+import dev.layerscope.data.Dataset;
+import dev.layerscope.data.Npy;
+import dev.layerscope.data.Split;
+import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.Progress;
+import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.StageContext;
+import dev.layerscope.train.ModelSettings;
+import dev.layerscope.train.NetworkFactory;
+import dev.layerscope.train.TrainedModel;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records what the trained network computes: the activations of the chosen layers (and the raw input as the
+ * pseudo-layer {@code input}) for each chosen split, as float32 {@code .npy} files with the labels and source
+ * positions beside them. Images go through the network a batch at a time and each batch is appended to the files,
+ * so memory holds one batch of activations whatever the split's size.
+ */
+public final class CaptureStage implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureStage.class);
+
+    private final CaptureSettings settings;
+
+    @Inject
+    CaptureStage(CaptureSettings settings, ModelSettings model) {
+        this.settings = settings;
+        List<String> known = new ArrayList<>();
+        known.add(CaptureSettings.INPUT);
+        known.addAll(NetworkFactory.dl4jLayerNames(model));
+        for (String layer : settings.layers()) {
+            if (!known.contains(layer)) {
+                throw new InvalidSetting("capture.layers", "the model has no layer `" + layer + "`; its layers are "
+                        + String.join(", ", known) + " (name layers with `name = ...` in model.layers)");
+            }
+        }
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> reads() {
+        return Set.of(Dataset.ARTIFACT, TrainedModel.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> writes() {
+        return Set.of(Activations.ARTIFACT);
+    }
+
+    @Override
+    public void run(StageContext context) throws IOException {
+        Dataset dataset = context.read(Dataset.ARTIFACT);
+        TrainedModel model = context.read(TrainedModel.ARTIFACT);
+        MultiLayerNetwork network = model.network();
+        int pixels = dataset.rows() * dataset.cols();
+
+        Map<String, Integer> widths = layerWidths(network, model.layerNames(), pixels);
+        List<String> layers = chosenLayers(network, model.layerNames(), widths);
+        Map<String, Integer> chosenWidths = new LinkedHashMap<>();
+        layers.forEach(layer -> chosenWidths.put(layer, widths.get(layer)));
+        LOG.info("Capturing {} for {}", describe(chosenWidths), settings.splits().stream()
+                .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+
+        Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
+        for (CaptureSettings.SplitName name : settings.splits()) {
+            Split split = split(dataset, name);
+            int[] rows = chosenRows(split, dataset.classCount());
+            String splitName = split.name();
+            int[] labels = IntStream.of(rows).map(split::label).toArray();
+            int[] sourceIndex = IntStream.of(rows).map(split::sourceIndex).toArray();
+            Npy.writeInts(context.outputDir().resolve(splitName + "-labels.npy"), labels, labels.length);
+            Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex, sourceIndex.length);
+            capture(context, network, model.layerNames(), split, rows, chosenWidths);
+            captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
+            context.metric("rows-" + splitName, rows.length);
+        }
+        context.metric("layers", new ArrayList<>(chosenWidths.keySet()));
+        context.metric("widths", chosenWidths);
+        Path finalDir = context.runDir().resolve(context.stageName());
+        context.write(Activations.ARTIFACT, new Activations(finalDir, List.copyOf(chosenWidths.keySet()),
+                Map.copyOf(chosenWidths), captured));
+    }
+
+    /** Streams one split through the network, appending each batch's activations to each layer's file. */
+    private void capture(StageContext context, MultiLayerNetwork network, List<String> layerNames, Split split,
+                         int[] rows, Map<String, Integer> widths) throws IOException {
+        int pixels = split.source().pixelsPerImage();
+        Map<String, Npy.FloatWriter> writers = new LinkedHashMap<>();
+        Exception failure = null;
+        try {
+            for (Map.Entry<String, Integer> layer : widths.entrySet()) {
+                writers.put(layer.getKey(), Npy.floatWriter(context.outputDir().resolve(
+                        Activations.fileName(layer.getKey(), split.name())), rows.length, layer.getValue()));
+            }
+            Progress progress = context.progress("capture " + split.name(), rows.length);
+            float[] batch = new float[settings.batchSize() * pixels];
+            for (int start = 0; start < rows.length; start += settings.batchSize()) {
+                int count = Math.min(settings.batchSize(), rows.length - start);
+                for (int i = 0; i < count; i++) {
+                    split.copyScaled(rows[start + i], batch, i * pixels);
+                }
+                if (writers.containsKey(CaptureSettings.INPUT)) {
+                    writers.get(CaptureSettings.INPUT).write(batch, 0, count * pixels);
+                }
+                try (INDArray input = Nd4j.create(batch, new long[] {settings.batchSize(), pixels}, 'c')) {
+                    INDArray x = count == settings.batchSize() ? input
+                            : input.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count),
+                                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+                    List<INDArray> activations = network.feedForward(x, false);
+                    for (Map.Entry<String, Npy.FloatWriter> writer : writers.entrySet()) {
+                        if (!writer.getKey().equals(CaptureSettings.INPUT)) {
+                            INDArray out = activations.get(layerNames.indexOf(writer.getKey()) + 1);
+                            float[] values = out.dup('c').data().asFloat();
+                            writer.getValue().write(values, 0, values.length);
+                        }
+                    }
+                }
+                progress.advance(count);
+            }
+            progress.done();
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            for (Npy.FloatWriter writer : writers.values()) {
+                try {
+                    writer.close();
+                } catch (IOException e) {
+                    // an incomplete file after a failure says nothing new; keep the failure's own message
+                    if (failure == null) {
+                        throw e;
+                    }
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+    }
+
+    /** Values per image of the input and of every layer, from one forward pass of a blank image. */
+    private static Map<String, Integer> layerWidths(MultiLayerNetwork network, List<String> layerNames, int pixels) {
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        widths.put(CaptureSettings.INPUT, pixels);
+        try (INDArray blank = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, pixels)) {
+            List<INDArray> activations = network.feedForward(blank, false);
+            for (int i = 0; i < layerNames.size(); i++) {
+                widths.put(layerNames.get(i), (int) (activations.get(i + 1).length()));
+            }
+        }
+        return widths;
+    }
+
+    /**
+     * The layers named in the settings, or by default the input and every hidden layer that computes a
+     * representation (dense, convolution, pooling; not dropout, batch norm or the output) no wider than
+     * {@code maxWidth}.
+     */
+    private List<String> chosenLayers(MultiLayerNetwork network, List<String> layerNames, Map<String, Integer> widths) {
+        if (!settings.layers().isEmpty()) {
+            return settings.layers();
+        }
+        List<String> layers = new ArrayList<>(List.of(CaptureSettings.INPUT));
+        for (int i = 0; i < layerNames.size() - 1; i++) {
+            var layer = network.getLayer(i).conf().getLayer();
+            boolean representation = layer instanceof DenseLayer || layer instanceof ConvolutionLayer
+                    || layer instanceof SubsamplingLayer;
+            String name = layerNames.get(i);
+            if (representation && widths.get(name) <= settings.maxWidth()) {
+                layers.add(name);
+            } else if (representation) {
+                LOG.info("Not capturing {} by default: {} values per image is more than capture.max-width = {} "
+                        + "(name it in capture.layers to capture it)", name, widths.get(name), settings.maxWidth());
+            }
+        }
+        return layers;
+    }
+
+    /** The split's rows to capture: all, or a seeded subset of {@code perClass} per class in ascending order. */
+    private int[] chosenRows(Split split, int classes) {
+        if (settings.perClass() == 0) {
+            return IntStream.range(0, split.size()).toArray();
+        }
+        Random random = new Random(settings.seed());
+        int[] order = IntStream.range(0, split.size()).toArray();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        int[] taken = new int[classes];
+        return IntStream.of(order).filter(i -> taken[split.label(i)]++ < settings.perClass()).sorted().toArray();
+    }
+
+    private static Split split(Dataset dataset, CaptureSettings.SplitName name) {
+        return switch (name) {
+            case TRAIN -> dataset.train();
+            case VALIDATION -> dataset.validation();
+            case TEST -> dataset.test();
+        };
+    }
+
+    private static String describe(Map<String, Integer> widths) {
+        List<String> parts = new ArrayList<>();
+        widths.forEach((layer, width) -> parts.add(layer + " (" + width + ")"));
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.layerscope.reduce;
+
+import dev.layerscope.data.Npy;
+import dev.layerscope.linalg.FloatMatrix;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes an embedding where other tools read it: {@code <name>-train.npy} and {@code <name>-test.npy} (float32,
+ * n x 2, for {@code numpy.load}) and {@code <name>.csv} with one row per point, {@code x,y,label,split,index}.
+ */
+final class EmbeddingFiles {
+
+    private EmbeddingFiles() {
+    }
+
+    static void write(Path dir, Embeddings.Embedding embedding, int[] trainIndex) throws IOException {
+        Npy.writeFloats(dir.resolve(embedding.name() + "-train.npy"), embedding.train().values(),
+                embedding.train().rows(), 2);
+        Npy.writeFloats(dir.resolve(embedding.name() + "-test.npy"), embedding.test().values(),
+                embedding.test().rows(), 2);
+        try (BufferedWriter csv = Files.newBufferedWriter(dir.resolve(embedding.name() + ".csv"))) {
+            csv.write("x,y,label,split,index\n");
+            rows(csv, embedding.train(), embedding.trainLabels(), "train", trainIndex);
+            rows(csv, embedding.test(), embedding.testLabels(), "test", embedding.testIndex());
+        }
+    }
+
+    private static void rows(BufferedWriter csv, FloatMatrix points, int[] labels, String split, int[] index)
+            throws IOException {
+        for (int i = 0; i < points.rows(); i++) {
+            csv.write(Float.toString(points.get(i, 0)));
+            csv.write(',');
+            csv.write(Float.toString(points.get(i, 1)));
+            csv.write(',');
+            csv.write(Integer.toString(labels[i]));
+            csv.write(',');
+            csv.write(split);
+            csv.write(',');
+            csv.write(Integer.toString(index[i]));
+            csv.write('\n');
+        }
+    }
+}

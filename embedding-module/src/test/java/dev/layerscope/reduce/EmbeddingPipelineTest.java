@@ -1,0 +1,142 @@
+package dev.layerscope.reduce;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.data.Npy;
+import dev.layerscope.kernel.Launcher;
+import dev.layerscope.load.LoadModule;
+import dev.layerscope.train.TrainModule;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Capture and reduce in a real pipeline on small synthetic images, so that it takes seconds. */
+class EmbeddingPipelineTest {
+
+    private static final String EXPERIMENT = """
+            pipeline = [dev.layerscope.train.SyntheticDataStage, train, capture, reduce]
+            synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
+            model {
+              layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.2 }, { type = dense, units = 3 },
+                        { type = output }]
+              updater.learning-rate = 0.01
+              batch-size = 16
+              epochs = 4
+            }
+            capture.batch-size = 50
+            reduce.methods = [pca]
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void capturesEveryHiddenLayerAndWritesEachMapInEveryFormat() throws IOException {
+        Path run = run(Map.of());
+        // 240 training images less 48 for validation; 15 test images per class
+        Npy.Floats input = Npy.readFloats(run.resolve("capture/input-train.npy"));
+        assertArrayEquals(new long[] {192, 64}, input.shape());
+        for (float pixel : input.values()) {
+            assertTrue(pixel >= 0 && pixel <= 1, "pixels are scaled to [0, 1]");
+        }
+        assertArrayEquals(new long[] {192, 16}, Npy.readFloats(run.resolve("capture/dense1-train.npy")).shape());
+        assertArrayEquals(new long[] {60, 3}, Npy.readFloats(run.resolve("capture/dense2-test.npy")).shape());
+        assertFalse(Files.exists(run.resolve("capture/dropout1-train.npy")), "dropout is not a representation");
+        int[] labels = Npy.readInts(run.resolve("capture/test-labels.npy")).values();
+        assertEquals(60, labels.length);
+        assertEquals(15, java.util.Arrays.stream(labels).filter(l -> l == 2).count());
+
+        for (String input2 : List.of("input", "dense1", "dense2")) {
+            assertArrayEquals(new long[] {192, 2}, Npy.readFloats(run.resolve("reduce/" + input2 + "-pca-train.npy"))
+                    .shape());
+            assertArrayEquals(new long[] {60, 2}, Npy.readFloats(run.resolve("reduce/" + input2 + "-pca-test.npy"))
+                    .shape());
+            List<String> csv = Files.readAllLines(run.resolve("reduce/" + input2 + "-pca.csv"));
+            assertEquals("x,y,label,split,index", csv.get(0));
+            assertEquals(1 + 192 + 60, csv.size());
+            String[] firstTest = csv.get(1 + 192).split(",");
+            assertEquals("test", firstTest[3]);
+            float[] testPoints = Npy.readFloats(run.resolve("reduce/" + input2 + "-pca-test.npy")).values();
+            assertEquals(testPoints[0], Float.parseFloat(firstTest[0]));
+            assertEquals(labels[0], Integer.parseInt(firstTest[2]));
+        }
+        List<String> index = Files.readAllLines(run.resolve("reduce/embeddings.csv"));
+        assertEquals(4, index.size());
+        assertTrue(index.get(1).startsWith("input,pca,transform,192,60,"), index.get(1));
+    }
+
+    @Test
+    void projectorFilesAreWellFormed() throws IOException {
+        Path run = run(Map.of("reduce.projector.max-points", "50"));
+        Path projector = run.resolve("reduce/projector");
+        String config = Files.readString(projector.resolve("projector_config.pbtxt"));
+        List<String> metadata = Files.readAllLines(projector.resolve("metadata.tsv"));
+        assertEquals("label\tclass\tindex", metadata.get(0));
+        assertEquals(51, metadata.size(), "a header and one line per point");
+        assertTrue(metadata.get(1).matches("\\d\tbar-\\d\t\\d+"), metadata.get(1));
+        var sprite = ImageIO.read(projector.resolve("sprite.png").toFile());
+        assertEquals(8 * 8, sprite.getWidth(), "ceil(sqrt(50)) = 8 thumbnails of 8 pixels a row");
+        int blocks = 0;
+        for (String block : config.split("embeddings \\{")) {
+            if (block.isBlank()) {
+                continue;
+            }
+            blocks++;
+            String tensor = block.replaceAll("(?s).*tensor_path: \"([^\"]+)\".*", "$1");
+            List<String> rows = Files.readAllLines(projector.resolve(tensor));
+            assertEquals(50, rows.size(), tensor);
+            int width = rows.get(0).split("\t").length;
+            assertTrue(rows.stream().allMatch(r -> r.split("\t").length == width), tensor + " is rectangular");
+            assertTrue(block.contains("single_image_dim: 8"), block);
+        }
+        assertEquals(6, blocks, "three layers and their three PCA maps");
+    }
+
+    @Test
+    void aLayerTheModelDoesNotHaveIsRejectedBeforeAnythingRuns() throws IOException {
+        String errors = failedRun(Map.of("capture.layers", "[dense1, dense7]"));
+        assertTrue(errors.contains("capture.layers") && errors.contains("no layer `dense7`")
+                && errors.contains("dense1, dropout1, dense2"), errors);
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    private String failedRun(Map<String, String> overrides) throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = launch(overrides, errors);
+        assertTrue(exit != Launcher.OK);
+        return errors.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Runs the experiment with overrides into this test's runs folder; returns the new run folder. */
+    private Path run(Map<String, String> overrides) throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(Launcher.OK, launch(overrides, errors), errors.toString(StandardCharsets.UTF_8));
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
+            return runs.max(Comparator.comparing(Path::toString)).orElseThrow();
+        }
+    }
+
+    private int launch(Map<String, String> overrides, ByteArrayOutputStream errors) throws IOException {
+        Path file = dir.resolve("tiny.conf");
+        Files.writeString(file, "runs.dir = \"" + dir.resolve("runs") + "\"\n" + EXPERIMENT);
+        Map<String, String> properties = new HashMap<>(overrides);
+        properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
+        return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule()))
+                .run(properties, Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
+    }
+}
