@@ -76,6 +76,23 @@ class PipelineTest {
     }
 
     @Test
+    void aLaterStageRejectsItsSettingsAsSoonAsTheDataProvesThemImpossible() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, double, dev.layerscope.kernel.fixtures.CappedStage]
+                count.up-to = 5
+                capped.max = 3
+                """);
+        assertFalse(result.succeeded());
+        assertEquals(List.of("count"), result.completed(), "double never started");
+        assertFalse(Files.exists(result.runDir().resolve("double")));
+        RunResult.Failure failure = result.failure().orElseThrow();
+        assertEquals("dev.layerscope.kernel.fixtures.CappedStage", failure.stage());
+        assertEquals("capped.max: the count is 5; raise capped.max to at least it", failure.error().getMessage());
+        assertEquals("failed", ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile())
+                .getString("status"));
+    }
+
+    @Test
     void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
         Path file = write("""
                 pipeline = [double, count, doubel, com.example.NoSuchStage]
