@@ -3,14 +3,15 @@ package dev.layerscope.reduce.pca;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.SymmetricEigen;
 import java.util.Arrays;
+import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Principal component analysis by eigendecomposition of the covariance matrix. The covariance is accumulated in
- * double precision from blocks of centred rows, each block one BLAS product, so 50,000 x 784 takes about a second
- * and never holds a second full copy of the data; the eigenproblem is only d x d (LAPACK {@code syev}).
+ * Principal component analysis by eigendecomposition of the covariance matrix, which is accumulated from blocks of
+ * centred rows, each block one BLAS product, so 50,000 x 784 never needs a second full copy of the data. Its leading
+ * eigenvectors come from subspace iteration (BLAS products of d x d), or for narrow data from a whole decomposition.
  *
  * <p>Each component's sign is fixed so that its entry of largest magnitude is positive: the same data always gives
  * the same picture, not a mirrored one.
@@ -20,7 +21,7 @@ public final class Pca {
     private static final int BLOCK_ROWS = 4096;
     /** Covariance matrices up to this width are decomposed whole by Jacobi rotations. */
     private static final int WHOLE_DECOMPOSITION_MAX = 128;
-    private static final int MAX_SUBSPACE_ITERATIONS = 1000;
+    private static final int MAX_SUBSPACE_ITERATIONS = 300;
 
     private final float[] mean;
     private final FloatMatrix components;
@@ -56,30 +57,24 @@ public final class Pca {
             mean[j] /= n;
         }
         double total = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                double centred = values[i * d + j] - mean[j];
+                total += centred * centred;
+            }
+        }
+        total /= n - 1;
         Eigenpairs top;
-        try (INDArray covariance = Nd4j.zeros(DataType.DOUBLE, d, d)) {
-            double[] block = new double[BLOCK_ROWS * d];
-            for (int start = 0; start < n; start += BLOCK_ROWS) {
-                int rows = Math.min(BLOCK_ROWS, n - start);
-                for (int i = 0; i < rows; i++) {
-                    int source = (start + i) * d;
-                    for (int j = 0; j < d; j++) {
-                        block[i * d + j] = values[source + j] - mean[j];
-                    }
+        try (INDArray covariance = covariance(values, n, d, mean)) {
+            if (d <= WHOLE_DECOMPOSITION_MAX) {
+                double[] flat = covariance.data().asDouble();
+                double[][] matrix = new double[d][];
+                for (int j = 0; j < d; j++) {
+                    matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
                 }
-                double[] filled = rows == BLOCK_ROWS ? block : Arrays.copyOf(block, rows * d);
-                try (INDArray centred = Nd4j.create(filled, new long[] {rows, d}, 'c')) {
-                    Nd4j.gemm(centred, centred, covariance, true, false, 1.0 / (n - 1), 1.0);
-                }
-            }
-            double[][] matrix = new double[d][];
-            double[] flat = covariance.data().asDouble();
-            for (int j = 0; j < d; j++) {
-                matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
-            }
-            top = leadingEigenvectors(matrix, covariance, count);
-            for (int j = 0; j < d; j++) {
-                total += matrix[j][j];
+                top = whole(matrix, count);
+            } else {
+                top = subspaceIteration(d, count, rows -> timesMatrix(rows, covariance));
             }
         }
         float[] componentValues = new float[count * d];
@@ -112,21 +107,22 @@ public final class Pca {
         }
     }
 
-    /**
-     * The {@code count} leading eigenpairs of the symmetric {@code matrix} (also given as {@code array}). Small
-     * matrices are decomposed whole; wide ones by subspace iteration on a block of {@code count + 16} vectors, each
-     * step one BLAS product, with the Ritz values of the block checked until they settle, then Rayleigh-Ritz.
-     */
-    private static Eigenpairs leadingEigenvectors(double[][] matrix, INDArray array, int count) {
-        int d = matrix.length;
-        if (d <= WHOLE_DECOMPOSITION_MAX) {
-            SymmetricEigen whole = SymmetricEigen.of(matrix);
-            double[][] vectors = new double[count][];
-            for (int c = 0; c < count; c++) {
-                vectors[c] = whole.vector(c);
-            }
-            return new Eigenpairs(Arrays.copyOf(whole.values(), count), vectors);
+    /** The {@code count} leading eigenpairs of a small symmetric matrix, by decomposing it whole. */
+    private static Eigenpairs whole(double[][] matrix, int count) {
+        SymmetricEigen eigen = SymmetricEigen.of(matrix);
+        double[][] vectors = new double[count][];
+        for (int c = 0; c < count; c++) {
+            vectors[c] = eigen.vector(c);
         }
+        return new Eigenpairs(Arrays.copyOf(eigen.values(), count), vectors);
+    }
+
+    /**
+     * The {@code count} leading eigenpairs of the covariance matrix by subspace iteration on a block of
+     * {@code count + 16} vectors: {@code times} multiplies the block's rows by the covariance matrix; the block's Ritz
+     * values are checked every few steps until they settle, then Rayleigh-Ritz gives the vectors.
+     */
+    private static Eigenpairs subspaceIteration(int d, int count, UnaryOperator<double[]> times) {
         int block = Math.min(d, count + 16);
         java.util.Random random = new java.util.Random(0);
         double[] basis = new double[block * d];
@@ -136,7 +132,7 @@ public final class Pca {
         orthonormalizeRows(basis, block, d);
         double[] previous = null;
         for (int iteration = 0; iteration < MAX_SUBSPACE_ITERATIONS; iteration++) {
-            double[] product = timesMatrix(basis, block, array);
+            double[] product = times.apply(basis);
             if (iteration % 5 == 4) {
                 double[] ritz = SymmetricEigen.of(projected(basis, product, block, d)).values();
                 if (previous != null && settled(previous, ritz, count)) {
@@ -147,7 +143,7 @@ public final class Pca {
             basis = product;
             orthonormalizeRows(basis, block, d);
         }
-        SymmetricEigen small = SymmetricEigen.of(projected(basis, timesMatrix(basis, block, array), block, d));
+        SymmetricEigen small = SymmetricEigen.of(projected(basis, times.apply(basis), block, d));
         double[][] vectors = new double[count][d];
         for (int c = 0; c < count; c++) {
             double[] coefficients = small.vector(c);
@@ -160,9 +156,33 @@ public final class Pca {
         return new Eigenpairs(Arrays.copyOf(small.values(), count), vectors);
     }
 
+    /**
+     * The covariance matrix, accumulated from blocks of centred rows, one single-precision BLAS product each (twice
+     * as fast as double; centred values keep the sums well conditioned), returned in double for the eigensolver.
+     */
+    private static INDArray covariance(float[] values, int n, int d, double[] mean) {
+        float[] block = new float[BLOCK_ROWS * d];
+        try (INDArray sum = Nd4j.zeros(DataType.FLOAT, d, d)) {
+            for (int start = 0; start < n; start += BLOCK_ROWS) {
+                int rows = Math.min(BLOCK_ROWS, n - start);
+                for (int i = 0; i < rows; i++) {
+                    int source = (start + i) * d;
+                    for (int j = 0; j < d; j++) {
+                        block[i * d + j] = (float) (values[source + j] - mean[j]);
+                    }
+                }
+                float[] filled = rows == BLOCK_ROWS ? block : Arrays.copyOf(block, rows * d);
+                try (INDArray centred = Nd4j.create(filled, new long[] {rows, d}, 'c')) {
+                    Nd4j.gemm(centred, centred, sum, true, false, 1.0, 1.0);
+                }
+            }
+            return sum.castTo(DataType.DOUBLE).divi(n - 1);
+        }
+    }
+
     private static boolean settled(double[] previous, double[] ritz, int count) {
         for (int c = 0; c < count; c++) {
-            if (Math.abs(ritz[c] - previous[c]) > 1e-10 * Math.abs(ritz[0])) {
+            if (Math.abs(ritz[c] - previous[c]) > 1e-8 * Math.abs(ritz[0])) {
                 return false;
             }
         }
@@ -170,8 +190,9 @@ public final class Pca {
     }
 
     /** The rows of {@code rows} (block x d) times the symmetric d x d {@code matrix}. */
-    private static double[] timesMatrix(double[] rows, int block, INDArray matrix) {
+    private static double[] timesMatrix(double[] rows, INDArray matrix) {
         int d = (int) matrix.rows();
+        int block = rows.length / d;
         try (INDArray left = Nd4j.create(rows, new long[] {block, d}, 'c');
              INDArray product = left.mmul(matrix)) {
             return product.dup('c').data().asDouble();
