@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.trimap;
 
 import dev.layerscope.linalg.Parallel;
+import java.util.Arrays;
 
 /**
  * Minimises the weighted triplet loss {@code sum_t w_t d_ij / (d_ij + d_ik)}, {@code d = 1 + |y_a - y_b|^2} (the
@@ -51,7 +52,7 @@ final class Descent {
         int movable = embedding.length - 2 * firstMovable;
         this.velocity = new double[movable];
         this.gain = new double[movable];
-        java.util.Arrays.fill(gain, 1);
+        Arrays.fill(gain, 1);
         this.firstMovable = firstMovable;
         this.points = points;
         this.weights = weights;
