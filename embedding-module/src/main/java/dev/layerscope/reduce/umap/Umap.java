@@ -1,0 +1,316 @@
+package dev.layerscope.reduce.umap;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.reduce.pca.Pca;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import smile.math.LevenbergMarquardt;
+import smile.util.function.DifferentiableMultivariateFunction;
+
+/**
+ * UMAP (McInnes, Healy and Melville 2018) to two dimensions, following umap-learn 0.5 with its defaults, on a
+ * precomputed exact neighbour graph. Smile's {@code smile.manifold.UMAP} is not used: it runs its layout on one
+ * thread, needs ARPACK for the spectral initialisation and cannot place new points. Its Levenberg-Marquardt solver
+ * fits the a/b curve.
+ *
+ * <p>Where this departs from umap-learn, and why: the layout's parallel epochs are deterministic rather than
+ * Hogwild (see {@code Layout}), the spectral eigenvectors come from a Chebyshev-filtered subspace iteration rather
+ * than ARPACK, and a disconnected graph with more than four components places the components by PCA of their
+ * centroids (see {@code SpectralInit}). Random numbers come from Java generators, so the same seed does not give
+ * umap-learn's picture, but it always gives the same picture, for any thread count.
+ */
+public final class Umap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Umap.class);
+    private static final int LARGE_DATA = 10_000;
+    private static final int CURVE_POINTS = 300;
+
+    /**
+     * The settings, named after umap-learn's: {@code neighbors} is its {@code n_neighbors} and counts the point
+     * itself, so a fit uses {@code neighbors - 1} graph neighbours (the graph leaves the point out) and a transform
+     * {@code neighbors} training points. {@code epochs = 0} chooses umap-learn's default: 500 up to 10,000 points,
+     * 200 above (a transform runs a third of that, or umap-learn's 100 / 30 by default).
+     */
+    public record Options(int neighbors, double minDist, double spread, int epochs, double learningRate,
+                          int negativeSampleRate, double repulsionStrength, double localConnectivity, long seed,
+                          int threads) {
+
+        public Options {
+            if (neighbors < 2) {
+                throw new IllegalArgumentException("neighbors counts the point itself, so it must be >= 2, got "
+                        + neighbors);
+            }
+            requireFinite("minDist", minDist);
+            requireFinite("spread", spread);
+            requireFinite("learningRate", learningRate);
+            requireFinite("repulsionStrength", repulsionStrength);
+            requireFinite("localConnectivity", localConnectivity);
+            if (spread <= 0) {
+                throw new IllegalArgumentException("spread must be > 0, got " + spread);
+            }
+            if (minDist < 0 || minDist > spread) {
+                throw new IllegalArgumentException("minDist must be between 0 and spread (" + spread + "), got "
+                        + minDist + ": raise spread or lower minDist");
+            }
+            if (epochs < 0) {
+                throw new IllegalArgumentException("epochs must be >= 0 (0 = umap-learn's default), got " + epochs);
+            }
+            if (learningRate <= 0) {
+                throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+            }
+            if (negativeSampleRate < 1) {
+                throw new IllegalArgumentException("negativeSampleRate must be >= 1, got " + negativeSampleRate);
+            }
+            if (repulsionStrength < 0) {
+                throw new IllegalArgumentException("repulsionStrength must be >= 0, got " + repulsionStrength);
+            }
+            if (localConnectivity < 0) {
+                throw new IllegalArgumentException("localConnectivity must be >= 0, got " + localConnectivity);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        /** umap-learn's defaults, seed 42, on every available core. */
+        public static Options defaults() {
+            return new Options(15, 0.1, 1.0, 0, 1.0, 5, 1.0, 1.0, 42L, Runtime.getRuntime().availableProcessors());
+        }
+
+        public Options withSeed(long newSeed) {
+            return new Options(neighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
+                    repulsionStrength, localConnectivity, newSeed, threads);
+        }
+
+        public Options withThreads(int newThreads) {
+            return new Options(neighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
+                    repulsionStrength, localConnectivity, seed, newThreads);
+        }
+
+        public Options withNeighbors(int newNeighbors) {
+            return new Options(newNeighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
+                    repulsionStrength, localConnectivity, seed, threads);
+        }
+
+        public Options withEpochs(int newEpochs) {
+            return new Options(neighbors, minDist, spread, newEpochs, learningRate, negativeSampleRate,
+                    repulsionStrength, localConnectivity, seed, threads);
+        }
+
+        private static void requireFinite(String name, double value) {
+            if (!Double.isFinite(value)) {
+                throw new IllegalArgumentException(name + " must be finite, got " + value);
+            }
+        }
+    }
+
+    private final Options options;
+    private final double a;
+    private final double b;
+    private final float[] embedding;
+
+    private Umap(Options options, double a, double b, float[] embedding) {
+        this.options = options;
+        this.a = a;
+        this.b = b;
+        this.embedding = embedding;
+    }
+
+    /**
+     * Embeds the points of {@code graph} (their {@code neighbors - 1} nearest other points, from
+     * {@link dev.layerscope.neighbors.ExactNeighbors#of}). {@code data} is read only when the spectral
+     * initialisation falls back to PCA, or to place the components of a disconnected graph.
+     */
+    public static Umap fit(FloatMatrix data, NeighborGraph graph, Options options) {
+        int n = graph.size();
+        int width = options.neighbors() - 1;
+        if (options.neighbors() > n) {
+            throw new IllegalArgumentException("neighbors = " + options.neighbors() + " (counting the point itself) "
+                    + "needs at least that many points, got " + n + ": lower neighbors");
+        }
+        if (graph.k() < width) {
+            throw new IllegalArgumentException("neighbors = " + options.neighbors() + " needs a graph of at least "
+                    + width + " neighbours per point (the point itself is not in the graph), got k = " + graph.k()
+                    + ": compute the graph with more neighbours or lower neighbors");
+        }
+        if (data.rows() != n) {
+            throw new IllegalArgumentException("the graph has " + n + " points, the data " + data.rows() + " rows");
+        }
+        int[] nonFinite = data.firstNonFinite();
+        if (nonFinite != null) {
+            throw new IllegalArgumentException("data[" + nonFinite[0] + "][" + nonFinite[1]
+                    + "] is not finite: remove or impute non-finite values");
+        }
+        requireValidNeighbors(graph, width, n, true);
+        double[] ab = findAB(options.minDist(), options.spread());
+        int defaultEpochs = n > LARGE_DATA ? 200 : 500;
+        int epochs = options.epochs() == 0 ? defaultEpochs : options.epochs();
+
+        NeighborGraph nearest = graph.truncate(width);
+        FuzzySets.Bandwidths bandwidths = FuzzySets.smoothKnnDist(nearest, width, true, options.neighbors(),
+                options.localConnectivity());
+        SparseGraph fuzzy = FuzzySets.union(nearest, width, bandwidths);
+        SparseGraph pruned = fuzzy.withoutEdgesBelow(fuzzy.maxWeight() / (epochs > 10 ? epochs : defaultEpochs));
+        try (Parallel parallel = new Parallel(options.threads())) {
+            float[] initial = SpectralInit.layout(pruned, data, options.seed(), parallel);
+            if (initial == null) {
+                LOG.warn("UMAP: the spectral initialisation did not converge for {} points; initialising by PCA", n);
+                initial = Pca.fit(data, 2).transform(data).values();
+            }
+            float[] layout = scaledInitialisation(initial, options.seed());
+            Layout.optimizeFit(layout, pruned, epochs, options, ab[0], ab[1], parallel);
+            return new Umap(options, ab[0], ab[1], layout);
+        }
+    }
+
+    /**
+     * umap-learn's {@code transform}: places new points given their {@code neighbors} nearest training points
+     * ({@link dev.layerscope.neighbors.ExactNeighbors#query}), starting at the membership-weighted mean of those
+     * points' positions and moving only the new points against the fixed training embedding.
+     */
+    public FloatMatrix transform(NeighborGraph toTrain) {
+        int k = options.neighbors();
+        int trainSize = embedding.length / 2;
+        if (toTrain.k() < k) {
+            throw new IllegalArgumentException("transform needs the " + k + " nearest training points of each new "
+                    + "point, the graph has k = " + toTrain.k() + ": query more neighbours");
+        }
+        requireValidNeighbors(toTrain, k, trainSize, false);
+        int m = toTrain.size();
+        NeighborGraph graph = toTrain.truncate(k);
+        FuzzySets.Bandwidths bandwidths = FuzzySets.smoothKnnDist(graph, k, false, k,
+                Math.max(0, options.localConnectivity() - 1));
+        int[] offsets = new int[m + 1];
+        int[] columns = new int[m * k];
+        double[] weights = new double[m * k];
+        float[] placed = new float[2 * m];
+        for (int i = 0; i < m; i++) {
+            offsets[i + 1] = (i + 1) * k;
+            double total = 0;
+            for (int r = 0; r < k; r++) {
+                columns[i * k + r] = graph.neighbor(i, r);
+                weights[i * k + r] = FuzzySets.membership(graph, bandwidths, i, r);
+                total += weights[i * k + r];
+            }
+            for (int r = 0; r < k; r++) {
+                int j = columns[i * k + r];
+                placed[2 * i] += (float) (weights[i * k + r] / total * embedding[2 * j]);
+                placed[2 * i + 1] += (float) (weights[i * k + r] / total * embedding[2 * j + 1]);
+            }
+        }
+        int epochs = options.epochs() == 0 ? (m <= LARGE_DATA ? 100 : 30) : Math.max(1, options.epochs() / 3);
+        SparseGraph memberships = new SparseGraph(offsets, columns, weights);
+        SparseGraph pruned = memberships.withoutEdgesBelow(memberships.maxWeight() / epochs);
+        try (Parallel parallel = new Parallel(options.threads())) {
+            Layout.optimizeTransform(placed, embedding, pruned, epochs, options, a, b, parallel);
+        }
+        return new FloatMatrix(m, 2, placed);
+    }
+
+    /** The training points' positions, n x 2. */
+    public FloatMatrix embedding() {
+        return new FloatMatrix(embedding.length / 2, 2, embedding.clone());
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /** The fitted {@code a} of the low-dimensional similarity {@code 1 / (1 + a d^2b)}. */
+    public double a() {
+        return a;
+    }
+
+    /** The fitted {@code b} of the low-dimensional similarity {@code 1 / (1 + a d^2b)}. */
+    public double b() {
+        return b;
+    }
+
+    /**
+     * umap-learn's {@code find_ab_params}: the least-squares fit of {@code 1 / (1 + a x^2b)} to 1 up to
+     * {@code minDist} and {@code exp(-(x - minDist) / spread)} beyond, on 300 points up to {@code 3 spread}. The
+     * point x = 0 is left out: the curve is 1 there for every a and b, so it adds nothing to the fit, but its
+     * derivative in b involves {@code log 0}.
+     */
+    static double[] findAB(double minDist, double spread) {
+        double step = 3 * spread / (CURVE_POINTS - 1);
+        double[] x = new double[CURVE_POINTS - 1];
+        double[] y = new double[CURVE_POINTS - 1];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (i + 1) * step;
+            y[i] = x[i] < minDist ? 1 : Math.exp(-(x[i] - minDist) / spread);
+        }
+        // Smile's convention: the parameters (a, 2b) first, then the abscissa
+        DifferentiableMultivariateFunction curve = new DifferentiableMultivariateFunction() {
+            @Override
+            public double f(double[] v) {
+                return 1 / (1 + v[0] * Math.pow(v[2], v[1]));
+            }
+
+            @Override
+            public double g(double[] v, double[] gradient) {
+                double power = Math.pow(v[2], v[1]);
+                double denominator = 1 + v[0] * power;
+                gradient[0] = -power / (denominator * denominator);
+                gradient[1] = -v[0] * power * Math.log(v[2]) / (denominator * denominator);
+                return 1 / denominator;
+            }
+        };
+        double[] fitted = LevenbergMarquardt.fit(curve, x, y, new double[] {1, 2}).parameters();
+        return new double[] {fitted[0], fitted[1] / 2};
+    }
+
+    /**
+     * umap-learn's scaling of an initial layout: to a largest coordinate of 10 plus Gaussian noise of scale
+     * 0.0001 (so no two points coincide), then each axis to [0, 10].
+     */
+    private static float[] scaledInitialisation(float[] initial, long seed) {
+        double max = 0;
+        for (float value : initial) {
+            max = Math.max(max, Math.abs(value));
+        }
+        double expansion = max > 0 ? 10 / max : 1;
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        float[] layout = new float[initial.length];
+        for (int i = 0; i < layout.length; i++) {
+            layout[i] = (float) (initial[i] * expansion) + (float) (random.nextGaussian() * 1e-4);
+        }
+        for (int axis = 0; axis < 2; axis++) {
+            float min = Float.POSITIVE_INFINITY;
+            float top = Float.NEGATIVE_INFINITY;
+            for (int i = axis; i < layout.length; i += 2) {
+                min = Math.min(min, layout[i]);
+                top = Math.max(top, layout[i]);
+            }
+            for (int i = axis; i < layout.length; i += 2) {
+                layout[i] = 10 * (layout[i] - min) / (top - min);
+            }
+        }
+        return layout;
+    }
+
+    /** Rejects neighbour indices outside the reference set, self-loops in a fit, and non-finite distances. */
+    private static void requireValidNeighbors(NeighborGraph graph, int width, int referenceSize, boolean self) {
+        for (int i = 0; i < graph.size(); i++) {
+            for (int r = 0; r < width; r++) {
+                int j = graph.neighbor(i, r);
+                float distance = graph.distance(i, r);
+                if (j < 0 || j >= referenceSize) {
+                    throw new IllegalArgumentException("neighbour " + r + " of point " + i + " is " + j
+                            + ", outside the " + referenceSize + " reference points: the graph belongs to other data");
+                }
+                if (self && j == i) {
+                    throw new IllegalArgumentException("point " + i + " is its own neighbour: build the graph with "
+                            + "ExactNeighbors.of, which leaves each point out");
+                }
+                if (!Float.isFinite(distance) || distance < 0) {
+                    throw new IllegalArgumentException("distance " + r + " of point " + i + " is " + distance
+                            + ": distances must be finite and >= 0");
+                }
+            }
+        }
+    }
+}

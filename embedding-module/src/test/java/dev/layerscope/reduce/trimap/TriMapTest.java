@@ -1,0 +1,245 @@
+package dev.layerscope.reduce.trimap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.ExactNeighbors;
+import dev.layerscope.neighbors.NeighborGraph;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TriMapTest {
+
+    private static final TriMap.Options OPTIONS = new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 7, 2);
+
+    /** Gaussian blobs of unit spread around centres drawn with spread 10, so the blobs do not overlap. */
+    private record Blobs(FloatMatrix data, int[] labels) {
+        static Blobs of(int blobs, int perBlob, int dims, long seed) {
+            Random random = new Random(seed);
+            double[][] centres = new double[blobs][dims];
+            for (double[] centre : centres) {
+                for (int d = 0; d < dims; d++) {
+                    centre[d] = 10 * random.nextGaussian();
+                }
+            }
+            int n = blobs * perBlob;
+            float[] values = new float[n * dims];
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % blobs;
+                for (int d = 0; d < dims; d++) {
+                    values[i * dims + d] = (float) (centres[labels[i]][d] + random.nextGaussian());
+                }
+            }
+            return new Blobs(new FloatMatrix(n, dims, values), labels);
+        }
+
+        Blobs rows(int from, int to) {
+            int[] picked = new int[to - from];
+            Arrays.setAll(picked, r -> from + r);
+            return new Blobs(data.rows(picked), Arrays.copyOfRange(labels, from, to));
+        }
+    }
+
+    private static NeighborGraph graph(FloatMatrix data, TriMap.Options options) {
+        try (Parallel parallel = new Parallel(2)) {
+            return ExactNeighbors.of(data, TriMap.neighborsNeeded(options, data.rows()), parallel);
+        }
+    }
+
+    /**
+     * The share of {@code queries} whose 5 nearest {@code reference} points (excluding the query itself when the
+     * two are the same set) mostly carry the query's label.
+     */
+    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
+                                      int[] queryLabels, boolean sameSet) {
+        int k = 5;
+        int correct = 0;
+        for (int q = 0; q < queries.rows(); q++) {
+            Integer[] order = new Integer[reference.rows()];
+            Arrays.setAll(order, r -> r);
+            int query = q;
+            Arrays.sort(order, (a, b) -> Float.compare(queries.squaredDistance(query, reference, a),
+                    queries.squaredDistance(query, reference, b)));
+            int[] votes = new int[Arrays.stream(referenceLabels).max().orElseThrow() + 1];
+            for (int r = 0, taken = 0; taken < k; r++) {
+                if (sameSet && order[r] == q) {
+                    continue;
+                }
+                votes[referenceLabels[order[r]]]++;
+                taken++;
+            }
+            int best = 0;
+            for (int label = 1; label < votes.length; label++) {
+                if (votes[label] > votes[best]) {
+                    best = label;
+                }
+            }
+            correct += best == queryLabels[q] ? 1 : 0;
+        }
+        return (double) correct / queries.rows();
+    }
+
+    /**
+     * Checks the triplets against scaled distances computed here from scratch: sigma from the 3rd-5th nearest other
+     * points, inliers the {@code inliers} smallest {@code d^2 / (sigma_i sigma_j)} among the 61 nearest.
+     */
+    @Test
+    void tripletSamplingFollowsItsSettings() {
+        Blobs blobs = Blobs.of(3, 100, 10, 1);
+        FloatMatrix data = blobs.data();
+        int n = data.rows();
+        int candidates = TriMap.neighborsNeeded(OPTIONS, n);
+        assertEquals(61, candidates);
+        double[][] distance = new double[n][n];
+        double[] sigma = new double[n];
+        int[][] nearest = new int[n][];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                distance[i][j] = Math.sqrt(data.squaredDistance(i, data, j));
+            }
+            int anchor = i;
+            nearest[i] = java.util.stream.IntStream.range(0, n).filter(j -> j != anchor).boxed()
+                    .sorted((a, b) -> Double.compare(distance[anchor][a], distance[anchor][b]))
+                    .mapToInt(Integer::intValue).toArray();
+            sigma[i] = (distance[i][nearest[i][2]] + distance[i][nearest[i][3]] + distance[i][nearest[i][4]]) / 3;
+        }
+        double[][] scaled = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                scaled[i][j] = distance[i][j] * distance[i][j] / (sigma[i] * sigma[j]);
+            }
+        }
+        Triplets triplets;
+        try (Parallel parallel = new Parallel(2)) {
+            triplets = TriMap.prepare(data, graph(data, OPTIONS), OPTIONS, parallel).triplets();
+        }
+        int perPoint = OPTIONS.inliers() * OPTIONS.outliers();
+        assertEquals(n * (perPoint + OPTIONS.randomTriplets()), triplets.count());
+        assertEquals(n * perPoint, triplets.neighborTriplets);
+        int[] p = triplets.points;
+        for (int i = 0; i < n; i++) {
+            int anchor = i;
+            Set<Integer> expected = new HashSet<>();
+            Arrays.stream(nearest[i], 0, candidates).boxed()
+                    .sorted((a, b) -> Double.compare(scaled[anchor][a], scaled[anchor][b]))
+                    .limit(OPTIONS.inliers()).forEach(expected::add);
+            Set<Integer> similar = new HashSet<>();
+            for (int t = i * perPoint; t < (i + 1) * perPoint; t++) {
+                assertEquals(i, p[3 * t]);
+                similar.add(p[3 * t + 1]);
+                assertFalse(expected.contains(p[3 * t + 2]), "outlier among the inliers");
+                assertNotEquals(i, p[3 * t + 2]);
+            }
+            assertEquals(expected, similar);
+            for (int group = i * perPoint; group < (i + 1) * perPoint; group += OPTIONS.outliers()) {
+                Set<Integer> outliers = new HashSet<>();
+                for (int t = group; t < group + OPTIONS.outliers(); t++) {
+                    outliers.add(p[3 * t + 2]);
+                }
+                assertEquals(OPTIONS.outliers(), outliers.size(), "outliers of one inlier repeat");
+            }
+        }
+        for (int t = triplets.neighborTriplets; t < triplets.count(); t++) {
+            int i = p[3 * t];
+            assertEquals((t - triplets.neighborTriplets) / OPTIONS.randomTriplets(), i);
+            assertTrue(p[3 * t + 1] != i && p[3 * t + 2] != i && p[3 * t + 1] != p[3 * t + 2]);
+            assertTrue(scaled[i][p[3 * t + 1]] <= scaled[i][p[3 * t + 2]] * (1 + 1e-5), "random pair not ordered");
+        }
+        float[] weights = triplets.weights(triplets.minimumRawWeight(), OPTIONS.weightTemperature());
+        int zero = 0;
+        for (float w : weights) {
+            assertTrue(Float.isFinite(w) && w >= 0, "weight " + w);
+            zero += w == 0 ? 1 : 0;
+        }
+        assertEquals(1, zero, "only the least important triplet (the shift's origin) weighs 0");
+    }
+
+    /**
+     * 20 blobs, not 5: two principal coordinates of 5 separated blobs already separate them, so the initial
+     * embedding alone would pass; those of 20 blobs mix them (5-NN accuracy 0.90 at the start), so only the
+     * triplet optimisation gets this above 0.95.
+     */
+    @Test
+    void separatedBlobsStaySeparated() {
+        Blobs blobs = Blobs.of(20, 50, 50, 2);
+        TriMap trimap = TriMap.fit(blobs.data(), graph(blobs.data(), OPTIONS), OPTIONS);
+        FloatMatrix embedding = trimap.embedding();
+        assertEquals(1000, embedding.rows());
+        assertEquals(2, embedding.cols());
+        assertTrue(Double.isFinite(trimap.loss()));
+        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
+        assertTrue(accuracy > 0.95, "5-NN accuracy " + accuracy);
+    }
+
+    /** 120-D is wider than the 100 PCA dimensions, so this also runs the PCA path. */
+    @Test
+    void sameSeedAndThreadsGiveTheSameBits() {
+        Blobs blobs = Blobs.of(3, 100, 120, 3);
+        NeighborGraph graph = graph(blobs.data(), OPTIONS);
+        TriMap.Options short_ = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 11, 2);
+        float[] first = TriMap.fit(blobs.data(), graph, short_).embedding().values();
+        float[] second = TriMap.fit(blobs.data(), graph, short_).embedding().values();
+        assertArrayEquals(first, second);
+        TriMap.Options otherSeed = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 12, 2);
+        assertFalse(Arrays.equals(first, TriMap.fit(blobs.data(), graph, otherSeed).embedding().values()));
+    }
+
+    @Test
+    void heldOutPointsLandInTheirBlobs() {
+        Blobs blobs = Blobs.of(5, 240, 50, 4);
+        Blobs train = blobs.rows(0, 1000);
+        Blobs test = blobs.rows(1000, 1200);
+        TriMap trimap = TriMap.fit(train.data(), graph(train.data(), OPTIONS), OPTIONS);
+        NeighborGraph toTrain;
+        try (Parallel parallel = new Parallel(2)) {
+            toTrain = ExactNeighbors.query(train.data(), test.data(), TriMap.neighborsNeeded(OPTIONS, 1000),
+                    parallel);
+        }
+        FloatMatrix placed = trimap.transform(test.data(), toTrain);
+        assertEquals(200, placed.rows());
+        double accuracy = knnAccuracy(trimap.embedding(), train.labels(), placed, test.labels(), false);
+        assertTrue(accuracy > 0.9, "5-NN accuracy of held-out points " + accuracy);
+    }
+
+    @Test
+    void impossibleSettingsAreRejected() {
+        Blobs blobs = Blobs.of(2, 10, 5, 5);
+        FloatMatrix data = blobs.data();
+        NeighborGraph graph = graph(data, OPTIONS);
+        FloatMatrix twelve = Blobs.of(2, 6, 5, 5).data();
+        assertMessage("needs more than 13 points", () -> TriMap.fit(twelve, graph(twelve, OPTIONS), OPTIONS));
+        TriMap.Options few = new TriMap.Options(5, 4, 3, 0.5, 0.1, 10, 100, 0, 1);
+        assertMessage("needs " + TriMap.neighborsNeeded(few, 20),
+                () -> TriMap.fit(data, graph.truncate(5), few));
+        TriMap.Options manyOutliers = new TriMap.Options(5, 15, 3, 0.5, 0.1, 10, 100, 0, 1);
+        assertMessage("lower outliers", () -> TriMap.fit(data, graph(data, manyOutliers), manyOutliers));
+        float[] values = data.values().clone();
+        values[7] = Float.NaN;
+        assertMessage("non-finite", () -> TriMap.fit(new FloatMatrix(20, 5, values), graph, few));
+        assertMessage("inliers must be >= 1", () -> new TriMap.Options(0, 4, 3, 0.5, 0.1, 400, 100, 0, 1));
+        assertMessage("outliers must be >= 1", () -> new TriMap.Options(12, 0, 3, 0.5, 0.1, 400, 100, 0, 1));
+        assertMessage("randomTriplets", () -> new TriMap.Options(12, 4, -1, 0.5, 0.1, 400, 100, 0, 1));
+        assertMessage("weightTemperature", () -> new TriMap.Options(12, 4, 3, Double.NaN, 0.1, 400, 100, 0, 1));
+        assertMessage("learningRate", () -> new TriMap.Options(12, 4, 3, 0.5, 0, 400, 100, 0, 1));
+        assertMessage("iterations", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 0, 100, 0, 1));
+        assertMessage("pcaDimensions", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 1, 0, 1));
+        assertMessage("threads", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 0, 0));
+        TriMap fitted = TriMap.fit(data, graph(data, few), few);
+        assertMessage("fitted on 5 columns", () -> fitted.transform(FloatMatrix.zeros(3, 4), graph));
+    }
+
+    private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable executable) {
+        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class, executable);
+        assertTrue(thrown.getMessage().contains(expected), thrown.getMessage());
+    }
+}

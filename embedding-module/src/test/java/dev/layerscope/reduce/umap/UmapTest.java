@@ -1,0 +1,198 @@
+package dev.layerscope.reduce.umap;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.ExactNeighbors;
+import dev.layerscope.neighbors.NeighborGraph;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class UmapTest {
+
+    private static final int DIMENSIONS = 50;
+
+    /** {@code clusters * perCluster} points, cluster c around a random centre 10 units from the others' scale. */
+    private record Blobs(FloatMatrix data, int[] labels) {
+        static Blobs of(int clusters, int perCluster, long seed) {
+            Random random = new Random(seed);
+            float[][] centres = new float[clusters][DIMENSIONS];
+            for (float[] centre : centres) {
+                for (int j = 0; j < DIMENSIONS; j++) {
+                    centre[j] = (float) (random.nextGaussian() * 10);
+                }
+            }
+            int n = clusters * perCluster;
+            float[] values = new float[n * DIMENSIONS];
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = i % clusters;
+                for (int j = 0; j < DIMENSIONS; j++) {
+                    values[i * DIMENSIONS + j] = centres[labels[i]][j] + (float) random.nextGaussian();
+                }
+            }
+            return new Blobs(new FloatMatrix(n, DIMENSIONS, values), labels);
+        }
+    }
+
+    private static NeighborGraph graphOf(FloatMatrix data, int k) {
+        try (Parallel parallel = new Parallel(2)) {
+            return ExactNeighbors.of(data, k, parallel);
+        }
+    }
+
+    private static Umap.Options options(int threads) {
+        return Umap.Options.defaults().withThreads(threads);
+    }
+
+    /** The share of {@code queries} whose k nearest {@code reference} points (2-D) mostly carry their label. */
+    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
+                                      int[] queryLabels, int k, boolean leaveOneOut) {
+        int correct = 0;
+        for (int q = 0; q < queries.rows(); q++) {
+            int[] nearest = new int[k];
+            double[] distances = new double[k];
+            java.util.Arrays.fill(distances, Double.POSITIVE_INFINITY);
+            for (int r = 0; r < reference.rows(); r++) {
+                if (leaveOneOut && r == q) {
+                    continue;
+                }
+                double d = queries.squaredDistance(q, reference, r);
+                for (int s = 0; s < k; s++) {
+                    if (d < distances[s]) {
+                        System.arraycopy(distances, s, distances, s + 1, k - s - 1);
+                        System.arraycopy(nearest, s, nearest, s + 1, k - s - 1);
+                        distances[s] = d;
+                        nearest[s] = r;
+                        break;
+                    }
+                }
+            }
+            int votes = 0;
+            for (int s = 0; s < k; s++) {
+                votes += referenceLabels[nearest[s]] == queryLabels[q] ? 1 : 0;
+            }
+            correct += votes * 2 > k ? 1 : 0;
+        }
+        return (double) correct / queries.rows();
+    }
+
+    @Test
+    void smoothKnnDistHitsLog2OfNeighborsAndRhoIsTheNearestDistance() {
+        Random random = new Random(1);
+        float[] values = new float[400 * 5];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        NeighborGraph graph = graphOf(new FloatMatrix(400, 5, values), 14);
+        FuzzySets.Bandwidths bandwidths = FuzzySets.smoothKnnDist(graph, 14, true, 15, 1.0);
+        for (int i = 0; i < graph.size(); i++) {
+            assertEquals(graph.distance(i, 0), bandwidths.rho()[i], 1e-6, "rho of point " + i);
+            double sum = 0;
+            for (int r = 0; r < 14; r++) {
+                sum += FuzzySets.membership(graph, bandwidths, i, r);
+            }
+            assertEquals(Math.log(15) / Math.log(2), sum, 1e-3, "membership sum of point " + i);
+        }
+    }
+
+    @Test
+    void abCurveMatchesUmapLearnForItsDefaults() {
+        double[] ab = Umap.findAB(0.1, 1.0);
+        // umap-learn 0.5: find_ab_params(1.0, 0.1) = (1.5769434604, 0.8950608781)
+        assertEquals(1.5769, ab[0], 0.01);
+        assertEquals(0.8951, ab[1], 0.005);
+    }
+
+    @Test
+    void separatedBlobsStaySeparated() {
+        Blobs blobs = Blobs.of(5, 200, 2);
+        Umap umap = Umap.fit(blobs.data(), graphOf(blobs.data(), 14), options(2));
+        FloatMatrix embedding = umap.embedding();
+        assertEquals(1000, embedding.rows());
+        assertEquals(2, embedding.cols());
+        assertTrue(embedding.firstNonFinite() == null);
+        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), 5, true);
+        assertTrue(accuracy > 0.95, "5-NN accuracy in 2-D " + accuracy);
+    }
+
+    @Test
+    void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
+        Blobs blobs = Blobs.of(3, 150, 3);
+        NeighborGraph graph = graphOf(blobs.data(), 14);
+        Umap.Options options = options(2).withEpochs(100);
+        float[] first = Umap.fit(blobs.data(), graph, options).embedding().values();
+        float[] again = Umap.fit(blobs.data(), graph, options).embedding().values();
+        float[] oneThread = Umap.fit(blobs.data(), graph, options.withThreads(1)).embedding().values();
+        float[] otherSeed = Umap.fit(blobs.data(), graph, options.withSeed(7)).embedding().values();
+        assertArrayEquals(first, again);
+        assertArrayEquals(first, oneThread);
+        assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(otherSeed));
+    }
+
+    @Test
+    void transformPlacesHeldOutPointsWithTheirBlob() {
+        Blobs blobs = Blobs.of(5, 240, 4);
+        int[] trainRows = new int[1000];
+        int[] testRows = new int[200];
+        for (int i = 0, train = 0, test = 0; i < 1200; i++) {
+            if (i < 1000) {
+                trainRows[train++] = i;
+            } else {
+                testRows[test++] = i;
+            }
+        }
+        FloatMatrix train = blobs.data().rows(trainRows);
+        FloatMatrix test = blobs.data().rows(testRows);
+        int[] trainLabels = java.util.Arrays.copyOf(blobs.labels(), 1000);
+        int[] testLabels = java.util.Arrays.copyOfRange(blobs.labels(), 1000, 1200);
+        Umap umap = Umap.fit(train, graphOf(train, 14), options(2));
+        NeighborGraph toTrain;
+        try (Parallel parallel = new Parallel(2)) {
+            toTrain = ExactNeighbors.query(train, test, 15, parallel);
+        }
+        FloatMatrix placed = umap.transform(toTrain);
+        assertEquals(200, placed.rows());
+        double accuracy = knnAccuracy(umap.embedding(), trainLabels, placed, testLabels, 5, false);
+        assertTrue(accuracy > 0.9, "5-NN accuracy of transformed points " + accuracy);
+    }
+
+    @Test
+    void impossibleSettingsAreRejectedWithWhatToChange() {
+        Umap.Options defaults = Umap.Options.defaults();
+        assertThrows(IllegalArgumentException.class, () -> defaults.withNeighbors(1));
+        IllegalArgumentException minDist = assertThrows(IllegalArgumentException.class,
+                () -> new Umap.Options(15, 2.0, 1.0, 0, 1, 5, 1, 1, 0, 1));
+        assertTrue(minDist.getMessage().contains("spread"), minDist.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new Umap.Options(15, 0.1, Double.NaN, 0, 1, 5, 1, 1, 0, 1));
+
+        Blobs blobs = Blobs.of(2, 10, 5);
+        NeighborGraph graph = graphOf(blobs.data(), 5);
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+                () -> Umap.fit(blobs.data(), graph, defaults.withNeighbors(21)));
+        assertTrue(tooMany.getMessage().contains("lower neighbors"), tooMany.getMessage());
+        IllegalArgumentException shortGraph = assertThrows(IllegalArgumentException.class,
+                () -> Umap.fit(blobs.data(), graph, defaults.withNeighbors(7)));
+        assertTrue(shortGraph.getMessage().contains("k = 5"), shortGraph.getMessage());
+
+        float[] values = blobs.data().values().clone();
+        values[3] = Float.NaN;
+        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+                () -> Umap.fit(new FloatMatrix(20, DIMENSIONS, values), graph, defaults.withNeighbors(6)));
+        assertTrue(nan.getMessage().contains("not finite"), nan.getMessage());
+        float[] distances = graph.distances().clone();
+        distances[0] = Float.POSITIVE_INFINITY;
+        NeighborGraph infinite = new NeighborGraph(20, 5, graph.indices(), distances);
+        assertThrows(IllegalArgumentException.class, () -> Umap.fit(blobs.data(), infinite, defaults.withNeighbors(6)));
+
+        Umap umap = Umap.fit(blobs.data(), graph, defaults.withNeighbors(6).withThreads(1));
+        IllegalArgumentException fewTrain = assertThrows(IllegalArgumentException.class,
+                () -> umap.transform(graph));
+        assertTrue(fewTrain.getMessage().contains("query more neighbours"), fewTrain.getMessage());
+    }
+}
