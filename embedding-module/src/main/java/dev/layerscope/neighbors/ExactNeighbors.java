@@ -2,6 +2,7 @@ package dev.layerscope.neighbors;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,11 +57,11 @@ public final class ExactNeighbors {
             for (int start = 0; start < queries.rows(); start += block) {
                 int rows = Math.min(block, queries.rows() - start);
                 System.arraycopy(queries.values(), start * d, queryBlock, 0, rows * d);
-                float[] products;
                 try (INDArray queryArray = Nd4j.create(queryBlock, new long[] {block, d}, 'c')) {
                     Nd4j.gemm(queryArray, referenceArray, dots, false, true, 1.0, 0.0);
-                    products = dots.data().asFloat();
                 }
+                // read the products where BLAS wrote them, off the heap; copying 64 MB a block costs more
+                FloatBuffer products = dots.data().asNioFloat();
                 int first = start;
                 parallel.forRange(rows, (from, to) -> {
                     TopK top = new TopK(k);
@@ -73,7 +74,7 @@ public final class ExactNeighbors {
                             if (self && j == query) {
                                 continue;
                             }
-                            float squared = queryNorm + referenceNorms[j] - 2 * products[offset + j];
+                            float squared = queryNorm + referenceNorms[j] - 2 * products.get(offset + j);
                             top.offer(j, squared);
                         }
                         top.drainSorted(indices, distances, query * k);

@@ -81,12 +81,15 @@ public record ReduceSettings(List<String> inputs, List<Method> methods, Placemen
      * @param epochs               layout epochs; 0 chooses 200 above 10,000 points, else 500
      * @param learningRate         the initial SGD step
      * @param negativeSampleRate   negative samples per positive edge
+     * @param repulsionStrength    the weight of the negative samples
+     * @param localConnectivity    the neighbours assumed fully connected to each point
      * @param seed                 seeds initialisation noise and sampling
      */
     public record Umap(@Range(min = 2) int neighbors, @Range(min = 0) double minDist,
                        @Range(min = 0, minExclusive = true) double spread, @Range(min = 0) int epochs,
                        @Range(min = 0, minExclusive = true) double learningRate,
-                       @Range(min = 1) int negativeSampleRate, long seed) {
+                       @Range(min = 1) int negativeSampleRate, @Range(min = 0) double repulsionStrength,
+                       @Range(min = 0) double localConnectivity, long seed) {
         public Umap {
             if (minDist > spread) {
                 throw new InvalidSetting("min-dist", "min-dist = " + minDist + " is larger than spread = " + spread
@@ -102,12 +105,14 @@ public record ReduceSettings(List<String> inputs, List<Method> methods, Placemen
      * @param outliers          sampled far points per inlier
      * @param random            random triplets per point
      * @param weightTemperature the temperature of the triplet weights
+     * @param learningRate      the delta-bar-delta optimiser's step
      * @param iterations        optimisation steps
      * @param pcaDimensions     inputs wider than this are reduced to it by PCA first
      * @param seed              seeds the sampling
      */
     public record Trimap(@Range(min = 1) int inliers, @Range(min = 1) int outliers, @Range(min = 0) int random,
                          @Range(min = 0, minExclusive = true) double weightTemperature,
+                         @Range(min = 0, minExclusive = true) double learningRate,
                          @Range(min = 1) int iterations, @Range(min = 2) int pcaDimensions, long seed) {
     }
 

@@ -204,7 +204,9 @@ public final class ReduceStage implements Stage {
     private Reducer reducer(ReduceSettings.Method method) {
         return switch (method) {
             case PCA -> new PcaReducer();
-            case TSNE, UMAP, TRIMAP -> throw new UnsupportedOperationException(method.name());
+            case TSNE -> new TsneReducer(settings.tsne());
+            case UMAP -> new UmapReducer(settings.umap());
+            case TRIMAP -> new TrimapReducer(settings.trimap());
         };
     }
 

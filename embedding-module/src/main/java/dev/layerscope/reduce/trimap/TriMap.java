@@ -122,6 +122,19 @@ public final class TriMap {
         return Math.min(options.inliers() + EXTRA_NEIGHBORS, trainSize - 1);
     }
 
+    /** Throws, saying which setting to lower, when these options cannot work on {@code n} points. */
+    public static void checkSize(Options options, int n) {
+        if (n <= options.inliers() + 1 || n <= ScaledNeighbors.SIGMA_NEIGHBORS) {
+            throw new IllegalArgumentException("TriMap with " + options.inliers() + " inliers needs more than "
+                    + Math.max(options.inliers() + 1, ScaledNeighbors.SIGMA_NEIGHBORS) + " points, got " + n
+                    + ": lower inliers or give more points");
+        }
+        if (options.outliers() > n - 1 - options.inliers()) {
+            throw new IllegalArgumentException(options.outliers() + " outliers per inlier cannot be drawn from the "
+                    + (n - 1 - options.inliers()) + " points that are not a point's inliers: lower outliers");
+        }
+    }
+
     /**
      * Fits the embedding of the rows of {@code data}.
      *
@@ -133,15 +146,7 @@ public final class TriMap {
      */
     public static TriMap fit(FloatMatrix data, NeighborGraph graph, Options options) {
         int n = data.rows();
-        if (n <= options.inliers() + 1 || n <= ScaledNeighbors.SIGMA_NEIGHBORS) {
-            throw new IllegalArgumentException("TriMap with " + options.inliers() + " inliers needs more than "
-                    + Math.max(options.inliers() + 1, ScaledNeighbors.SIGMA_NEIGHBORS) + " points, got " + n
-                    + ": lower inliers or give more points");
-        }
-        if (options.outliers() > n - 1 - options.inliers()) {
-            throw new IllegalArgumentException(options.outliers() + " outliers per inlier cannot be drawn from the "
-                    + (n - 1 - options.inliers()) + " points that are not a point's inliers: lower outliers");
-        }
+        checkSize(options, n);
         requireUsable(data, "data");
         requireGraph(graph, n, neighborsNeeded(options, n), "graph");
         try (Parallel parallel = new Parallel(options.threads())) {

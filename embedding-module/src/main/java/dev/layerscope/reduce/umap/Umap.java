@@ -119,6 +119,14 @@ public final class Umap {
         this.embedding = embedding;
     }
 
+    /** Throws, saying which setting to lower, when these options cannot work on {@code n} points. */
+    public static void checkSize(Options options, int n) {
+        if (options.neighbors() > n) {
+            throw new IllegalArgumentException("neighbors = " + options.neighbors() + " (counting the point itself) "
+                    + "needs at least that many points, got " + n + ": lower neighbors");
+        }
+    }
+
     /**
      * Embeds the points of {@code graph} (their {@code neighbors - 1} nearest other points, from
      * {@link dev.layerscope.neighbors.ExactNeighbors#of}). {@code data} is read only when the spectral
@@ -127,10 +135,7 @@ public final class Umap {
     public static Umap fit(FloatMatrix data, NeighborGraph graph, Options options) {
         int n = graph.size();
         int width = options.neighbors() - 1;
-        if (options.neighbors() > n) {
-            throw new IllegalArgumentException("neighbors = " + options.neighbors() + " (counting the point itself) "
-                    + "needs at least that many points, got " + n + ": lower neighbors");
-        }
+        checkSize(options, n);
         if (graph.k() < width) {
             throw new IllegalArgumentException("neighbors = " + options.neighbors() + " needs a graph of at least "
                     + width + " neighbours per point (the point itself is not in the graph), got k = " + graph.k()
