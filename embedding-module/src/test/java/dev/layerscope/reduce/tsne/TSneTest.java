@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.tsne;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,37 @@ class TSneTest {
         double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
         assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
         assertTrue(tsne.klDivergence() > 0 && tsne.klDivergence() < 2, "KL divergence " + tsne.klDivergence());
+    }
+
+    /**
+     * With theta 0 the tree is exact, so the reported KL divergence must be the one over all pairs (a pair without
+     * affinity adds nothing: 0 log 0 = 0).
+     */
+    @Test
+    void klDivergenceIsTheOneOfTheFinalEmbedding() {
+        Blobs blobs = blobs(30, 5);
+        int n = blobs.data().rows();
+        NeighborGraph graph = graph(blobs.data(), 45);
+        TSne tsne = TSne.fit(blobs.data(), graph, new TSne.Options(15, 300, 12, 100, 0, 0, 0, 2));
+        SparseAffinities p;
+        try (Parallel parallel = new Parallel(1)) {
+            p = GaussianAffinities.symmetric(graph, 45, GaussianAffinities.conditional(graph, 45, 15, parallel));
+        }
+        FloatMatrix y = tsne.embedding();
+        double z = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                z += i == j ? 0 : 1 / (1 + y.squaredDistance(i, y, j));
+            }
+        }
+        double kl = 0;
+        for (int i = 0; i < n; i++) {
+            for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
+                double q = 1 / (1 + y.squaredDistance(i, y, p.columns()[e])) / z;
+                kl += p.values()[e] > 0 ? p.values()[e] * Math.log(p.values()[e] / q) : 0;
+            }
+        }
+        assertEquals(kl, tsne.klDivergence(), 1e-4 * kl);
     }
 
     /** Also across thread counts: every point's gradient is its own and every sum runs in point order. */
