@@ -18,12 +18,6 @@ import java.util.Random;
  */
 public final class TSne {
 
-    /**
-     * From this many points the repulsion is interpolated on a grid by FFT ({@link InterpolatedRepulsion}) instead
-     * of summed over a quadtree: openTSNE's threshold for its "auto" choice, and where the grid becomes the faster.
-     */
-    static final int INTERPOLATION_FROM = 10_000;
-
     /** scikit-learn's initial scale: the first PCA column is scaled to this standard deviation. */
     private static final double INITIAL_SCALE = 1e-4;
     private static final double EARLY_MOMENTUM = 0.5;
@@ -40,8 +34,7 @@ public final class TSne {
      *                               {@code max(n / earlyExaggeration / 4, 50)}, which keeps large data sets from
      *                               converging too slowly
      * @param theta                  Barnes-Hut accuracy: a cell is summarised when its width is below theta times
-     *                               its distance; 0 is exact and quadratic. Below {@value #INTERPOLATION_FROM}
-     *                               points only: from there on the repulsion is interpolated instead
+     *                               its distance; 0 is exact and quadratic
      * @param seed                   seeds the random initialisation used when PCA cannot give two components
      *                               (fewer than two columns, or no variance)
      * @param threads                threads for the gradient
@@ -136,10 +129,13 @@ public final class TSne {
     /** x and y of each point, interleaved. */
     private final double[] positions;
     private final double klDivergence;
+    /** The quadtree of the final embedding, which {@link #transform} queries and never changes. */
+    private final QuadTree tree;
 
-    private TSne(double[] positions, double klDivergence) {
+    private TSne(double[] positions, double klDivergence, QuadTree tree) {
         this.positions = positions;
         this.klDivergence = klDivergence;
+        this.tree = tree;
     }
 
     /**
@@ -147,11 +143,6 @@ public final class TSne {
      * ceil(3 * perplexity))} neighbours; its first that many are used.
      */
     public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options) {
-        return fit(data, graph, options, data.rows() >= INTERPOLATION_FROM);
-    }
-
-    /** {@link #fit(FloatMatrix, NeighborGraph, Options)} with the repulsion interpolated or by Barnes-Hut. */
-    static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, boolean interpolate) {
         int n = data.rows();
         requireMorePointsThanNeighbours(n, options.perplexity());
         if (graph.size() != n) {
@@ -170,14 +161,12 @@ public final class TSne {
                     GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
             double learningRate = options.learningRate() > 0 ? options.learningRate()
                     : Math.max(n / options.earlyExaggeration() / 4, 50);
-            Repulsion repulsion = interpolate ? new InterpolatedRepulsion(parallel)
-                    : new BarnesHutRepulsion(options.theta(), parallel);
-            Descent descent = new Descent(p, initialise(data, options.seed()), repulsion, parallel);
+            Descent descent = new Descent(p, initialise(data, options.seed()), options.theta(), parallel);
             // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
             descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
             descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
             double kl = descent.klDivergence();
-            return new TSne(descent.positions, kl);
+            return new TSne(descent.positions, kl, descent.tree);
         }
     }
 
@@ -278,15 +267,13 @@ public final class TSne {
         requireNeighbours(toTrain, k, trainSize, options.perplexity());
         int m = toTrain.size();
         double[] placed = new double[2 * m];
-        QuadTree tree = new QuadTree();
-        tree.build(positions, trainSize);
         try (Parallel parallel = new Parallel(options.threads())) {
             double[] p = GaussianAffinities.conditional(toTrain, k, options.perplexity(), parallel);
             double thetaSquared = options.theta() * options.theta();
             parallel.forRange(m, (start, end) -> {
                 double[] scratch = new double[2 * k];
                 for (int i = start; i < end; i++) {
-                    place(toTrain, k, i, p, tree, options, thetaSquared, scratch, placed);
+                    place(toTrain, k, i, p, options, thetaSquared, scratch, placed);
                 }
             });
         }
@@ -298,7 +285,7 @@ public final class TSne {
     }
 
     /** Initialises and optimises new point {@code i}, writing its position to {@code placed[2i], placed[2i + 1]}. */
-    private void place(NeighborGraph toTrain, int k, int i, double[] p, QuadTree tree, TransformOptions options,
+    private void place(NeighborGraph toTrain, int k, int i, double[] p, TransformOptions options,
                        double thetaSquared, double[] scratch, double[] placed) {
         double[] position = {median(toTrain, k, i, 0, scratch), median(toTrain, k, i, 1, scratch)};
         double[] update = new double[2];
@@ -351,29 +338,32 @@ public final class TSne {
     }
 
     /**
-     * scikit-learn's gradient descent, with every buffer allocated once. The gradient of point i is {@code
-     * 4 (exaggeration sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z)}, q unnormalised; the attraction is
-     * exact over P's non-zeros, the repulsion and Z are approximated by a {@link Repulsion}.
+     * scikit-learn's gradient descent on the Barnes-Hut gradient, with every buffer allocated once. The gradient of
+     * point i is {@code 4 (exaggeration sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z)}, q unnormalised;
+     * the attraction is exact over P's non-zeros, the repulsion and Z come from the quadtree.
      */
     private static final class Descent {
 
         private final SparseAffinities p;
         private final double[] positions;
-        private final Repulsion method;
+        private final double thetaSquared;
         private final Parallel parallel;
+        private final QuadTree tree = new QuadTree();
         private final double[] attraction;
         private final double[] repulsion;
+        private final double[] sumQ;
         private final double[] update;
         private final double[] gains;
 
-        Descent(SparseAffinities p, double[] positions, Repulsion method, Parallel parallel) {
+        Descent(SparseAffinities p, double[] positions, double theta, Parallel parallel) {
             this.p = p;
             this.positions = positions;
-            this.method = method;
+            this.thetaSquared = theta * theta;
             this.parallel = parallel;
             int n = p.size();
             attraction = new double[2 * n];
             repulsion = new double[2 * n];
+            sumQ = new double[n];
             update = new double[2 * n];
             gains = new double[2 * n];
         }
@@ -399,13 +389,19 @@ public final class TSne {
             }
         }
 
-        /** Fills the attraction and the unnormalised repulsion of every point and returns Z. */
+        /**
+         * Rebuilds the tree, fills the attraction and the unnormalised repulsion of every point and returns Z. The
+         * points are visited in the tree's order for locality; each writes only its own slots.
+         */
         private double forces() {
-            double z = method.compute(positions, repulsion);
+            tree.build(positions, p.size());
+            int[] order = tree.order();
             parallel.forRange(p.size(), (start, end) -> {
-                for (int i = start; i < end; i++) {
+                for (int r = start; r < end; r++) {
+                    int i = order[r];
                     double x = positions[2 * i];
                     double y = positions[2 * i + 1];
+                    sumQ[i] = tree.repulsion(x, y, thetaSquared, repulsion, 2 * i);
                     double forceX = 0;
                     double forceY = 0;
                     for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
@@ -420,6 +416,10 @@ public final class TSne {
                     attraction[2 * i + 1] = forceY;
                 }
             });
+            double z = 0;
+            for (double s : sumQ) {
+                z += s;
+            }
             return z;
         }
 

@@ -11,8 +11,6 @@ import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class TSneTest {
 
@@ -80,12 +78,10 @@ class TSneTest {
         return (double) correct / queries.rows();
     }
 
-    /** By Barnes-Hut (false) and by interpolation (true), which fit chooses by size. */
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void separatedClustersStaySeparated(boolean interpolate) {
+    @Test
+    void separatedClustersStaySeparated() {
         Blobs blobs = blobs(200, 1);
-        TSne tsne = TSne.fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0), interpolate);
+        TSne tsne = TSne.fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0));
         FloatMatrix embedding = tsne.embedding();
         double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
         assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
@@ -124,15 +120,14 @@ class TSneTest {
     }
 
     /** Also across thread counts: every point's gradient is its own and every sum runs in point order. */
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void theSameSeedGivesTheSameBits(boolean interpolate) {
+    @Test
+    void theSameSeedGivesTheSameBits() {
         Blobs blobs = blobs(60, 2);
         NeighborGraph graph = graph(blobs.data(), 90);
-        float[] first = TSne.fit(blobs.data(), graph, options(300, 7), interpolate).embedding().values();
-        float[] second = TSne.fit(blobs.data(), graph, options(300, 7), interpolate).embedding().values();
+        float[] first = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
+        float[] second = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
         TSne.Options oneThread = new TSne.Options(30, 300, 12, 250, 0, 0.5, 7, 1);
-        float[] third = TSne.fit(blobs.data(), graph, oneThread, interpolate).embedding().values();
+        float[] third = TSne.fit(blobs.data(), graph, oneThread).embedding().values();
         assertArrayEquals(first, second);
         assertArrayEquals(first, third);
     }
