@@ -391,7 +391,9 @@ public final class TSne {
 
         /**
          * Rebuilds the tree, fills the attraction and the unnormalised repulsion of every point and returns Z. The
-         * points are visited in the tree's order for locality; each writes only its own slots.
+         * repulsion visits the points in the tree's order, so consecutive queries walk the same nodes; the attraction
+         * visits them in index order, so P's rows stream from memory instead of being fetched at random (at 10,000
+         * points that alone halved the attraction's time). Each point writes only its own slots.
          */
         private double forces() {
             tree.build(positions, p.size());
@@ -399,9 +401,13 @@ public final class TSne {
             parallel.forRange(p.size(), (start, end) -> {
                 for (int r = start; r < end; r++) {
                     int i = order[r];
+                    sumQ[i] = tree.repulsion(positions[2 * i], positions[2 * i + 1], thetaSquared, repulsion, 2 * i);
+                }
+            });
+            parallel.forRange(p.size(), (start, end) -> {
+                for (int i = start; i < end; i++) {
                     double x = positions[2 * i];
                     double y = positions[2 * i + 1];
-                    sumQ[i] = tree.repulsion(x, y, thetaSquared, repulsion, 2 * i);
                     double forceX = 0;
                     double forceY = 0;
                     for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
