@@ -1,0 +1,458 @@
+package dev.layerscope.reduce.tsne;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.reduce.pca.Pca;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * t-SNE by Barnes-Hut, set up as scikit-learn 1.2's {@code TSNE(method="barnes_hut")} so that its pictures and
+ * timings are comparable: Gaussian affinities over the 3 x perplexity nearest neighbours, PCA initialisation scaled
+ * to a standard deviation of 1e-4, early exaggeration with momentum 0.5 then momentum 0.8, gains, the automatic
+ * learning rate, and a quadtree for the repulsion with theta 0.5.
+ *
+ * <p>Every per-point quantity is written to its own slot and every sum is reduced in point order, so a seed and a
+ * thread count always give the same bits (and the thread count does not change them either).
+ */
+public final class TSne {
+
+    /** scikit-learn's initial scale: the first PCA column is scaled to this standard deviation. */
+    private static final double INITIAL_SCALE = 1e-4;
+    private static final double EARLY_MOMENTUM = 0.5;
+    private static final double FINAL_MOMENTUM = 0.8;
+    private static final double MIN_GAIN = 0.01;
+
+    /**
+     * @param perplexity             the effective number of neighbours each point's affinities spread over
+     * @param iterations             gradient steps in all, early exaggeration included
+     * @param earlyExaggeration      the factor on the affinities during the first steps, which lets clusters form
+     *                               before they have to find their place
+     * @param exaggerationIterations how many of the steps are exaggerated
+     * @param learningRate           step size; {@code <= 0} means scikit-learn's {@code "auto"},
+     *                               {@code max(n / earlyExaggeration / 4, 50)}, which keeps large data sets from
+     *                               converging too slowly
+     * @param theta                  Barnes-Hut accuracy: a cell is summarised when its width is below theta times
+     *                               its distance; 0 is exact and quadratic
+     * @param seed                   seeds the random initialisation used when PCA cannot give two components
+     *                               (fewer than two columns, or no variance)
+     * @param threads                threads for the gradient
+     */
+    public record Options(double perplexity, int iterations, double earlyExaggeration, int exaggerationIterations,
+                          double learningRate, double theta, long seed, int threads) {
+
+        public Options {
+            if (!(perplexity > 0) || !Double.isFinite(perplexity)) {
+                throw new IllegalArgumentException("perplexity must be a positive number, got " + perplexity);
+            }
+            if (iterations < 1) {
+                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+            }
+            if (!(earlyExaggeration >= 1) || !Double.isFinite(earlyExaggeration)) {
+                throw new IllegalArgumentException("earlyExaggeration must be >= 1 (1 means none), got "
+                        + earlyExaggeration);
+            }
+            if (exaggerationIterations < 0 || exaggerationIterations > iterations) {
+                throw new IllegalArgumentException("exaggerationIterations must be between 0 and iterations ("
+                        + iterations + "), got " + exaggerationIterations);
+            }
+            if (!Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learningRate must be finite (<= 0 for automatic), got "
+                        + learningRate);
+            }
+            if (!(theta >= 0) || !Double.isFinite(theta)) {
+                throw new IllegalArgumentException("theta must be >= 0 (0 is exact), got " + theta);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        /** scikit-learn 1.2's defaults, on all available processors. */
+        public static Options defaults() {
+            return new Options(30, 1000, 12, 250, 0, 0.5, 0, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /**
+     * openTSNE's {@code TSNEEmbedding.transform} defaults. The step is small and the exaggeration mild because new
+     * points start next to their neighbours already and should only settle, not travel.
+     *
+     * @param perplexity      of each new point's affinities to its training neighbours; low, because a new point
+     *                        should be placed by its closest neighbours
+     * @param iterations      gradient steps
+     * @param learningRate    step size (openTSNE's gradient, without scikit-learn's factor 4)
+     * @param exaggeration    factor on the attraction to the neighbours
+     * @param momentum        openTSNE's final momentum (it runs no early phase by default)
+     * @param maxGradientNorm each point's gradient is shortened to at most this length, so a point that starts on
+     *                        top of training points is not shot out of the embedding
+     * @param theta           Barnes-Hut accuracy of the repulsion from the training points
+     * @param threads         threads over the new points
+     */
+    public record TransformOptions(double perplexity, int iterations, double learningRate, double exaggeration,
+                                   double momentum, double maxGradientNorm, double theta, int threads) {
+
+        public TransformOptions {
+            if (!(perplexity > 0) || !Double.isFinite(perplexity)) {
+                throw new IllegalArgumentException("perplexity must be a positive number, got " + perplexity);
+            }
+            if (iterations < 0) {
+                throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
+            }
+            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+                throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
+            }
+            if (!(exaggeration > 0) || !Double.isFinite(exaggeration)) {
+                throw new IllegalArgumentException("exaggeration must be positive, got " + exaggeration);
+            }
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            }
+            if (!(maxGradientNorm > 0)) {
+                throw new IllegalArgumentException("maxGradientNorm must be positive (infinity for no clipping), got "
+                        + maxGradientNorm);
+            }
+            if (!(theta >= 0) || !Double.isFinite(theta)) {
+                throw new IllegalArgumentException("theta must be >= 0 (0 is exact), got " + theta);
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+        }
+
+        public static TransformOptions defaults() {
+            return new TransformOptions(5, 250, 0.1, 1.5, 0.8, 0.25, 0.5, Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    /** x and y of each point, interleaved. */
+    private final double[] positions;
+    private final double klDivergence;
+    /** The quadtree of the final embedding, which {@link #transform} queries and never changes. */
+    private final QuadTree tree;
+
+    private TSne(double[] positions, double klDivergence, QuadTree tree) {
+        this.positions = positions;
+        this.klDivergence = klDivergence;
+        this.tree = tree;
+    }
+
+    /**
+     * Embeds the rows of {@code data} in 2-D. {@code graph} must hold, for each row, at least {@code min(n - 1,
+     * ceil(3 * perplexity))} neighbours; its first that many are used.
+     */
+    public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options) {
+        int n = data.rows();
+        requireMorePointsThanNeighbours(n, options.perplexity());
+        if (graph.size() != n) {
+            throw new IllegalArgumentException("the graph has " + graph.size() + " points, the data " + n
+                    + "; compute the graph of this data");
+        }
+        int[] nonFinite = data.firstNonFinite();
+        if (nonFinite != null) {
+            throw new IllegalArgumentException("data[" + nonFinite[0] + "][" + nonFinite[1]
+                    + "] is not finite; remove or impute non-finite values first");
+        }
+        int k = (int) Math.min(n - 1, Math.ceil(3 * options.perplexity()));
+        requireNeighbours(graph, k, n, options.perplexity());
+        try (Parallel parallel = new Parallel(options.threads())) {
+            SparseAffinities p = GaussianAffinities.symmetric(graph, k,
+                    GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
+            double learningRate = options.learningRate() > 0 ? options.learningRate()
+                    : Math.max(n / options.earlyExaggeration() / 4, 50);
+            Descent descent = new Descent(p, initialise(data, options.seed()), options.theta(), parallel);
+            // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
+            descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
+            descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
+            double kl = descent.klDivergence();
+            return new TSne(descent.positions, kl, descent.tree);
+        }
+    }
+
+    /**
+     * The first two principal components scaled so the first has standard deviation 1e-4, as scikit-learn does:
+     * the global layout of PCA survives, and the small scale lets early exaggeration act before repulsion does.
+     */
+    private static double[] initialise(FloatMatrix data, long seed) {
+        int n = data.rows();
+        double[] positions = new double[2 * n];
+        if (data.cols() >= 2) {
+            FloatMatrix projected = Pca.fit(data, 2).transform(data);
+            double mean = 0;
+            for (int i = 0; i < n; i++) {
+                mean += projected.get(i, 0);
+            }
+            mean /= n;
+            double variance = 0;
+            for (int i = 0; i < n; i++) {
+                double d = projected.get(i, 0) - mean;
+                variance += d * d;
+            }
+            double std = Math.sqrt(variance / n);
+            if (std > 0) {
+                for (int i = 0; i < 2 * n; i++) {
+                    positions[i] = projected.values()[i] / std * INITIAL_SCALE;
+                }
+                return positions;
+            }
+        }
+        Random random = new Random(seed);
+        for (int i = 0; i < 2 * n; i++) {
+            positions[i] = random.nextGaussian() * INITIAL_SCALE;
+        }
+        return positions;
+    }
+
+    private static void requireMorePointsThanNeighbours(int n, double perplexity) {
+        if (n <= 3 * perplexity) {
+            throw new IllegalArgumentException("perplexity " + perplexity + " needs more than " + 3 * perplexity
+                    + " points, got " + n + "; lower perplexity or use more points");
+        }
+    }
+
+    private static void requireNeighbours(NeighborGraph graph, int k, int referenceSize, double perplexity) {
+        if (graph.k() < k) {
+            throw new IllegalArgumentException("perplexity " + perplexity + " needs " + k
+                    + " neighbours per point, the graph has " + graph.k()
+                    + "; compute the graph with more neighbours or lower perplexity");
+        }
+        for (int i = 0; i < graph.size(); i++) {
+            for (int r = 0; r < k; r++) {
+                int j = graph.neighbor(i, r);
+                if (j < 0 || j >= referenceSize) {
+                    throw new IllegalArgumentException("neighbour " + r + " of point " + i + " is " + j
+                            + ", not one of the " + referenceSize + " points; the graph belongs to other data");
+                }
+                if (!Float.isFinite(graph.distance(i, r))) {
+                    throw new IllegalArgumentException("distance " + r + " of point " + i + " is "
+                            + graph.distance(i, r) + "; remove non-finite values from the data first");
+                }
+            }
+        }
+    }
+
+    /** The embedding, one row of (x, y) per point. */
+    public FloatMatrix embedding() {
+        float[] values = new float[positions.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) positions[i];
+        }
+        return new FloatMatrix(positions.length / 2, 2, values);
+    }
+
+    /**
+     * KL(P || Q) of the final embedding, as scikit-learn reports it: exact over the pairs with affinity, with Q's
+     * normalisation (the sum of {@code 1 / (1 + d^2)} over all pairs) taken from the Barnes-Hut estimate rather
+     * than from all n^2 pairs.
+     */
+    public double klDivergence() {
+        return klDivergence;
+    }
+
+    /**
+     * Places new points into this embedding without moving it, as openTSNE's {@code TSNEEmbedding.transform}:
+     * each new point gets affinities to its training neighbours (each row summing to 1), starts at the median of
+     * those neighbours' positions, and then follows its own gradient against the fixed training points only, the
+     * repulsion normalised per point. New points do not see each other, so each is optimised independently.
+     *
+     * @param toTrain each new point's nearest training points (the rows of the data this model was fitted on); at
+     *                least {@code min(n, ceil(3 * perplexity))} of them, the first that many are used
+     * @return one row of (x, y) per new point
+     */
+    public FloatMatrix transform(NeighborGraph toTrain, TransformOptions options) {
+        int trainSize = positions.length / 2;
+        requireMorePointsThanNeighbours(trainSize, options.perplexity());
+        int k = (int) Math.min(trainSize, Math.ceil(3 * options.perplexity()));
+        requireNeighbours(toTrain, k, trainSize, options.perplexity());
+        int m = toTrain.size();
+        double[] placed = new double[2 * m];
+        try (Parallel parallel = new Parallel(options.threads())) {
+            double[] p = GaussianAffinities.conditional(toTrain, k, options.perplexity(), parallel);
+            double thetaSquared = options.theta() * options.theta();
+            parallel.forRange(m, (start, end) -> {
+                double[] scratch = new double[2 * k];
+                for (int i = start; i < end; i++) {
+                    place(toTrain, k, i, p, options, thetaSquared, scratch, placed);
+                }
+            });
+        }
+        float[] values = new float[2 * m];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) placed[i];
+        }
+        return new FloatMatrix(m, 2, values);
+    }
+
+    /** Initialises and optimises new point {@code i}, writing its position to {@code placed[2i], placed[2i + 1]}. */
+    private void place(NeighborGraph toTrain, int k, int i, double[] p, TransformOptions options,
+                       double thetaSquared, double[] scratch, double[] placed) {
+        double[] position = {median(toTrain, k, i, 0, scratch), median(toTrain, k, i, 1, scratch)};
+        double[] update = new double[2];
+        double[] gains = {1, 1};
+        double[] repulsion = new double[2];
+        for (int iteration = 0; iteration < options.iterations(); iteration++) {
+            double sumQ = tree.repulsion(position[0], position[1], thetaSquared, repulsion, 0);
+            double gradientX = sumQ > 0 ? -repulsion[0] / sumQ : 0;
+            double gradientY = sumQ > 0 ? -repulsion[1] / sumQ : 0;
+            for (int r = 0; r < k; r++) {
+                int j = toTrain.neighbor(i, r);
+                double dx = position[0] - positions[2 * j];
+                double dy = position[1] - positions[2 * j + 1];
+                double attraction = options.exaggeration() * p[i * k + r] / (1 + dx * dx + dy * dy);
+                gradientX += attraction * dx;
+                gradientY += attraction * dy;
+            }
+            double norm = Math.sqrt(gradientX * gradientX + gradientY * gradientY);
+            if (norm > options.maxGradientNorm()) {
+                double shrink = options.maxGradientNorm() / norm;
+                gradientX *= shrink;
+                gradientY *= shrink;
+            }
+            step(0, gradientX, position, update, gains, options);
+            step(1, gradientY, position, update, gains, options);
+        }
+        placed[2 * i] = position[0];
+        placed[2 * i + 1] = position[1];
+    }
+
+    /** openTSNE's gains rule: up by 0.2 where the step and the gradient disagree in sign, else down by a fifth. */
+    private static void step(int axis, double gradient, double[] position, double[] update, double[] gains,
+                             TransformOptions options) {
+        if (Math.signum(update[axis]) != Math.signum(gradient)) {
+            gains[axis] += 0.2;
+        } else {
+            gains[axis] = gains[axis] * 0.8 + MIN_GAIN;
+        }
+        update[axis] = options.momentum() * update[axis] - options.learningRate() * gains[axis] * gradient;
+        position[axis] += update[axis];
+    }
+
+    /** The median of coordinate {@code axis} over the first {@code k} training neighbours of new point {@code i}. */
+    private double median(NeighborGraph toTrain, int k, int i, int axis, double[] scratch) {
+        for (int r = 0; r < k; r++) {
+            scratch[r] = positions[2 * toTrain.neighbor(i, r) + axis];
+        }
+        Arrays.sort(scratch, 0, k);
+        return k % 2 == 1 ? scratch[k / 2] : (scratch[k / 2 - 1] + scratch[k / 2]) / 2;
+    }
+
+    /**
+     * scikit-learn's gradient descent on the Barnes-Hut gradient, with every buffer allocated once. The gradient of
+     * point i is {@code 4 (exaggeration sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z)}, q unnormalised;
+     * the attraction is exact over P's non-zeros, the repulsion and Z come from the quadtree.
+     */
+    private static final class Descent {
+
+        private final SparseAffinities p;
+        private final double[] positions;
+        private final double thetaSquared;
+        private final Parallel parallel;
+        private final QuadTree tree = new QuadTree();
+        private final double[] attraction;
+        private final double[] repulsion;
+        private final double[] sumQ;
+        private final double[] update;
+        private final double[] gains;
+
+        Descent(SparseAffinities p, double[] positions, double theta, Parallel parallel) {
+            this.p = p;
+            this.positions = positions;
+            this.thetaSquared = theta * theta;
+            this.parallel = parallel;
+            int n = p.size();
+            attraction = new double[2 * n];
+            repulsion = new double[2 * n];
+            sumQ = new double[n];
+            update = new double[2 * n];
+            gains = new double[2 * n];
+        }
+
+        /** {@code iterations} steps from zero momentum and unit gains, as each of scikit-learn's phases starts. */
+        void run(int iterations, double exaggeration, double momentum, double learningRate) {
+            Arrays.fill(update, 0);
+            Arrays.fill(gains, 1);
+            for (int iteration = 0; iteration < iterations; iteration++) {
+                double z = forces();
+                parallel.forRange(positions.length, (start, end) -> {
+                    for (int c = start; c < end; c++) {
+                        double gradient = 4 * (exaggeration * attraction[c] - repulsion[c] / z);
+                        if (update[c] * gradient < 0) {
+                            gains[c] += 0.2;
+                        } else {
+                            gains[c] = Math.max(gains[c] * 0.8, MIN_GAIN);
+                        }
+                        update[c] = momentum * update[c] - learningRate * gains[c] * gradient;
+                        positions[c] += update[c];
+                    }
+                });
+            }
+        }
+
+        /**
+         * Rebuilds the tree, fills the attraction and the unnormalised repulsion of every point and returns Z. The
+         * repulsion visits the points in the tree's order, so consecutive queries walk the same nodes; the attraction
+         * visits them in index order, so P's rows stream from memory instead of being fetched at random (at 10,000
+         * points that alone halved the attraction's time). Each point writes only its own slots.
+         */
+        private double forces() {
+            tree.build(positions, p.size());
+            int[] order = tree.order();
+            parallel.forRange(p.size(), (start, end) -> {
+                for (int r = start; r < end; r++) {
+                    int i = order[r];
+                    sumQ[i] = tree.repulsion(positions[2 * i], positions[2 * i + 1], thetaSquared, repulsion, 2 * i);
+                }
+            });
+            parallel.forRange(p.size(), (start, end) -> {
+                for (int i = start; i < end; i++) {
+                    double x = positions[2 * i];
+                    double y = positions[2 * i + 1];
+                    double forceX = 0;
+                    double forceY = 0;
+                    for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
+                        int j = p.columns()[e];
+                        double dx = x - positions[2 * j];
+                        double dy = y - positions[2 * j + 1];
+                        double pq = p.values()[e] / (1 + dx * dx + dy * dy);
+                        forceX += pq * dx;
+                        forceY += pq * dy;
+                    }
+                    attraction[2 * i] = forceX;
+                    attraction[2 * i + 1] = forceY;
+                }
+            });
+            double z = 0;
+            for (double s : sumQ) {
+                z += s;
+            }
+            return z;
+        }
+
+        /** See {@link TSne#klDivergence()}. */
+        double klDivergence() {
+            double z = forces();
+            double[] terms = new double[p.size()];
+            parallel.forRange(p.size(), (start, end) -> {
+                for (int i = start; i < end; i++) {
+                    double sum = 0;
+                    for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
+                        double pij = p.values()[e];
+                        if (pij > 0) {
+                            int j = p.columns()[e];
+                            double dx = positions[2 * i] - positions[2 * j];
+                            double dy = positions[2 * i + 1] - positions[2 * j + 1];
+                            sum += pij * Math.log(pij * z * (1 + dx * dx + dy * dy));
+                        }
+                    }
+                    terms[i] = sum;
+                }
+            });
+            double kl = 0;
+            for (double term : terms) {
+                kl += term;
+            }
+            return kl;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.layerscope.reduce.tsne;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.ExactNeighbors;
+import dev.layerscope.neighbors.NeighborGraph;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TSneTest {
+
+    private static final int CLUSTERS = 5;
+    private static final int DIMENSIONS = 50;
+
+    /** Points of well separated Gaussian clusters and the cluster of each. */
+    private record Blobs(FloatMatrix data, int[] labels) {
+    }
+
+    /** {@code perCluster} points round each of 5 centres drawn with spread 10 in 50-D, unit noise. */
+    private static Blobs blobs(int perCluster, long seed) {
+        Random random = new Random(seed);
+        double[][] centres = new double[CLUSTERS][DIMENSIONS];
+        for (double[] centre : centres) {
+            for (int j = 0; j < DIMENSIONS; j++) {
+                centre[j] = 10 * random.nextGaussian();
+            }
+        }
+        int n = CLUSTERS * perCluster;
+        float[] values = new float[n * DIMENSIONS];
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % CLUSTERS;
+            for (int j = 0; j < DIMENSIONS; j++) {
+                values[i * DIMENSIONS + j] = (float) (centres[labels[i]][j] + random.nextGaussian());
+            }
+        }
+        return new Blobs(new FloatMatrix(n, DIMENSIONS, values), labels);
+    }
+
+    private static NeighborGraph graph(FloatMatrix data, int k) {
+        try (Parallel parallel = new Parallel(2)) {
+            return ExactNeighbors.of(data, k, parallel);
+        }
+    }
+
+    private static TSne.Options options(int iterations, long seed) {
+        return new TSne.Options(30, iterations, 12, Math.min(250, iterations), 0, 0.5, seed, 2);
+    }
+
+    /**
+     * The share of {@code queries} whose 5 nearest {@code reference} points (in 2-D) vote for their own label;
+     * with {@code leaveOneOut} the queries are the reference points and a point does not vote for itself.
+     */
+    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
+                                      int[] queryLabels, boolean leaveOneOut) {
+        NeighborGraph neighbours;
+        try (Parallel parallel = new Parallel(2)) {
+            neighbours = leaveOneOut ? ExactNeighbors.of(reference, 5, parallel)
+                    : ExactNeighbors.query(reference, queries, 5, parallel);
+        }
+        int correct = 0;
+        for (int i = 0; i < queries.rows(); i++) {
+            int[] votes = new int[CLUSTERS];
+            for (int r = 0; r < 5; r++) {
+                votes[referenceLabels[neighbours.neighbor(i, r)]]++;
+            }
+            int best = 0;
+            for (int c = 1; c < CLUSTERS; c++) {
+                best = votes[c] > votes[best] ? c : best;
+            }
+            correct += best == queryLabels[i] ? 1 : 0;
+        }
+        return (double) correct / queries.rows();
+    }
+
+    @Test
+    void separatedClustersStaySeparated() {
+        Blobs blobs = blobs(200, 1);
+        TSne tsne = TSne.fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0));
+        FloatMatrix embedding = tsne.embedding();
+        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
+        assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
+        assertTrue(tsne.klDivergence() > 0 && tsne.klDivergence() < 2, "KL divergence " + tsne.klDivergence());
+    }
+
+    /**
+     * With theta 0 the tree is exact, so the reported KL divergence must be the one over all pairs (a pair without
+     * affinity adds nothing: 0 log 0 = 0).
+     */
+    @Test
+    void klDivergenceIsTheOneOfTheFinalEmbedding() {
+        Blobs blobs = blobs(30, 5);
+        int n = blobs.data().rows();
+        NeighborGraph graph = graph(blobs.data(), 45);
+        TSne tsne = TSne.fit(blobs.data(), graph, new TSne.Options(15, 300, 12, 100, 0, 0, 0, 2));
+        SparseAffinities p;
+        try (Parallel parallel = new Parallel(1)) {
+            p = GaussianAffinities.symmetric(graph, 45, GaussianAffinities.conditional(graph, 45, 15, parallel));
+        }
+        FloatMatrix y = tsne.embedding();
+        double z = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                z += i == j ? 0 : 1 / (1 + y.squaredDistance(i, y, j));
+            }
+        }
+        double kl = 0;
+        for (int i = 0; i < n; i++) {
+            for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
+                double q = 1 / (1 + y.squaredDistance(i, y, p.columns()[e])) / z;
+                kl += p.values()[e] > 0 ? p.values()[e] * Math.log(p.values()[e] / q) : 0;
+            }
+        }
+        assertEquals(kl, tsne.klDivergence(), 1e-4 * kl);
+    }
+
+    /** Also across thread counts: every point's gradient is its own and every sum runs in point order. */
+    @Test
+    void theSameSeedGivesTheSameBits() {
+        Blobs blobs = blobs(60, 2);
+        NeighborGraph graph = graph(blobs.data(), 90);
+        float[] first = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
+        float[] second = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
+        TSne.Options oneThread = new TSne.Options(30, 300, 12, 250, 0, 0.5, 7, 1);
+        float[] third = TSne.fit(blobs.data(), graph, oneThread).embedding().values();
+        assertArrayEquals(first, second);
+        assertArrayEquals(first, third);
+    }
+
+    @Test
+    void heldOutPointsLandInTheirClusters() {
+        Blobs blobs = blobs(200, 3);
+        int n = blobs.data().rows();
+        int trainSize = n * 4 / 5;
+        int[] trainRows = new int[trainSize];
+        int[] testRows = new int[n - trainSize];
+        int[] trainLabels = new int[trainSize];
+        int[] testLabels = new int[n - trainSize];
+        for (int i = 0; i < n; i++) {
+            if (i < trainSize) {
+                trainRows[i] = i;
+                trainLabels[i] = blobs.labels()[i];
+            } else {
+                testRows[i - trainSize] = i;
+                testLabels[i - trainSize] = blobs.labels()[i];
+            }
+        }
+        FloatMatrix train = blobs.data().rows(trainRows);
+        FloatMatrix test = blobs.data().rows(testRows);
+        TSne tsne = TSne.fit(train, graph(train, 90), options(1000, 0));
+        NeighborGraph toTrain;
+        try (Parallel parallel = new Parallel(2)) {
+            toTrain = ExactNeighbors.query(train, test, 15, parallel);
+        }
+        FloatMatrix placed = tsne.transform(toTrain, TSne.TransformOptions.defaults());
+        double accuracy = knnAccuracy(tsne.embedding(), trainLabels, placed, testLabels, false);
+        assertTrue(accuracy > 0.9, "5-NN accuracy of the held-out points is " + accuracy);
+    }
+
+    @Test
+    void impossibleSettingsAreRejectedWithWhatToChange() {
+        Blobs blobs = blobs(12, 4);
+        FloatMatrix data = blobs.data();
+        NeighborGraph graph = graph(data, 30);
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> TSne.fit(data, graph, options(10, 0))).getMessage();
+        assertTrue(message.contains("needs more than 90.0 points") && message.contains("lower perplexity"),
+                message);
+
+        TSne.Options perplexity5 = new TSne.Options(5, 10, 12, 5, 0, 0.5, 0, 1);
+        message = assertThrows(IllegalArgumentException.class,
+                () -> TSne.fit(data, graph.truncate(10), perplexity5)).getMessage();
+        assertTrue(message.contains("needs 15 neighbours") && message.contains("graph has 10"), message);
+
+        float[] values = data.values().clone();
+        values[7] = Float.NaN;
+        message = assertThrows(IllegalArgumentException.class,
+                () -> TSne.fit(new FloatMatrix(data.rows(), data.cols(), values), graph, perplexity5)).getMessage();
+        assertTrue(message.contains("not finite"), message);
+
+        message = assertThrows(IllegalArgumentException.class,
+                () -> new TSne.Options(30, 100, 12, 250, 0, 0.5, 0, 1)).getMessage();
+        assertTrue(message.contains("exaggerationIterations must be between 0 and iterations"), message);
+    }
+}
