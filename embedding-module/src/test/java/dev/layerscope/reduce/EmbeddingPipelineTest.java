@@ -81,6 +81,50 @@ class EmbeddingPipelineTest {
     }
 
     @Test
+    void everyMethodMapsTheTrainingSplitAndPlacesTheTestSplit() throws IOException {
+        Path run = run(Map.of("reduce.methods", "[pca, tsne, umap, trimap]", "reduce.inputs", "[dense2]",
+                "reduce.tsne.perplexity", "10"));
+        List<String> index = Files.readAllLines(run.resolve("reduce/embeddings.csv"));
+        assertEquals(5, index.size(), "a header and four maps");
+        for (String method : List.of("pca", "tsne", "umap", "trimap")) {
+            assertTrue(index.stream().anyMatch(line -> line.startsWith("dense2," + method + ",transform,192,60,")),
+                    method + " in " + index);
+            float[] train = Npy.readFloats(run.resolve("reduce/dense2-" + method + "-train.npy")).values();
+            float[] test = Npy.readFloats(run.resolve("reduce/dense2-" + method + "-test.npy")).values();
+            assertEquals(2 * 192, train.length);
+            assertEquals(2 * 60, test.length);
+            for (float value : test) {
+                assertTrue(Float.isFinite(value), method + " places every test point");
+            }
+        }
+    }
+
+    @Test
+    void separatePlacementMapsTheTestSplitOnItsOwnForTsneAndTrimapOnly() throws IOException {
+        Path run = run(Map.of("reduce.methods", "[pca, tsne, umap, trimap]", "reduce.inputs", "[dense2]",
+                "reduce.tsne.perplexity", "10", "reduce.test-placement", "separate"));
+        List<String> index = Files.readAllLines(run.resolve("reduce/embeddings.csv"));
+        assertTrue(index.stream().anyMatch(line -> line.startsWith("dense2,tsne,separate,")), index.toString());
+        assertTrue(index.stream().anyMatch(line -> line.startsWith("dense2,trimap,separate,")), index.toString());
+        assertTrue(index.stream().anyMatch(line -> line.startsWith("dense2,umap,transform,")), index.toString());
+        assertTrue(index.stream().anyMatch(line -> line.startsWith("dense2,pca,transform,")), index.toString());
+    }
+
+    @Test
+    void aPerplexityTooLargeForTheDataStopsTheRunBeforeTraining() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = launch(Map.of("reduce.methods", "[tsne]", "reduce.tsne.perplexity", "100"), errors);
+        assertTrue(exit != Launcher.OK);
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
+            Path runDir = runs.findFirst().orElseThrow();
+            String log = Files.readString(runDir.resolve("log.txt"));
+            assertTrue(log.contains("reduce.tsne") && log.contains("perplexity 100.0 needs more than 300.0 points")
+                    && log.contains("got 192"), log);
+            assertFalse(Files.exists(runDir.resolve("train")), "the check came before training");
+        }
+    }
+
+    @Test
     void projectorFilesAreWellFormed() throws IOException {
         Path run = run(Map.of("reduce.projector.max-points", "50"));
         Path projector = run.resolve("reduce/projector");

@@ -144,7 +144,7 @@ public final class TSne {
      */
     public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options) {
         int n = data.rows();
-        requireMorePointsThanNeighbours(n, options.perplexity());
+        checkSize(options.perplexity(), n);
         if (graph.size() != n) {
             throw new IllegalArgumentException("the graph has " + graph.size() + " points, the data " + n
                     + "; compute the graph of this data");
@@ -204,7 +204,8 @@ public final class TSne {
         return positions;
     }
 
-    private static void requireMorePointsThanNeighbours(int n, double perplexity) {
+    /** Throws, saying what to change, when {@code perplexity} cannot work on {@code n} points. */
+    public static void checkSize(double perplexity, int n) {
         if (n <= 3 * perplexity) {
             throw new IllegalArgumentException("perplexity " + perplexity + " needs more than " + 3 * perplexity
                     + " points, got " + n + "; lower perplexity or use more points");
@@ -262,7 +263,7 @@ public final class TSne {
      */
     public FloatMatrix transform(NeighborGraph toTrain, TransformOptions options) {
         int trainSize = positions.length / 2;
-        requireMorePointsThanNeighbours(trainSize, options.perplexity());
+        checkSize(options.perplexity(), trainSize);
         int k = (int) Math.min(trainSize, Math.ceil(3 * options.perplexity()));
         requireNeighbours(toTrain, k, trainSize, options.perplexity());
         int m = toTrain.size();
