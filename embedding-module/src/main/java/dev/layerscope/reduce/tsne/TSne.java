@@ -15,6 +15,15 @@ import java.util.Random;
  *
  * <p>Every per-point quantity is written to its own slot and every sum is reduced in point order, so a seed and a
  * thread count always give the same bits (and the thread count does not change them either).
+ *
+ * <p>Where it differs from scikit-learn: it uses {@code ceil(3 * perplexity)} neighbours (scikit-learn one more),
+ * so that one graph of 90 neighbours serves perplexity 30; it runs all iterations, without scikit-learn's checks
+ * for a vanishing gradient or 300 steps without progress, which rarely stop a default run early; and its PCA fixes
+ * component signs its own way, so a picture may come out mirrored relative to scikit-learn's.
+ *
+ * <p>Barnes-Hut rather than FFT-accelerated interpolation (FIt-SNE): an interpolation in pure Java was built and
+ * tested, and measured slower than the quadtree up to the 50,000 points this is meant for, because its grid FFTs
+ * cost more than the tree walk (see the branch history). 10,000 x 784 takes about 15 s on two shared cores.
  */
 public final class TSne {
 
