@@ -23,7 +23,7 @@ import java.util.Random;
  *
  * <p>Barnes-Hut rather than FFT-accelerated interpolation (FIt-SNE): an interpolation in pure Java was built and
  * tested, and measured slower than the quadtree up to the 50,000 points this is meant for, because its grid FFTs
- * cost more than the tree walk (see the branch history). 10,000 x 784 takes about 15 s on two shared cores.
+ * cost more than the tree walk (see the branch history). 10,000 x 784 takes 10 to 15 s on two shared cores.
  */
 public final class TSne {
 
