@@ -2,6 +2,7 @@ package dev.layerscope.reduce.tsne;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -130,6 +132,23 @@ class TSneTest {
         float[] third = TSne.fit(blobs.data(), graph, oneThread).embedding().values();
         assertArrayEquals(first, second);
         assertArrayEquals(first, third);
+    }
+
+    /** One column gives PCA no second component, so the start is random: the seed must decide it. */
+    @Test
+    void aSingleColumnStartsFromTheSeed() {
+        Random random = new Random(6);
+        float[] values = new float[150];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (10 * (i % 3) + random.nextGaussian());
+        }
+        FloatMatrix data = new FloatMatrix(values.length, 1, values);
+        NeighborGraph graph = graph(data, 30);
+        TSne.Options seed1 = new TSne.Options(10, 100, 12, 50, 0, 0.5, 1, 2);
+        TSne.Options seed2 = new TSne.Options(10, 100, 12, 50, 0, 0.5, 2, 2);
+        float[] first = TSne.fit(data, graph, seed1).embedding().values();
+        assertArrayEquals(first, TSne.fit(data, graph, seed1).embedding().values());
+        assertFalse(Arrays.equals(first, TSne.fit(data, graph, seed2).embedding().values()));
     }
 
     @Test
