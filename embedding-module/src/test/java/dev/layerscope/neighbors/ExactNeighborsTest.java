@@ -73,6 +73,25 @@ class ExactNeighborsTest {
         }
     }
 
+    /**
+     * 5,000 points need two blocks (16 M distances / 5,000 = 3,355 rows a block): the second block's points get
+     * their neighbours among the first block's from the products computed for the first block.
+     */
+    @Test
+    void selfGraphAcrossBlocksUsesEachProductForBothPoints() {
+        FloatMatrix data = random(5000, 6, 9);
+        NeighborGraph graph;
+        try (Parallel parallel = new Parallel(2)) {
+            graph = ExactNeighbors.of(data, 5, parallel);
+        }
+        for (int i : new int[] {0, 17, 3354, 3355, 4999}) {
+            int[] expected = bruteForce(data, data, i, 5, true);
+            for (int r = 0; r < 5; r++) {
+                assertEquals(expected[r], graph.neighbor(i, r), "point " + i + " rank " + r);
+            }
+        }
+    }
+
     @Test
     void truncateKeepsTheNearest() {
         FloatMatrix data = random(50, 3, 8);
