@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.pca;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.GramSchmidt;
 import dev.layerscope.linalg.SymmetricEigen;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -9,16 +10,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Principal component analysis by eigendecomposition of the covariance matrix, which is accumulated from blocks of
- * centred rows, each block one BLAS product, so 50,000 x 784 never needs a second full copy of the data. Its leading
- * eigenvectors come from subspace iteration (BLAS products of d x d), or for narrow data from a whole decomposition.
+ * Principal component analysis by eigendecomposition of the covariance matrix, which is one BLAS product over the
+ * data. Its leading eigenvectors come from subspace iteration (BLAS products of d x d), or for narrow data from a
+ * whole decomposition.
  *
  * <p>Each component's sign is fixed so that its entry of largest magnitude is positive: the same data always gives
  * the same picture, not a mirrored one.
  */
 public final class Pca {
 
-    private static final int BLOCK_ROWS = 4096;
     /** Covariance matrices up to this width are decomposed whole by Jacobi rotations. */
     private static final int WHOLE_DECOMPOSITION_MAX = 128;
     private static final int MAX_SUBSPACE_ITERATIONS = 300;
@@ -129,7 +129,7 @@ public final class Pca {
         for (int i = 0; i < basis.length; i++) {
             basis[i] = random.nextGaussian();
         }
-        orthonormalizeRows(basis, block, d);
+        GramSchmidt.orthonormalize(basis, block, d, d, 1);
         double[] previous = null;
         for (int iteration = 0; iteration < MAX_SUBSPACE_ITERATIONS; iteration++) {
             double[] product = times.apply(basis);
@@ -141,7 +141,7 @@ public final class Pca {
                 previous = ritz;
             }
             basis = product;
-            orthonormalizeRows(basis, block, d);
+            GramSchmidt.orthonormalize(basis, block, d, d, 1);
         }
         SymmetricEigen small = SymmetricEigen.of(projected(basis, times.apply(basis), block, d));
         double[][] vectors = new double[count][d];
@@ -157,26 +157,21 @@ public final class Pca {
     }
 
     /**
-     * The covariance matrix, accumulated from blocks of centred rows, one single-precision BLAS product each (twice
-     * as fast as double; centred values keep the sums well conditioned), returned in double for the eigensolver.
+     * The covariance matrix {@code (X^T X - n mean mean^T) / (n - 1)}: {@code X^T X} is one single-precision BLAS
+     * product over the whole data (one call runs the cores at their best; centring first would cost a pass and a
+     * copy), the correction is done in double.
      */
     private static INDArray covariance(float[] values, int n, int d, double[] mean) {
-        float[] block = new float[BLOCK_ROWS * d];
-        try (INDArray sum = Nd4j.zeros(DataType.FLOAT, d, d)) {
-            for (int start = 0; start < n; start += BLOCK_ROWS) {
-                int rows = Math.min(BLOCK_ROWS, n - start);
-                for (int i = 0; i < rows; i++) {
-                    int source = (start + i) * d;
-                    for (int j = 0; j < d; j++) {
-                        block[i * d + j] = (float) (values[source + j] - mean[j]);
-                    }
-                }
-                float[] filled = rows == BLOCK_ROWS ? block : Arrays.copyOf(block, rows * d);
-                try (INDArray centred = Nd4j.create(filled, new long[] {rows, d}, 'c')) {
-                    Nd4j.gemm(centred, centred, sum, true, false, 1.0, 1.0);
+        try (INDArray x = Nd4j.create(values, new long[] {n, d}, 'c');
+             INDArray products = Nd4j.createUninitialized(DataType.FLOAT, new long[] {d, d}, 'c')) {
+            Nd4j.gemm(x, x, products, true, false, 1.0, 0.0);
+            double[] covariance = products.dup('c').data().asDouble();
+            for (int a = 0; a < d; a++) {
+                for (int b = 0; b < d; b++) {
+                    covariance[a * d + b] = (covariance[a * d + b] - n * mean[a] * mean[b]) / (n - 1);
                 }
             }
-            return sum.castTo(DataType.DOUBLE).divi(n - 1);
+            return Nd4j.create(covariance, new long[] {d, d}, 'c');
         }
     }
 
@@ -213,31 +208,6 @@ public final class Pca {
             }
         }
         return small;
-    }
-
-    /** Modified Gram-Schmidt on the rows, twice for stability. */
-    private static void orthonormalizeRows(double[] rows, int count, int d) {
-        for (int pass = 0; pass < 2; pass++) {
-            for (int a = 0; a < count; a++) {
-                for (int b = 0; b < a; b++) {
-                    double dot = 0;
-                    for (int j = 0; j < d; j++) {
-                        dot += rows[a * d + j] * rows[b * d + j];
-                    }
-                    for (int j = 0; j < d; j++) {
-                        rows[a * d + j] -= dot * rows[b * d + j];
-                    }
-                }
-                double norm = 0;
-                for (int j = 0; j < d; j++) {
-                    norm += rows[a * d + j] * rows[a * d + j];
-                }
-                norm = Math.sqrt(norm);
-                for (int j = 0; j < d; j++) {
-                    rows[a * d + j] = norm > 0 ? rows[a * d + j] / norm : 0;
-                }
-            }
-        }
     }
 
     /** The rows of {@code data} in the coordinates of the components: {@code (x - mean) W^T}. */

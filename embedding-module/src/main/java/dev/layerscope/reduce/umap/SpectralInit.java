@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.umap;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.GramSchmidt;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SymmetricEigen;
 import dev.layerscope.reduce.pca.Pca;
@@ -187,7 +188,7 @@ final class SpectralInit {
             x[i] = random.nextGaussian();
         }
         matrix.deflate(x, p);
-        orthonormalizeColumns(x, m, p);
+        GramSchmidt.orthonormalize(x, p, m, 1, p);
         double[] w = new double[m * p];
         double[] previous = new double[m * p];
         double[] next = new double[m * p];
@@ -230,7 +231,7 @@ final class SpectralInit {
                 next = recycled;
             }
             matrix.deflate(x, p);
-            orthonormalizeColumns(x, m, p);
+            GramSchmidt.orthonormalize(x, p, m, 1, p);
         }
         return null;
     }
@@ -279,31 +280,6 @@ final class SpectralInit {
             }
         }
         return column;
-    }
-
-    /** Modified Gram-Schmidt on the columns of the row-major m x p block, twice for stability. */
-    private static void orthonormalizeColumns(double[] x, int m, int p) {
-        for (int pass = 0; pass < 2; pass++) {
-            for (int a = 0; a < p; a++) {
-                for (int b = 0; b < a; b++) {
-                    double dot = 0;
-                    for (int i = 0; i < m; i++) {
-                        dot += x[i * p + a] * x[i * p + b];
-                    }
-                    for (int i = 0; i < m; i++) {
-                        x[i * p + a] -= dot * x[i * p + b];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < m; i++) {
-                    norm += x[i * p + a] * x[i * p + a];
-                }
-                double scale = 1 / Math.sqrt(norm);
-                for (int i = 0; i < m; i++) {
-                    x[i * p + a] *= scale;
-                }
-            }
-        }
     }
 
     /**
