@@ -1,5 +1,6 @@
 package dev.layerscope.reduce;
 
+import dev.layerscope.capture.Activations;
 import dev.layerscope.data.Npy;
 import dev.layerscope.linalg.FloatMatrix;
 import java.io.BufferedWriter;
@@ -16,30 +17,30 @@ final class EmbeddingFiles {
     private EmbeddingFiles() {
     }
 
-    static void write(Path dir, Embeddings.Embedding embedding, int[] trainIndex) throws IOException {
+    static void write(Path dir, Embeddings.Embedding embedding) throws IOException {
         Npy.writeFloats(dir.resolve(embedding.name() + "-train.npy"), embedding.train().values(),
                 embedding.train().rows(), 2);
         Npy.writeFloats(dir.resolve(embedding.name() + "-test.npy"), embedding.test().values(),
                 embedding.test().rows(), 2);
         try (BufferedWriter csv = Files.newBufferedWriter(dir.resolve(embedding.name() + ".csv"))) {
             csv.write("x,y,label,split,index\n");
-            rows(csv, embedding.train(), embedding.trainLabels(), "train", trainIndex);
-            rows(csv, embedding.test(), embedding.testLabels(), "test", embedding.testIndex());
+            rows(csv, embedding.train(), embedding.trainRows(), "train");
+            rows(csv, embedding.test(), embedding.testRows(), "test");
         }
     }
 
-    private static void rows(BufferedWriter csv, FloatMatrix points, int[] labels, String split, int[] index)
+    private static void rows(BufferedWriter csv, FloatMatrix points, Activations.SplitRows rows, String split)
             throws IOException {
         for (int i = 0; i < points.rows(); i++) {
             csv.write(Float.toString(points.get(i, 0)));
             csv.write(',');
             csv.write(Float.toString(points.get(i, 1)));
             csv.write(',');
-            csv.write(Integer.toString(labels[i]));
+            csv.write(Integer.toString(rows.labels()[i]));
             csv.write(',');
             csv.write(split);
             csv.write(',');
-            csv.write(Integer.toString(index[i]));
+            csv.write(Integer.toString(rows.sourceIndex()[i]));
             csv.write('\n');
         }
     }

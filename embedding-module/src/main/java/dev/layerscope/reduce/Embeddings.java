@@ -1,5 +1,6 @@
 package dev.layerscope.reduce;
 
+import dev.layerscope.capture.Activations;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.linalg.FloatMatrix;
 import java.util.List;
@@ -23,15 +24,14 @@ public record Embeddings(List<Embedding> all) {
      *                    {@code separate} (a map of the test split alone)
      * @param train       the training split's 2-D points
      * @param test        the test split's 2-D points
-     * @param trainLabels the training points' classes
-     * @param testLabels  the test points' classes
-     * @param testIndex   each test point's position in the test file
+     * @param trainRows   the training points' classes and positions in their file
+     * @param testRows    the test points' classes and positions in their file
      * @param seconds     fitting and placing times, and the neighbour search's share
      * @param details     what the method reports about its fit
      */
     public record Embedding(String input, String method, String placement, FloatMatrix train, FloatMatrix test,
-                            int[] trainLabels, int[] testLabels, int[] testIndex, Map<String, Double> seconds,
-                            Map<String, Object> details) {
+                            Activations.SplitRows trainRows, Activations.SplitRows testRows,
+                            Map<String, Double> seconds, Map<String, Object> details) {
 
         /** The base name of this embedding's files. */
         public String name() {

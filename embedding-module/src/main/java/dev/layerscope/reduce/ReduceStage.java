@@ -121,7 +121,7 @@ public final class ReduceStage implements Stage {
                 for (ReduceSettings.Method method : settings.methods()) {
                     Embeddings.Embedding embedding = reduce(input, method, train, test, graphs, parallel,
                             trainRows, testRows);
-                    EmbeddingFiles.write(context.outputDir(), embedding, trainRows.sourceIndex());
+                    EmbeddingFiles.write(context.outputDir(), embedding);
                     made.add(embedding);
                     projectorTensors.put(embedding.name(), embedding.test());
                     records.add(record(embedding));
@@ -193,8 +193,7 @@ public final class ReduceStage implements Stage {
         seconds.put("fit", fitSeconds);
         seconds.put("place-test", placeSeconds);
         return new Embeddings.Embedding(input, methodName(method), placement.name().toLowerCase(Locale.ROOT),
-                fitted.embedding(), testPoints, trainRows.labels(), testRows.labels(), testRows.sourceIndex(),
-                seconds, fitted.details());
+                fitted.embedding(), testPoints, trainRows, testRows, seconds, fitted.details());
     }
 
     private static NeighborGraph truncated(NeighborGraph graph, int k) {

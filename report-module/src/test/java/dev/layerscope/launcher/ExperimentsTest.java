@@ -51,7 +51,7 @@ class ExperimentsTest {
     }
 
     @Test
-    void theSmokeExperimentLoadsAndTrainsOnTheRealDataIntoARunFolder() throws IOException {
+    void theSmokeExperimentRunsEveryStageOnTheRealDataIntoARunFolder() throws IOException {
         Path data = realData();
         int exit = launch(CONF.resolve("smoke.conf"), Map.of("data.dir", data.toString()));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
@@ -59,14 +59,16 @@ class ExperimentsTest {
         Path run = onlyRunFolder();
         for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt",
                 "train/model.zip", "train/history.csv", "train/predictions.npy", "train/evaluation.json",
-                "train/trajectory.npy")) {
+                "train/trajectory.npy", "capture/input-train.npy", "capture/dense2-test.npy",
+                "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
+                "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train"), stages.stream().map(s -> s.getString("name")).toList(),
-                "only the stages in the pipeline ran");
+        assertEquals(List.of("load", "train", "capture", "reduce"), stages.stream().map(s -> s.getString("name"))
+                .toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
         assertEquals(170, stages.get(0).getInt("metrics.validation"));
@@ -75,6 +77,8 @@ class ExperimentsTest {
         assertEquals(3, stages.get(1).getConfigList("metrics.history").size());
         assertTrue(stages.get(1).getDouble("metrics.test-accuracy") > 0.5,
                 "three epochs on 830 images already beat chance (0.1) by far");
+        assertEquals(12, stages.get(3).getConfigList("metrics.embeddings").size(),
+                "three inputs (input, dense1, dense2) by four methods");
     }
 
     @Test

@@ -8,47 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class TriMapTest {
 
     private static final TriMap.Options OPTIONS = new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 7, 2);
-
-    /** Gaussian blobs of unit spread around centres drawn with spread 10, so the blobs do not overlap. */
-    private record Blobs(FloatMatrix data, int[] labels) {
-        static Blobs of(int blobs, int perBlob, int dims, long seed) {
-            Random random = new Random(seed);
-            double[][] centres = new double[blobs][dims];
-            for (double[] centre : centres) {
-                for (int d = 0; d < dims; d++) {
-                    centre[d] = 10 * random.nextGaussian();
-                }
-            }
-            int n = blobs * perBlob;
-            float[] values = new float[n * dims];
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = i % blobs;
-                for (int d = 0; d < dims; d++) {
-                    values[i * dims + d] = (float) (centres[labels[i]][d] + random.nextGaussian());
-                }
-            }
-            return new Blobs(new FloatMatrix(n, dims, values), labels);
-        }
-
-        Blobs rows(int from, int to) {
-            int[] picked = new int[to - from];
-            Arrays.setAll(picked, r -> from + r);
-            return new Blobs(data.rows(picked), Arrays.copyOfRange(labels, from, to));
-        }
-    }
 
     private static NeighborGraph graph(FloatMatrix data, TriMap.Options options) {
         try (Parallel parallel = new Parallel(2)) {
@@ -57,45 +28,12 @@ class TriMapTest {
     }
 
     /**
-     * The share of {@code queries} whose 5 nearest {@code reference} points (excluding the query itself when the
-     * two are the same set) mostly carry the query's label.
-     */
-    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
-                                      int[] queryLabels, boolean sameSet) {
-        int k = 5;
-        int correct = 0;
-        for (int q = 0; q < queries.rows(); q++) {
-            Integer[] order = new Integer[reference.rows()];
-            Arrays.setAll(order, r -> r);
-            int query = q;
-            Arrays.sort(order, (a, b) -> Float.compare(queries.squaredDistance(query, reference, a),
-                    queries.squaredDistance(query, reference, b)));
-            int[] votes = new int[Arrays.stream(referenceLabels).max().orElseThrow() + 1];
-            for (int r = 0, taken = 0; taken < k; r++) {
-                if (sameSet && order[r] == q) {
-                    continue;
-                }
-                votes[referenceLabels[order[r]]]++;
-                taken++;
-            }
-            int best = 0;
-            for (int label = 1; label < votes.length; label++) {
-                if (votes[label] > votes[best]) {
-                    best = label;
-                }
-            }
-            correct += best == queryLabels[q] ? 1 : 0;
-        }
-        return (double) correct / queries.rows();
-    }
-
-    /**
      * Checks the triplets against scaled distances computed here from scratch: sigma from the 3rd-5th nearest other
      * points, inliers the {@code inliers} smallest {@code d^2 / (sigma_i sigma_j)} among the 61 nearest.
      */
     @Test
     void tripletSamplingFollowsItsSettings() {
-        Blobs blobs = Blobs.of(3, 100, 10, 1);
+        SyntheticBlobs blobs = SyntheticBlobs.of(3, 100, 10, 1);
         FloatMatrix data = blobs.data();
         int n = data.rows();
         int candidates = TriMap.neighborsNeeded(OPTIONS, n);
@@ -171,20 +109,20 @@ class TriMapTest {
      */
     @Test
     void separatedBlobsStaySeparated() {
-        Blobs blobs = Blobs.of(20, 50, 50, 2);
+        SyntheticBlobs blobs = SyntheticBlobs.of(20, 50, 50, 2);
         TriMap trimap = TriMap.fit(blobs.data(), graph(blobs.data(), OPTIONS), OPTIONS);
         FloatMatrix embedding = trimap.embedding();
         assertEquals(1000, embedding.rows());
         assertEquals(2, embedding.cols());
         assertTrue(Double.isFinite(trimap.loss()));
-        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
+        double accuracy = SyntheticBlobs.leaveOneOutAccuracy(embedding, blobs.labels(), 5);
         assertTrue(accuracy > 0.95, "5-NN accuracy " + accuracy);
     }
 
     /** 120-D is wider than the 100 PCA dimensions, so this also runs the PCA path. */
     @Test
     void sameSeedAndThreadsGiveTheSameBits() {
-        Blobs blobs = Blobs.of(3, 100, 120, 3);
+        SyntheticBlobs blobs = SyntheticBlobs.of(3, 100, 120, 3);
         NeighborGraph graph = graph(blobs.data(), OPTIONS);
         TriMap.Options short_ = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 11, 2);
         float[] first = TriMap.fit(blobs.data(), graph, short_).embedding().values();
@@ -196,9 +134,9 @@ class TriMapTest {
 
     @Test
     void heldOutPointsLandInTheirBlobs() {
-        Blobs blobs = Blobs.of(5, 240, 50, 4);
-        Blobs train = blobs.rows(0, 1000);
-        Blobs test = blobs.rows(1000, 1200);
+        SyntheticBlobs blobs = SyntheticBlobs.of(5, 240, 50, 4);
+        SyntheticBlobs train = blobs.rows(0, 1000);
+        SyntheticBlobs test = blobs.rows(1000, 1200);
         TriMap trimap = TriMap.fit(train.data(), graph(train.data(), OPTIONS), OPTIONS);
         NeighborGraph toTrain;
         try (Parallel parallel = new Parallel(2)) {
@@ -207,16 +145,16 @@ class TriMapTest {
         }
         FloatMatrix placed = trimap.transform(test.data(), toTrain);
         assertEquals(200, placed.rows());
-        double accuracy = knnAccuracy(trimap.embedding(), train.labels(), placed, test.labels(), false);
+        double accuracy = SyntheticBlobs.accuracy(trimap.embedding(), train.labels(), placed, test.labels(), 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of held-out points " + accuracy);
     }
 
     @Test
     void impossibleSettingsAreRejected() {
-        Blobs blobs = Blobs.of(2, 10, 5, 5);
+        SyntheticBlobs blobs = SyntheticBlobs.of(2, 10, 5, 5);
         FloatMatrix data = blobs.data();
         NeighborGraph graph = graph(data, OPTIONS);
-        FloatMatrix twelve = Blobs.of(2, 6, 5, 5).data();
+        FloatMatrix twelve = SyntheticBlobs.of(2, 6, 5, 5).data();
         assertMessage("needs more than 13 points", () -> TriMap.fit(twelve, graph(twelve, OPTIONS), OPTIONS));
         TriMap.Options few = new TriMap.Options(5, 4, 3, 0.5, 0.1, 10, 100, 0, 1);
         assertMessage("needs " + TriMap.neighborsNeeded(few, 20),

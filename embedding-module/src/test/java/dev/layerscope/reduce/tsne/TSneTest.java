@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
@@ -19,31 +20,6 @@ class TSneTest {
     private static final int CLUSTERS = 5;
     private static final int DIMENSIONS = 50;
 
-    /** Points of well separated Gaussian clusters and the cluster of each. */
-    private record Blobs(FloatMatrix data, int[] labels) {
-    }
-
-    /** {@code perCluster} points round each of 5 centres drawn with spread 10 in 50-D, unit noise. */
-    private static Blobs blobs(int perCluster, long seed) {
-        Random random = new Random(seed);
-        double[][] centres = new double[CLUSTERS][DIMENSIONS];
-        for (double[] centre : centres) {
-            for (int j = 0; j < DIMENSIONS; j++) {
-                centre[j] = 10 * random.nextGaussian();
-            }
-        }
-        int n = CLUSTERS * perCluster;
-        float[] values = new float[n * DIMENSIONS];
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = i % CLUSTERS;
-            for (int j = 0; j < DIMENSIONS; j++) {
-                values[i * DIMENSIONS + j] = (float) (centres[labels[i]][j] + random.nextGaussian());
-            }
-        }
-        return new Blobs(new FloatMatrix(n, DIMENSIONS, values), labels);
-    }
-
     private static NeighborGraph graph(FloatMatrix data, int k) {
         try (Parallel parallel = new Parallel(2)) {
             return ExactNeighbors.of(data, k, parallel);
@@ -54,38 +30,12 @@ class TSneTest {
         return new TSne.Options(30, iterations, 12, Math.min(250, iterations), 0, 0.5, seed, 2);
     }
 
-    /**
-     * The share of {@code queries} whose 5 nearest {@code reference} points (in 2-D) vote for their own label;
-     * with {@code leaveOneOut} the queries are the reference points and a point does not vote for itself.
-     */
-    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
-                                      int[] queryLabels, boolean leaveOneOut) {
-        NeighborGraph neighbours;
-        try (Parallel parallel = new Parallel(2)) {
-            neighbours = leaveOneOut ? ExactNeighbors.of(reference, 5, parallel)
-                    : ExactNeighbors.query(reference, queries, 5, parallel);
-        }
-        int correct = 0;
-        for (int i = 0; i < queries.rows(); i++) {
-            int[] votes = new int[CLUSTERS];
-            for (int r = 0; r < 5; r++) {
-                votes[referenceLabels[neighbours.neighbor(i, r)]]++;
-            }
-            int best = 0;
-            for (int c = 1; c < CLUSTERS; c++) {
-                best = votes[c] > votes[best] ? c : best;
-            }
-            correct += best == queryLabels[i] ? 1 : 0;
-        }
-        return (double) correct / queries.rows();
-    }
-
     @Test
     void separatedClustersStaySeparated() {
-        Blobs blobs = blobs(200, 1);
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 200, DIMENSIONS, 1);
         TSne tsne = TSne.fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0));
         FloatMatrix embedding = tsne.embedding();
-        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), true);
+        double accuracy = SyntheticBlobs.leaveOneOutAccuracy(embedding, blobs.labels(), 5);
         assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
         assertTrue(tsne.klDivergence() > 0 && tsne.klDivergence() < 2, "KL divergence " + tsne.klDivergence());
     }
@@ -96,7 +46,7 @@ class TSneTest {
      */
     @Test
     void klDivergenceIsTheOneOfTheFinalEmbedding() {
-        Blobs blobs = blobs(30, 5);
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 30, DIMENSIONS, 5);
         int n = blobs.data().rows();
         NeighborGraph graph = graph(blobs.data(), 45);
         TSne tsne = TSne.fit(blobs.data(), graph, new TSne.Options(15, 300, 12, 100, 0, 0, 0, 2));
@@ -124,7 +74,7 @@ class TSneTest {
     /** Also across thread counts: every point's gradient is its own and every sum runs in point order. */
     @Test
     void theSameSeedGivesTheSameBits() {
-        Blobs blobs = blobs(60, 2);
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 60, DIMENSIONS, 2);
         NeighborGraph graph = graph(blobs.data(), 90);
         float[] first = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
         float[] second = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
@@ -153,7 +103,7 @@ class TSneTest {
 
     @Test
     void heldOutPointsLandInTheirClusters() {
-        Blobs blobs = blobs(200, 3);
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 200, DIMENSIONS, 3);
         int n = blobs.data().rows();
         int trainSize = n * 4 / 5;
         int[] trainRows = new int[trainSize];
@@ -177,13 +127,13 @@ class TSneTest {
             toTrain = ExactNeighbors.query(train, test, 15, parallel);
         }
         FloatMatrix placed = tsne.transform(toTrain, TSne.TransformOptions.defaults());
-        double accuracy = knnAccuracy(tsne.embedding(), trainLabels, placed, testLabels, false);
+        double accuracy = SyntheticBlobs.accuracy(tsne.embedding(), trainLabels, placed, testLabels, 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of the held-out points is " + accuracy);
     }
 
     @Test
     void impossibleSettingsAreRejectedWithWhatToChange() {
-        Blobs blobs = blobs(12, 4);
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 12, DIMENSIONS, 4);
         FloatMatrix data = blobs.data();
         NeighborGraph graph = graph(data, 30);
         String message = assertThrows(IllegalArgumentException.class,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
@@ -17,29 +18,6 @@ class UmapTest {
 
     private static final int DIMENSIONS = 50;
 
-    /** {@code clusters * perCluster} points, cluster c around a random centre 10 units from the others' scale. */
-    private record Blobs(FloatMatrix data, int[] labels) {
-        static Blobs of(int clusters, int perCluster, long seed) {
-            Random random = new Random(seed);
-            float[][] centres = new float[clusters][DIMENSIONS];
-            for (float[] centre : centres) {
-                for (int j = 0; j < DIMENSIONS; j++) {
-                    centre[j] = (float) (random.nextGaussian() * 10);
-                }
-            }
-            int n = clusters * perCluster;
-            float[] values = new float[n * DIMENSIONS];
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = i % clusters;
-                for (int j = 0; j < DIMENSIONS; j++) {
-                    values[i * DIMENSIONS + j] = centres[labels[i]][j] + (float) random.nextGaussian();
-                }
-            }
-            return new Blobs(new FloatMatrix(n, DIMENSIONS, values), labels);
-        }
-    }
-
     private static NeighborGraph graphOf(FloatMatrix data, int k) {
         try (Parallel parallel = new Parallel(2)) {
             return ExactNeighbors.of(data, k, parallel);
@@ -48,38 +26,6 @@ class UmapTest {
 
     private static Umap.Options options(int threads) {
         return Umap.Options.defaults().withThreads(threads);
-    }
-
-    /** The share of {@code queries} whose k nearest {@code reference} points (2-D) mostly carry their label. */
-    private static double knnAccuracy(FloatMatrix reference, int[] referenceLabels, FloatMatrix queries,
-                                      int[] queryLabels, int k, boolean leaveOneOut) {
-        int correct = 0;
-        for (int q = 0; q < queries.rows(); q++) {
-            int[] nearest = new int[k];
-            double[] distances = new double[k];
-            java.util.Arrays.fill(distances, Double.POSITIVE_INFINITY);
-            for (int r = 0; r < reference.rows(); r++) {
-                if (leaveOneOut && r == q) {
-                    continue;
-                }
-                double d = queries.squaredDistance(q, reference, r);
-                for (int s = 0; s < k; s++) {
-                    if (d < distances[s]) {
-                        System.arraycopy(distances, s, distances, s + 1, k - s - 1);
-                        System.arraycopy(nearest, s, nearest, s + 1, k - s - 1);
-                        distances[s] = d;
-                        nearest[s] = r;
-                        break;
-                    }
-                }
-            }
-            int votes = 0;
-            for (int s = 0; s < k; s++) {
-                votes += referenceLabels[nearest[s]] == queryLabels[q] ? 1 : 0;
-            }
-            correct += votes * 2 > k ? 1 : 0;
-        }
-        return (double) correct / queries.rows();
     }
 
     @Test
@@ -111,19 +57,19 @@ class UmapTest {
 
     @Test
     void separatedBlobsStaySeparated() {
-        Blobs blobs = Blobs.of(5, 200, 2);
+        SyntheticBlobs blobs = SyntheticBlobs.of(5, 200, DIMENSIONS, 2);
         Umap umap = Umap.fit(blobs.data(), graphOf(blobs.data(), 14), options(2));
         FloatMatrix embedding = umap.embedding();
         assertEquals(1000, embedding.rows());
         assertEquals(2, embedding.cols());
         assertTrue(embedding.firstNonFinite() == null);
-        double accuracy = knnAccuracy(embedding, blobs.labels(), embedding, blobs.labels(), 5, true);
+        double accuracy = SyntheticBlobs.leaveOneOutAccuracy(embedding, blobs.labels(), 5);
         assertTrue(accuracy > 0.95, "5-NN accuracy in 2-D " + accuracy);
     }
 
     @Test
     void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
-        Blobs blobs = Blobs.of(3, 150, 3);
+        SyntheticBlobs blobs = SyntheticBlobs.of(3, 150, DIMENSIONS, 3);
         NeighborGraph graph = graphOf(blobs.data(), 14);
         Umap.Options options = options(2).withEpochs(100);
         float[] first = Umap.fit(blobs.data(), graph, options).embedding().values();
@@ -137,7 +83,7 @@ class UmapTest {
 
     @Test
     void transformPlacesHeldOutPointsWithTheirBlob() {
-        Blobs blobs = Blobs.of(5, 240, 4);
+        SyntheticBlobs blobs = SyntheticBlobs.of(5, 240, DIMENSIONS, 4);
         int[] trainRows = new int[1000];
         int[] testRows = new int[200];
         for (int i = 0, train = 0, test = 0; i < 1200; i++) {
@@ -158,7 +104,7 @@ class UmapTest {
         }
         FloatMatrix placed = umap.transform(toTrain);
         assertEquals(200, placed.rows());
-        double accuracy = knnAccuracy(umap.embedding(), trainLabels, placed, testLabels, 5, false);
+        double accuracy = SyntheticBlobs.accuracy(umap.embedding(), trainLabels, placed, testLabels, 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of transformed points " + accuracy);
     }
 
@@ -171,7 +117,7 @@ class UmapTest {
         assertTrue(minDist.getMessage().contains("spread"), minDist.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new Umap.Options(15, 0.1, Double.NaN, 0, 1, 5, 1, 1, 0, 1));
 
-        Blobs blobs = Blobs.of(2, 10, 5);
+        SyntheticBlobs blobs = SyntheticBlobs.of(2, 10, DIMENSIONS, 5);
         NeighborGraph graph = graphOf(blobs.data(), 5);
         IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
                 () -> Umap.fit(blobs.data(), graph, defaults.withNeighbors(21)));
