@@ -57,46 +57,68 @@ public final class ExactNeighbors {
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
             for (int start = 0; start < m; start += block) {
                 int rows = Math.min(block, m - start);
-                // the distance is symmetric: a block of a set onto itself needs only the columns from its own first
-                // row on; the columns after the block take their share of this block's rows from the same products
+                // a block of a set onto itself needs only the columns from its own first row on
                 int firstColumn = self ? start : 0;
                 int width = n - firstColumn;
                 // a view of the reference rows; views share their parent's memory and are not closed
                 INDArray columns = referenceArray.get(NDArrayIndex.interval(firstColumn, n), NDArrayIndex.all());
-                try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(), start * d,
-                        (start + rows) * d), new long[] {rows, d}, 'c');
-                     INDArray dots = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows, width}, 'c')) {
-                    Nd4j.gemm(queryArray, columns, dots, false, true, 1.0, 0.0);
-                    // read the products where BLAS wrote them, off the heap; copying 64 MB a block costs more
-                    FloatBuffer products = dots.data().asNioFloat();
-                    int first = start;
-                    parallel.forRange(rows, (from, to) -> {
-                        for (int r = from; r < to; r++) {
-                            int query = first + r;
-                            float queryNorm = queryNorms[query];
-                            int offset = r * width;
-                            for (int c = 0; c < width; c++) {
-                                int j = firstColumn + c;
-                                if (self && j == query) {
-                                    continue;
+                // Each thread multiplies its own rows of the block: the run's BLAS may have a single thread (its
+                // count is fixed when the JVM starts, and training the MLP is fastest on one).
+                int parts = Math.min(parallel.threads(), rows);
+                INDArray[] dots = new INDArray[parts];
+                int first = start;
+                try {
+                    parallel.forRange(parts, (fromPart, toPart) -> {
+                        for (int part = fromPart; part < toPart; part++) {
+                            int from = rows * part / parts;
+                            int to = rows * (part + 1) / parts;
+                            dots[part] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {to - from, width}, 'c');
+                            try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
+                                    (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
+                                Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
+                            }
+                            // read the products where BLAS wrote them, off the heap; copying them costs more
+                            FloatBuffer products = dots[part].data().asNioFloat();
+                            for (int r = from; r < to; r++) {
+                                int query = first + r;
+                                float queryNorm = queryNorms[query];
+                                int offset = (r - from) * width;
+                                for (int c = 0; c < width; c++) {
+                                    int j = firstColumn + c;
+                                    if (self && j == query) {
+                                        continue;
+                                    }
+                                    heaps.offer(query, j, queryNorm + referenceNorms[j]
+                                            - 2 * products.get(offset + c));
                                 }
-                                heaps.offer(query, j, queryNorm + referenceNorms[j] - 2 * products.get(offset + c));
                             }
                         }
                     });
                     if (self) {
-                        // each thread owns a range of later rows, so no two threads touch one heap
+                        // the distance is symmetric: the rows after the block take their share of this block's
+                        // rows from the same products; each thread owns a range of them, so no two touch one heap
                         parallel.forRange(width - rows, (from, to) -> {
-                            for (int r = 0; r < rows; r++) {
-                                int i = first + r;
-                                float norm = queryNorms[i];
-                                int offset = r * width + rows;
-                                for (int c = from; c < to; c++) {
-                                    int j = first + rows + c;
-                                    heaps.offer(j, i, norm + referenceNorms[j] - 2 * products.get(offset + c));
+                            for (int part = 0; part < parts; part++) {
+                                FloatBuffer products = dots[part].data().asNioFloat();
+                                int partFrom = rows * part / parts;
+                                int partTo = rows * (part + 1) / parts;
+                                for (int r = partFrom; r < partTo; r++) {
+                                    int i = first + r;
+                                    float norm = queryNorms[i];
+                                    int offset = (r - partFrom) * width + rows;
+                                    for (int c = from; c < to; c++) {
+                                        int j = first + rows + c;
+                                        heaps.offer(j, i, norm + referenceNorms[j] - 2 * products.get(offset + c));
+                                    }
                                 }
                             }
                         });
+                    }
+                } finally {
+                    for (INDArray part : dots) {
+                        if (part != null) {
+                            part.close();
+                        }
                     }
                 }
             }

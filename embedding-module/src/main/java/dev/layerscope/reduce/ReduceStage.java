@@ -13,6 +13,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.train.MemoryUse;
 import dev.layerscope.train.ModelSettings;
 import dev.layerscope.train.NetworkFactory;
 import jakarta.inject.Inject;
@@ -111,6 +112,7 @@ public final class ReduceStage implements Stage {
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
         Activations.SplitRows testRows = activations.splits().get(TEST);
         List<Embeddings.Embedding> made = new ArrayList<>();
+        MemoryUse memory = new MemoryUse();
         Map<String, FloatMatrix> projectorTensors = new LinkedHashMap<>();
         List<Map<String, Object>> records = new ArrayList<>();
         try (Parallel parallel = new Parallel(threads)) {
@@ -123,6 +125,7 @@ public final class ReduceStage implements Stage {
                             trainRows, testRows);
                     EmbeddingFiles.write(context.outputDir(), embedding);
                     made.add(embedding);
+                    memory.sample();
                     projectorTensors.put(embedding.name(), embedding.test());
                     records.add(record(embedding));
                 }
@@ -137,6 +140,8 @@ public final class ReduceStage implements Stage {
                     dataset.classNames(), dataset.test().source(), testRows.sourceIndex(), points);
         }
         writeIndex(context, made);
+        LOG.info("Memory: {}", memory.describe());
+        context.metric("memory", memory.toMap());
         context.metric("embeddings", records);
         context.write(Embeddings.ARTIFACT, new Embeddings(made));
     }

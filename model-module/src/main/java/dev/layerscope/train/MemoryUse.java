@@ -9,17 +9,17 @@ import java.util.Map;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * The peaks of the run's memory while training, sampled after every epoch, with the limits the run's JVM was
- * started with: the Java heap (the sum of the heap pools' peaks, an upper bound) against {@code -Xmx}, and the whole
+ * The peaks of the run's memory, sampled by the stage at its own steps (the train stage after every epoch, the
+ * reduce stage after every map), with the limits the run's JVM was started with: the Java heap (the sum of the heap pools' peaks, an upper bound) against {@code -Xmx}, and the whole
  * process's resident set against JavaCPP's physical-memory limit ({@code runtime.heap + runtime.off-heap}). ND4J's
  * native arrays are the resident set less the heap: this DL4J version does not count them in JavaCPP's
  * {@code Pointer.totalBytes()}, so the resident set is the measure that covers them.
  */
-final class MemoryUse {
+public final class MemoryUse {
 
     private long resident;
 
-    void sample() {
+    public void sample() {
         resident = Math.max(resident, Pointer.physicalBytes());
     }
 
@@ -29,7 +29,7 @@ final class MemoryUse {
     }
 
     /** The peaks and limits in MB; a limit of 0 means none was set. */
-    Map<String, Object> toMap() {
+    public Map<String, Object> toMap() {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("peak-heap-mb", heap() >> 20);
         map.put("heap-limit-mb", Runtime.getRuntime().maxMemory() >> 20);
@@ -38,7 +38,7 @@ final class MemoryUse {
         return map;
     }
 
-    String describe() {
+    public String describe() {
         return String.format(Locale.ROOT, "heap peak %,d MB of %,d MB (-Xmx); process resident peak %,d MB of "
                         + "%,d MB (heap + runtime.off-heap)", heap() >> 20, Runtime.getRuntime().maxMemory() >> 20,
                 resident >> 20, Pointer.maxPhysicalBytes() >> 20);
