@@ -24,6 +24,11 @@ final class BoundedHeaps {
         Arrays.fill(worst, Float.POSITIVE_INFINITY);
     }
 
+    /** The largest key {@code row} keeps once full (infinity before): a candidate must be below it to count. */
+    float worst(int row) {
+        return worst[row];
+    }
+
     /** Keeps {@code id} for {@code row} if {@code key} is among the k smallest offered to it so far. */
     void offer(int row, int id, float key) {
         if (key >= worst[row]) {

@@ -21,6 +21,8 @@ public final class ExactNeighbors {
 
     /** Distances held at once: 16 M floats, 64 MB. */
     static final long BLOCK_VALUES = 16L << 20;
+    /** Rows whose heaps take a block's products together: 512 heaps of 90 neighbours fit in a core's L2. */
+    private static final int COLUMN_TILE = 512;
 
     private ExactNeighbors() {
     }
@@ -77,19 +79,19 @@ public final class ExactNeighbors {
                                     (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
                                 Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
                             }
-                            // read the products where BLAS wrote them, off the heap; copying them costs more
                             FloatBuffer products = dots[part].data().asNioFloat();
+                            float[] row = new float[width];
                             for (int r = from; r < to; r++) {
                                 int query = first + r;
                                 float queryNorm = queryNorms[query];
-                                int offset = (r - from) * width;
+                                // one bulk copy of the row off the native buffer, then a loop the JIT keeps tight
+                                products.get((r - from) * width, row, 0, width);
                                 for (int c = 0; c < width; c++) {
                                     int j = firstColumn + c;
-                                    if (self && j == query) {
-                                        continue;
+                                    float squared = queryNorm + referenceNorms[j] - 2 * row[c];
+                                    if (squared < heaps.worst(query) && !(self && j == query)) {
+                                        heaps.offer(query, j, squared);
                                     }
-                                    heaps.offer(query, j, queryNorm + referenceNorms[j]
-                                            - 2 * products.get(offset + c));
                                 }
                             }
                         }
@@ -98,17 +100,26 @@ public final class ExactNeighbors {
                         // the distance is symmetric: the rows after the block take their share of this block's
                         // rows from the same products; each thread owns a range of them, so no two touch one heap
                         parallel.forRange(width - rows, (from, to) -> {
-                            for (int part = 0; part < parts; part++) {
-                                FloatBuffer products = dots[part].data().asNioFloat();
-                                int partFrom = rows * part / parts;
-                                int partTo = rows * (part + 1) / parts;
-                                for (int r = partFrom; r < partTo; r++) {
-                                    int i = first + r;
-                                    float norm = queryNorms[i];
-                                    int offset = (r - partFrom) * width + rows;
-                                    for (int c = from; c < to; c++) {
-                                        int j = first + rows + c;
-                                        heaps.offer(j, i, norm + referenceNorms[j] - 2 * products.get(offset + c));
+                            // in tiles of columns, so that the tile's heaps stay in cache while every row of
+                            // the block is offered to them
+                            float[] row = new float[COLUMN_TILE];
+                            for (int tile = from; tile < to; tile += COLUMN_TILE) {
+                                int tileEnd = Math.min(to, tile + COLUMN_TILE);
+                                for (int part = 0; part < parts; part++) {
+                                    FloatBuffer products = dots[part].data().asNioFloat();
+                                    int partFrom = rows * part / parts;
+                                    int partTo = rows * (part + 1) / parts;
+                                    for (int r = partFrom; r < partTo; r++) {
+                                        int i = first + r;
+                                        float norm = queryNorms[i];
+                                        products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
+                                        for (int c = tile; c < tileEnd; c++) {
+                                            int j = first + rows + c;
+                                            float squared = norm + referenceNorms[j] - 2 * row[c - tile];
+                                            if (squared < heaps.worst(j)) {
+                                                heaps.offer(j, i, squared);
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -123,12 +134,40 @@ public final class ExactNeighbors {
                 }
             }
         }
+        return graph(heaps, m, k);
+    }
+
+    /**
+     * The {@code k} nearest of each query's {@code candidates} (rows of {@code reference}) by their exact distance:
+     * the second step of a search whose candidates came from a cheaper space.
+     */
+    public static NeighborGraph refine(FloatMatrix reference, FloatMatrix queries, NeighborGraph candidates, int k,
+                                       Parallel parallel) {
+        if (candidates.k() < k) {
+            throw new IllegalArgumentException(candidates.k() + " candidates cannot give " + k + " neighbours");
+        }
+        int m = queries.rows();
+        BoundedHeaps heaps = new BoundedHeaps(m, k);
+        parallel.forRange(m, (from, to) -> {
+            for (int q = from; q < to; q++) {
+                for (int r = 0; r < candidates.k(); r++) {
+                    int j = candidates.neighbor(q, r);
+                    heaps.offer(q, j, queries.squaredDistance(q, reference, j));
+                }
+            }
+        });
+        return graph(heaps, m, k);
+    }
+
+    /** The heaps' first {@code m} rows as a graph of Euclidean distances (the heaps hold squared ones). */
+    private static NeighborGraph graph(BoundedHeaps heaps, int m, int k) {
         int[] indices = new int[m * k];
         float[] distances = new float[m * k];
         for (int q = 0; q < m; q++) {
             heaps.drainSorted(q, indices, distances, q * k);
         }
         for (int i = 0; i < distances.length; i++) {
+            // the expanded form |q|^2 + |r|^2 - 2 q.r can round below zero for a point's duplicate
             distances[i] = (float) Math.sqrt(Math.max(0f, distances[i]));
         }
         return new NeighborGraph(m, k, indices, distances);

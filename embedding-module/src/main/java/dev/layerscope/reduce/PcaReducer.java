@@ -24,7 +24,7 @@ final class PcaReducer implements Reducer {
 
     @Override
     public Fitted fit(FloatMatrix rows, NeighborGraph graph, Parallel parallel) {
-        Pca pca = Pca.fit(rows, 2);
+        Pca pca = Pca.fit(rows, 2, parallel);
         FloatMatrix embedding = pca.transform(rows);
         return new Fitted() {
             @Override

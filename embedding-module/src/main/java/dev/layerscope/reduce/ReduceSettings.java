@@ -22,8 +22,8 @@ import java.util.List;
  */
 @Settings("reduce")
 public record ReduceSettings(List<String> inputs, List<Method> methods, Placement testPlacement,
-                             @Range(min = 0, max = 1024) int threads, Tsne tsne, Umap umap, Trimap trimap,
-                             Projector projector) {
+                             @Range(min = 0, max = 1024) int threads, Neighbors neighbors, Tsne tsne, Umap umap,
+                             Trimap trimap, Projector projector) {
 
     public enum Method { PCA, TSNE, UMAP, TRIMAP }
 
@@ -43,6 +43,16 @@ public record ReduceSettings(List<String> inputs, List<Method> methods, Placemen
     /** The threads to use: {@code threads}, or every core when it is 0. */
     public int effectiveThreads() {
         return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    }
+
+    /**
+     * The shared neighbour search.
+     *
+     * @param projection inputs wider than this are searched in their leading {@code projection} principal
+     *                   components first, and twice the neighbours needed are then ranked by their exact distance
+     *                   (an approximate search, like umap-learn's); 0 searches every input exactly
+     */
+    public record Neighbors(@Range(min = 0) int projection) {
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.layerscope.reduce.pca;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.GramSchmidt;
+import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SymmetricEigen;
 import java.util.Arrays;
 import java.util.function.UnaryOperator;
@@ -22,6 +23,8 @@ public final class Pca {
     /** Covariance matrices up to this width are decomposed whole by Jacobi rotations. */
     private static final int WHOLE_DECOMPOSITION_MAX = 128;
     private static final int MAX_SUBSPACE_ITERATIONS = 300;
+    /** Rows per part of the sums and products. */
+    private static final int PART_ROWS = 8192;
 
     private final float[] mean;
     private final FloatMatrix components;
@@ -35,8 +38,18 @@ public final class Pca {
         this.totalVariance = totalVariance;
     }
 
-    /** Fits the {@code count} leading principal components of the rows of {@code data}. */
+    /** Fits the {@code count} leading principal components of the rows of {@code data}, on one thread. */
     public static Pca fit(FloatMatrix data, int count) {
+        try (Parallel parallel = new Parallel(1)) {
+            return fit(data, count, parallel);
+        }
+    }
+
+    /**
+     * Fits the {@code count} leading principal components of the rows of {@code data}; {@code parallel}'s threads
+     * share the parts of the rows to sum and multiply.
+     */
+    public static Pca fit(FloatMatrix data, int count, Parallel parallel) {
         int n = data.rows();
         int d = data.cols();
         if (n < 2) {
@@ -46,26 +59,39 @@ public final class Pca {
             throw new IllegalArgumentException("PCA of " + d + "-dimensional data cannot have " + count
                     + " components");
         }
-        double[] mean = new double[d];
+        // parts of a fixed size, summed in order: the result does not depend on the number of threads
+        int parts = (n + PART_ROWS - 1) / PART_ROWS;
+        double[][] partSums = new double[parts][d];
+        float[][] partProducts = new float[parts][];
         float[] values = data.values();
-        for (int i = 0; i < n; i++) {
+        parallel.forRange(parts, (fromPart, toPart) -> {
+            for (int part = fromPart; part < toPart; part++) {
+                int from = part * PART_ROWS;
+                int to = Math.min(n, from + PART_ROWS);
+                double[] sums = partSums[part];
+                for (int i = from; i < to; i++) {
+                    for (int j = 0; j < d; j++) {
+                        sums[j] += values[i * d + j];
+                    }
+                }
+                partProducts[part] = gram(values, from, to, d);
+            }
+        });
+        double[] mean = new double[d];
+        for (double[] sums : partSums) {
             for (int j = 0; j < d; j++) {
-                mean[j] += values[i * d + j];
+                mean[j] += sums[j];
             }
         }
         for (int j = 0; j < d; j++) {
             mean[j] /= n;
         }
         double total = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                double centred = values[i * d + j] - mean[j];
-                total += centred * centred;
-            }
-        }
-        total /= n - 1;
         Eigenpairs top;
-        try (INDArray covariance = covariance(values, n, d, mean)) {
+        try (INDArray covariance = covariance(partProducts, n, d, mean)) {
+            for (int j = 0; j < d; j++) {
+                total += covariance.getDouble(j, j);
+            }
             if (d <= WHOLE_DECOMPOSITION_MAX) {
                 double[] flat = covariance.data().asDouble();
                 double[][] matrix = new double[d][];
@@ -157,22 +183,31 @@ public final class Pca {
     }
 
     /**
-     * The covariance matrix {@code (X^T X - n mean mean^T) / (n - 1)}: {@code X^T X} is one single-precision BLAS
-     * product over the whole data (one call runs the cores at their best; centring first would cost a pass and a
-     * copy), the correction is done in double.
+     * {@code X^T X} of the rows {@code [from, to)}: one single-precision BLAS product (one call runs the core at its
+     * best; centring first would cost a pass and a copy).
      */
-    private static INDArray covariance(float[] values, int n, int d, double[] mean) {
-        try (INDArray x = Nd4j.create(values, new long[] {n, d}, 'c');
+    private static float[] gram(float[] values, int from, int to, int d) {
+        try (INDArray x = Nd4j.create(Arrays.copyOfRange(values, from * d, to * d), new long[] {to - from, d}, 'c');
              INDArray products = Nd4j.createUninitialized(DataType.FLOAT, new long[] {d, d}, 'c')) {
             Nd4j.gemm(x, x, products, true, false, 1.0, 0.0);
-            double[] covariance = products.dup('c').data().asDouble();
-            for (int a = 0; a < d; a++) {
-                for (int b = 0; b < d; b++) {
-                    covariance[a * d + b] = (covariance[a * d + b] - n * mean[a] * mean[b]) / (n - 1);
-                }
-            }
-            return Nd4j.create(covariance, new long[] {d, d}, 'c');
+            return products.data().asFloat();
         }
+    }
+
+    /** The covariance matrix {@code (X^T X - n mean mean^T) / (n - 1)} from the parts' products, in double. */
+    private static INDArray covariance(float[][] partProducts, int n, int d, double[] mean) {
+        double[] covariance = new double[d * d];
+        for (float[] products : partProducts) {
+            for (int e = 0; e < covariance.length; e++) {
+                covariance[e] += products[e];
+            }
+        }
+        for (int a = 0; a < d; a++) {
+            for (int b = 0; b < d; b++) {
+                covariance[a * d + b] = (covariance[a * d + b] - n * mean[a] * mean[b]) / (n - 1);
+            }
+        }
+        return Nd4j.create(covariance, new long[] {d, d}, 'c');
     }
 
     private static boolean settled(double[] previous, double[] ritz, int count) {

@@ -152,7 +152,7 @@ public final class TriMap {
         try (Parallel parallel = new Parallel(options.threads())) {
             Prepared prepared = prepare(data, graph, options, parallel);
             double weightShift = prepared.triplets().minimumRawWeight();
-            double[] embedding = prepared.space().initialEmbedding(prepared.working());
+            double[] embedding = prepared.space().initialEmbedding(prepared.working(), parallel);
             Descent descent = new Descent(embedding, 0, prepared.triplets().points,
                     prepared.triplets().weights(weightShift, options.weightTemperature()), options.learningRate(),
                     parallel);
@@ -167,7 +167,7 @@ public final class TriMap {
     }
 
     static Prepared prepare(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
-        WorkingSpace space = WorkingSpace.fit(data, options.pcaDimensions());
+        WorkingSpace space = WorkingSpace.fit(data, options.pcaDimensions(), parallel);
         FloatMatrix working = space.map(data);
         ScaledNeighbors inliers = ScaledNeighbors.of(working, working,
                 graph.truncate(neighborsNeeded(options, data.rows())), null, options.inliers(), parallel);

@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.trimap;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
 import dev.layerscope.reduce.pca.Pca;
 
 /**
@@ -28,9 +29,9 @@ final class WorkingSpace {
     }
 
     /** The working space of {@code data}: its {@code pcaDimensions} principal coordinates when it is wider. */
-    static WorkingSpace fit(FloatMatrix data, int pcaDimensions) {
+    static WorkingSpace fit(FloatMatrix data, int pcaDimensions, Parallel parallel) {
         if (data.cols() > pcaDimensions) {
-            return new WorkingSpace(Pca.fit(data, pcaDimensions), 0, 1, null);
+            return new WorkingSpace(Pca.fit(data, pcaDimensions, parallel), 0, 1, null);
         }
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -78,8 +79,8 @@ final class WorkingSpace {
      * The reference's initial embedding of the fitted points ({@code mapped} = {@link #map} of them): their two
      * leading principal coordinates times {@link #INITIAL_SCALE}, as {@code x, y} pairs.
      */
-    double[] initialEmbedding(FloatMatrix mapped) {
-        FloatMatrix principal = pca != null ? mapped : Pca.fit(mapped, 2).transform(mapped);
+    double[] initialEmbedding(FloatMatrix mapped, Parallel parallel) {
+        FloatMatrix principal = pca != null ? mapped : Pca.fit(mapped, 2, parallel).transform(mapped);
         double[] embedding = new double[mapped.rows() * 2];
         for (int i = 0; i < mapped.rows(); i++) {
             embedding[2 * i] = INITIAL_SCALE * principal.get(i, 0);

@@ -170,7 +170,8 @@ public final class TSne {
                     GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
             double learningRate = options.learningRate() > 0 ? options.learningRate()
                     : Math.max(n / options.earlyExaggeration() / 4, 50);
-            Descent descent = new Descent(p, initialise(data, options.seed()), options.theta(), parallel);
+            Descent descent = new Descent(p, initialise(data, options.seed(), parallel), options.theta(),
+                    parallel);
             // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
             descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
             descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
@@ -183,11 +184,11 @@ public final class TSne {
      * The first two principal components scaled so the first has standard deviation 1e-4, as scikit-learn does:
      * the global layout of PCA survives, and the small scale lets early exaggeration act before repulsion does.
      */
-    private static double[] initialise(FloatMatrix data, long seed) {
+    private static double[] initialise(FloatMatrix data, long seed, Parallel parallel) {
         int n = data.rows();
         double[] positions = new double[2 * n];
         if (data.cols() >= 2) {
-            FloatMatrix projected = Pca.fit(data, 2).transform(data);
+            FloatMatrix projected = Pca.fit(data, 2, parallel).transform(data);
             double mean = 0;
             for (int i = 0; i < n; i++) {
                 mean += projected.get(i, 0);

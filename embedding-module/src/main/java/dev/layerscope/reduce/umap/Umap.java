@@ -163,7 +163,7 @@ public final class Umap {
             float[] initial = SpectralInit.layout(pruned, data, options.seed(), parallel);
             if (initial == null) {
                 LOG.warn("UMAP: the spectral initialisation did not converge for {} points; initialising by PCA", n);
-                initial = Pca.fit(data, 2).transform(data).values();
+                initial = Pca.fit(data, 2, parallel).transform(data).values();
             }
             float[] layout = scaledInitialisation(initial, options.seed());
             Layout.optimizeFit(layout, pruned, epochs, options, ab[0], ab[1], parallel);

@@ -1,8 +1,11 @@
 package dev.layerscope.reduce.pca;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.reduce.SyntheticBlobs;
 import org.junit.jupiter.api.Test;
 
 class PcaTest {
@@ -68,5 +71,18 @@ class PcaTest {
             double sd = 30 - 10 * c;
             assertEquals(sd * sd, pca.explainedVariance()[c], 0.1 * sd * sd);
         }
+    }
+
+    /** Threads share the parts of the rows; the result is the same bits whatever their number. */
+    @Test
+    void threadsShareTheRowsWithoutChangingTheResult() {
+        FloatMatrix data = SyntheticBlobs.of(4, 5000, 20, 6).data();
+        Pca one = Pca.fit(data, 3);
+        Pca two;
+        try (Parallel parallel = new Parallel(2)) {
+            two = Pca.fit(data, 3, parallel);
+        }
+        assertArrayEquals(one.explainedVariance(), two.explainedVariance());
+        assertArrayEquals(one.components().values(), two.components().values());
     }
 }
