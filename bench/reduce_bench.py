@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The reduce stage against its Python counterparts, on the same inputs, with the same quality measures.
 
-Reads a LayerScope run folder whose capture and reduce stages ran (bench/reduce-bench.sh makes one), fits
+Reads LayerScope run folders whose capture and reduce stages ran (bench/reduce-bench.sh makes one per method), fits
 scikit-learn's PCA and TSNE (Barnes-Hut) and umap-learn's UMAP on the same captured arrays with 2 threads, and
 scores every embedding of both sides with the same code:
   - kNN accuracy, k = 10, train -> test (a classifier fitted on the training map predicts the test points);
@@ -79,7 +79,8 @@ def umap_warm_up():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", required=True, help="a LayerScope run folder with capture/ and reduce/")
+    parser.add_argument("--runs", nargs="+", required=True,
+                        help="LayerScope run folders with capture/ and reduce/ (of the same trained model)")
     parser.add_argument("--inputs", nargs="+", default=["input", "dense2"])
     parser.add_argument("--methods", nargs="+", default=["pca", "tsne", "umap", "trimap"])
     parser.add_argument("--python-methods", nargs="+", default=["pca", "tsne", "umap"],
@@ -88,15 +89,17 @@ def main():
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    capture = os.path.join(args.run, "capture")
-    reduce_dir = os.path.join(args.run, "reduce")
+    capture = os.path.join(args.runs[0], "capture")
     train_y = np.load(os.path.join(capture, "train-labels.npy"))
     test_y = np.load(os.path.join(capture, "test-labels.npy"))
     sample = np.random.RandomState(SEED).choice(len(train_y), size=min(5000, len(train_y)), replace=False)
     seconds = {}
-    with open(os.path.join(reduce_dir, "embeddings.csv")) as f:
-        for row in csv.DictReader(f):
-            seconds[(row["input"], row["method"])] = row
+    reduce_dirs = {}
+    for run in args.runs:
+        with open(os.path.join(run, "reduce", "embeddings.csv")) as f:
+            for row in csv.DictReader(f):
+                seconds[(row["input"], row["method"])] = row
+                reduce_dirs[(row["input"], row["method"])] = os.path.join(run, "reduce")
     if "umap" in args.python_methods:
         umap_warm_up()
 
@@ -108,6 +111,7 @@ def main():
             row = {"input": inp, "method": method, "n_train": len(train), "dims": train.shape[1]}
             timing = seconds.get((inp, method))
             if timing is not None:
+                reduce_dir = reduce_dirs[(inp, method)]
                 ours_train = np.load(os.path.join(reduce_dir, "%s-%s-train.npy" % (inp, method)))
                 ours_test = np.load(os.path.join(reduce_dir, "%s-%s-test.npy" % (inp, method)))
                 row["ours_fit_s"] = float(timing["neighbors_seconds"]) + float(timing["fit_seconds"])

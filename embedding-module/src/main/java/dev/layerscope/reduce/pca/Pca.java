@@ -11,9 +11,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Principal component analysis by eigendecomposition of the covariance matrix, which is one BLAS product over the
- * data. Its leading eigenvectors come from subspace iteration (BLAS products of d x d), or for narrow data from a
- * whole decomposition.
+ * Principal component analysis by the leading eigenvectors of the covariance matrix, from subspace iteration. For
+ * many components the covariance is formed once (BLAS products over the data) and each step multiplies by it; for a
+ * few components of wide data (2 of 784 pixels) it is never formed and each step multiplies by the data twice, as
+ * scikit-learn's randomized solver does. Narrow covariances are decomposed whole.
  *
  * <p>Each component's sign is fixed so that its entry of largest magnitude is positive: the same data always gives
  * the same picture, not a mirrored one.
@@ -23,6 +24,13 @@ public final class Pca {
     /** Covariance matrices up to this width are decomposed whole by Jacobi rotations. */
     private static final int WHOLE_DECOMPOSITION_MAX = 128;
     private static final int MAX_SUBSPACE_ITERATIONS = 300;
+    /**
+     * Multiplying by the covariance without forming it costs about 4 n d b per step for a block of b vectors,
+     * forming it n d^2 once; with about a dozen steps the first is cheaper when 48 b < d (2 components of 784).
+     */
+    private static final int DIRECT_COST_FACTOR = 48;
+    /** Extra vectors in the block of a subspace iteration that does not form the covariance, as scikit-learn's. */
+    private static final int OVERSAMPLING = 10;
     /** Rows per part of the sums and products. */
     private static final int PART_ROWS = 8192;
 
@@ -61,7 +69,9 @@ public final class Pca {
         }
         // parts of a fixed size, summed in order: the result does not depend on the number of threads
         int parts = (n + PART_ROWS - 1) / PART_ROWS;
+        boolean direct = d > WHOLE_DECOMPOSITION_MAX && DIRECT_COST_FACTOR * (count + OVERSAMPLING) < d;
         double[][] partSums = new double[parts][d];
+        double[][] partSquares = new double[parts][d];
         float[][] partProducts = new float[parts][];
         float[] values = data.values();
         parallel.forRange(parts, (fromPart, toPart) -> {
@@ -69,38 +79,65 @@ public final class Pca {
                 int from = part * PART_ROWS;
                 int to = Math.min(n, from + PART_ROWS);
                 double[] sums = partSums[part];
+                double[] squares = partSquares[part];
                 for (int i = from; i < to; i++) {
                     for (int j = 0; j < d; j++) {
-                        sums[j] += values[i * d + j];
+                        float value = values[i * d + j];
+                        sums[j] += value;
+                        squares[j] += value * value;
                     }
                 }
-                partProducts[part] = gram(values, from, to, d);
+                if (!direct) {
+                    partProducts[part] = gram(values, from, to, d);
+                }
             }
         });
         double[] mean = new double[d];
-        for (double[] sums : partSums) {
+        double[] squares = new double[d];
+        for (int part = 0; part < parts; part++) {
             for (int j = 0; j < d; j++) {
-                mean[j] += sums[j];
+                mean[j] += partSums[part][j];
+                squares[j] += partSquares[part][j];
             }
-        }
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
         }
         double total = 0;
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+            total += (squares[j] - n * mean[j] * mean[j]) / (n - 1);
+        }
         Eigenpairs top;
-        try (INDArray covariance = covariance(partProducts, n, d, mean)) {
-            for (int j = 0; j < d; j++) {
-                total += covariance.getDouble(j, j);
-            }
-            if (d <= WHOLE_DECOMPOSITION_MAX) {
-                double[] flat = covariance.data().asDouble();
-                double[][] matrix = new double[d][];
-                for (int j = 0; j < d; j++) {
-                    matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
+        if (direct) {
+            INDArray[] rows = new INDArray[parts];
+            try {
+                parallel.forRange(parts, (fromPart, toPart) -> {
+                    for (int part = fromPart; part < toPart; part++) {
+                        int from = part * PART_ROWS;
+                        int to = Math.min(n, from + PART_ROWS);
+                        rows[part] = Nd4j.create(Arrays.copyOfRange(values, from * d, to * d),
+                                new long[] {to - from, d}, 'c');
+                    }
+                });
+                top = subspaceIteration(d, count, count + OVERSAMPLING,
+                        basis -> covarianceTimes(rows, mean, n, basis, parallel));
+            } finally {
+                for (INDArray part : rows) {
+                    if (part != null) {
+                        part.close();
+                    }
                 }
-                top = whole(matrix, count);
-            } else {
-                top = subspaceIteration(d, count, rows -> timesMatrix(rows, covariance));
+            }
+        } else {
+            try (INDArray covariance = covariance(partProducts, n, d, mean)) {
+                if (d <= WHOLE_DECOMPOSITION_MAX) {
+                    double[] flat = covariance.data().asDouble();
+                    double[][] matrix = new double[d][];
+                    for (int j = 0; j < d; j++) {
+                        matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
+                    }
+                    top = whole(matrix, count);
+                } else {
+                    top = subspaceIteration(d, count, count + 16, basis -> timesMatrix(basis, covariance));
+                }
             }
         }
         float[] componentValues = new float[count * d];
@@ -145,11 +182,11 @@ public final class Pca {
 
     /**
      * The {@code count} leading eigenpairs of the covariance matrix by subspace iteration on a block of
-     * {@code count + 16} vectors: {@code times} multiplies the block's rows by the covariance matrix; the block's Ritz
-     * values are checked every few steps until they settle, then Rayleigh-Ritz gives the vectors.
+     * {@code blockSize} vectors: {@code times} multiplies the block's rows by the covariance matrix; the block's Ritz
+     * values are checked every other step until they settle, then Rayleigh-Ritz gives the vectors.
      */
-    private static Eigenpairs subspaceIteration(int d, int count, UnaryOperator<double[]> times) {
-        int block = Math.min(d, count + 16);
+    private static Eigenpairs subspaceIteration(int d, int count, int blockSize, UnaryOperator<double[]> times) {
+        int block = Math.min(d, blockSize);
         java.util.Random random = new java.util.Random(0);
         double[] basis = new double[block * d];
         for (int i = 0; i < basis.length; i++) {
@@ -159,7 +196,7 @@ public final class Pca {
         double[] previous = null;
         for (int iteration = 0; iteration < MAX_SUBSPACE_ITERATIONS; iteration++) {
             double[] product = times.apply(basis);
-            if (iteration % 5 == 4) {
+            if (iteration % 2 == 1) {
                 double[] ritz = SymmetricEigen.of(projected(basis, product, block, d)).values();
                 if (previous != null && settled(previous, ritz, count)) {
                     break;
@@ -192,6 +229,61 @@ public final class Pca {
             Nd4j.gemm(x, x, products, true, false, 1.0, 0.0);
             return products.data().asFloat();
         }
+    }
+
+    /**
+     * The basis rows times the covariance matrix without forming it: per part of the rows X,
+     * {@code Z = X B^T - 1 (mean B^T)} (the part's rows centred, projected) and {@code Z^T X}, two single-precision
+     * BLAS products; the parts' sums, less {@code (Z^T 1) mean^T}, over {@code n - 1}.
+     */
+    private static double[] covarianceTimes(INDArray[] rows, double[] mean, int n, double[] basis, Parallel parallel) {
+        int d = mean.length;
+        int block = basis.length / d;
+        float[] basisFloat = new float[basis.length];
+        float[] shift = new float[block];
+        for (int b = 0; b < block; b++) {
+            double sum = 0;
+            for (int j = 0; j < d; j++) {
+                basisFloat[b * d + j] = (float) basis[b * d + j];
+                sum += mean[j] * basis[b * d + j];
+            }
+            shift[b] = (float) sum;
+        }
+        float[][] partProducts = new float[rows.length][];
+        float[][] partColumnSums = new float[rows.length][];
+        parallel.forRange(rows.length, (fromPart, toPart) -> {
+            for (int part = fromPart; part < toPart; part++) {
+                long partRows = rows[part].rows();
+                try (INDArray b = Nd4j.create(basisFloat, new long[] {block, d}, 'c');
+                     INDArray offset = Nd4j.create(shift, new long[] {1, block}, 'c');
+                     INDArray z = Nd4j.createUninitialized(DataType.FLOAT, new long[] {partRows, block}, 'c');
+                     INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {block, d}, 'c')) {
+                    Nd4j.gemm(rows[part], b, z, false, true, 1.0, 0.0);
+                    z.subiRowVector(offset);
+                    Nd4j.gemm(z, rows[part], y, true, false, 1.0, 0.0);
+                    partProducts[part] = y.data().asFloat();
+                    try (INDArray columnSums = z.sum(0)) {
+                        partColumnSums[part] = columnSums.toFloatVector();
+                    }
+                }
+            }
+        });
+        double[] product = new double[block * d];
+        double[] zSums = new double[block];
+        for (int part = 0; part < rows.length; part++) {
+            for (int e = 0; e < product.length; e++) {
+                product[e] += partProducts[part][e];
+            }
+            for (int b = 0; b < block; b++) {
+                zSums[b] += partColumnSums[part][b];
+            }
+        }
+        for (int b = 0; b < block; b++) {
+            for (int j = 0; j < d; j++) {
+                product[b * d + j] = (product[b * d + j] - zSums[b] * mean[j]) / (n - 1);
+            }
+        }
+        return product;
     }
 
     /** The covariance matrix {@code (X^T X - n mean mean^T) / (n - 1)} from the parts' products, in double. */

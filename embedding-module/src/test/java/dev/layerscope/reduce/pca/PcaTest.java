@@ -73,6 +73,35 @@ class PcaTest {
         }
     }
 
+    /**
+     * One component of 600 columns: the covariance is never formed, each step multiplies by the data. Column 0 has
+     * standard deviation 30, the others between 1 and 5 and a mean of 7, so the component is the first axis with
+     * variance near 900, and the total variance is the columns' sum.
+     */
+    @Test
+    void aFewComponentsOfVeryWideDataComeFromTheDataDirectly() {
+        int n = 3000;
+        int d = 600;
+        java.util.Random random = new java.util.Random(5);
+        float[] values = new float[n * d];
+        double expectedTotal = 900;
+        for (int j = 1; j < d; j++) {
+            double sd = 1 + 4.0 * j / d;
+            expectedTotal += sd * sd;
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                values[i * d + j] = (float) (7 + random.nextGaussian() * (j == 0 ? 30 : 1 + 4.0 * j / d));
+            }
+        }
+        Pca pca = Pca.fit(new FloatMatrix(n, d, values), 1);
+        assertEquals(1, pca.components().get(0, 0), 0.01);
+        assertEquals(900, pca.explainedVariance()[0], 90);
+        assertEquals(900 / expectedTotal, pca.explainedVarianceRatio()[0], 0.02);
+        FloatMatrix projected = pca.transform(new FloatMatrix(1, d, java.util.Arrays.copyOf(values, d)));
+        assertEquals(values[0] - 7, projected.get(0, 0), 3, "the projection is centred: about x0 - 7");
+    }
+
     /** Threads share the parts of the rows; the result is the same bits whatever their number. */
     @Test
     void threadsShareTheRowsWithoutChangingTheResult() {
