@@ -88,7 +88,7 @@ public record ReduceSettings(List<String> inputs, List<Method> methods, Placemen
      * @param neighbors            the local neighbourhood size, counting the point itself
      * @param minDist              how tightly points may pack in 2-D
      * @param spread               the scale of the embedded points
-     * @param epochs               layout epochs; 0 chooses 200 above 10,000 points, else 500
+     * @param epochs               layout epochs; 0 chooses 500 up to 10,000 points and 400 above (umap-learn: 200)
      * @param learningRate         the initial SGD step
      * @param negativeSampleRate   negative samples per positive edge
      * @param repulsionStrength    the weight of the negative samples

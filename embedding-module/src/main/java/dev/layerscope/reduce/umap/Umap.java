@@ -31,8 +31,9 @@ public final class Umap {
     /**
      * The settings, named after umap-learn's: {@code neighbors} is its {@code n_neighbors} and counts the point
      * itself, so a fit uses {@code neighbors - 1} graph neighbours (the graph leaves the point out) and a transform
-     * {@code neighbors} training points. {@code epochs = 0} chooses umap-learn's default: 500 up to 10,000 points,
-     * 200 above (a transform runs a third of that, or umap-learn's 100 / 30 by default).
+     * {@code neighbors} training points. {@code epochs = 0} chooses 500 up to 10,000 points, as umap-learn, and
+     * 400 above, twice umap-learn's 200 (see {@link #fit}); a transform runs a third of the epochs given, or
+     * umap-learn's 100 / 30 by default.
      */
     public record Options(int neighbors, double minDist, double spread, int epochs, double learningRate,
                           int negativeSampleRate, double repulsionStrength, double localConnectivity, long seed,
@@ -151,8 +152,12 @@ public final class Umap {
         }
         requireValidNeighbors(graph, width, n, true);
         double[] ab = findAB(options.minDist(), options.spread());
+        // umap-learn's epoch count, which also says how weak an edge may be before it is dropped
         int defaultEpochs = n > LARGE_DATA ? 200 : 500;
-        int epochs = options.epochs() == 0 ? defaultEpochs : options.epochs();
+        // This layout moves each point against the others' positions of the previous epoch (what makes it the same
+        // for any thread count); above 10,000 points it needs twice umap-learn's epochs to separate the classes as
+        // far (measured on Fashion-MNIST: kNN accuracy 0.848 after 200 epochs, 0.861 after 400; umap-learn 0.863).
+        int epochs = options.epochs() != 0 ? options.epochs() : n > LARGE_DATA ? 2 * defaultEpochs : defaultEpochs;
 
         NeighborGraph nearest = graph.truncate(width);
         FuzzySets.Bandwidths bandwidths = FuzzySets.smoothKnnDist(nearest, width, true, options.neighbors(),
