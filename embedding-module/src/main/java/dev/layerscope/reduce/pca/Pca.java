@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Principal component analysis by the leading eigenvectors of the covariance matrix, from subspace iteration. For
@@ -108,23 +109,14 @@ public final class Pca {
         Eigenpairs top;
         if (direct) {
             INDArray[] rows = new INDArray[parts];
-            try {
-                parallel.forRange(parts, (fromPart, toPart) -> {
-                    for (int part = fromPart; part < toPart; part++) {
-                        int from = part * PART_ROWS;
-                        int to = Math.min(n, from + PART_ROWS);
-                        rows[part] = Nd4j.create(Arrays.copyOfRange(values, from * d, to * d),
-                                new long[] {to - from, d}, 'c');
-                    }
-                });
+            // one native copy of the data; the parts are views of its row ranges, which share its memory
+            try (INDArray all = Nd4j.create(values, new long[] {n, d}, 'c')) {
+                for (int part = 0; part < parts; part++) {
+                    rows[part] = all.get(NDArrayIndex.interval(part * PART_ROWS, Math.min(n, (part + 1) * PART_ROWS)),
+                            NDArrayIndex.all());
+                }
                 top = subspaceIteration(d, count, count + OVERSAMPLING,
                         basis -> covarianceTimes(rows, mean, n, basis, parallel));
-            } finally {
-                for (INDArray part : rows) {
-                    if (part != null) {
-                        part.close();
-                    }
-                }
             }
         } else {
             try (INDArray covariance = covariance(partProducts, n, d, mean)) {
@@ -304,7 +296,7 @@ public final class Pca {
 
     private static boolean settled(double[] previous, double[] ritz, int count) {
         for (int c = 0; c < count; c++) {
-            if (Math.abs(ritz[c] - previous[c]) > 1e-8 * Math.abs(ritz[0])) {
+            if (Math.abs(ritz[c] - previous[c]) > 1e-6 * Math.abs(ritz[0])) {
                 return false;
             }
         }
