@@ -210,21 +210,17 @@ public final class PipelinePlanner {
         }
         try {
             return Optional.of(stageInjector.getInstance(type));
-        } catch (ProvisionException e) {
+        } catch (ConfigurationException | ProvisionException | CreationException e) {
             if (e.getCause() instanceof InvalidSetting invalid) {
                 // a stage checks settings of different sections against each other; its key is a full path
                 String origin = at(root, invalid.key()).map(v -> ConfigProblem.describe(v.origin())).orElse(where);
                 problems.add(new ConfigProblem(origin, invalid.key(), invalid.getMessage()));
             } else {
+                String reason = e.getCause() != null && e.getCause().getMessage() != null
+                        ? e.getCause().getMessage() : e.getMessage();
                 problems.add(new ConfigProblem(where, "pipeline[" + index + "]", "cannot create stage "
-                        + type.getName() + ": " + (e.getCause() != null && e.getCause().getMessage() != null
-                        ? e.getCause().getMessage() : e.getMessage())));
+                        + type.getName() + ": " + reason));
             }
-            return Optional.empty();
-        } catch (ConfigurationException | CreationException e) {
-            String reason = e.getCause() != null && e.getCause().getMessage() != null
-                    ? e.getCause().getMessage() : e.getMessage();
-            problems.add(new ConfigProblem(where, "pipeline[" + index + "]", "cannot create stage " + type.getName() + ": " + reason));
             return Optional.empty();
         }
     }

@@ -1,5 +1,6 @@
 package dev.layerscope.capture;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
 import java.util.List;
@@ -29,11 +30,11 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
         layers = List.copyOf(layers);
         splits = List.copyOf(splits);
         if (splits.isEmpty()) {
-            throw new dev.layerscope.kernel.InvalidSetting("splits", "name at least one split: train, validation "
+            throw new InvalidSetting("splits", "name at least one split: train, validation "
                     + "or test");
         }
         if (splits.stream().distinct().count() != splits.size()) {
-            throw new dev.layerscope.kernel.InvalidSetting("splits", "names a split twice: " + splits);
+            throw new InvalidSetting("splits", "names a split twice: " + splits);
         }
     }
 }

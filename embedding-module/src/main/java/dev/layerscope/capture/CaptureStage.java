@@ -26,8 +26,10 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,8 +126,7 @@ public final class CaptureStage implements Stage {
                 }
                 try (INDArray input = Nd4j.create(batch, new long[] {settings.batchSize(), pixels}, 'c')) {
                     INDArray x = count == settings.batchSize() ? input
-                            : input.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, count),
-                                    org.nd4j.linalg.indexing.NDArrayIndex.all());
+                            : input.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
                     List<INDArray> activations = network.feedForward(x, false);
                     for (Map.Entry<String, Npy.FloatWriter> writer : writers.entrySet()) {
                         if (!writer.getKey().equals(CaptureSettings.INPUT)) {
@@ -160,7 +161,7 @@ public final class CaptureStage implements Stage {
     private static Map<String, Integer> layerWidths(MultiLayerNetwork network, List<String> layerNames, int pixels) {
         Map<String, Integer> widths = new LinkedHashMap<>();
         widths.put(CaptureSettings.INPUT, pixels);
-        try (INDArray blank = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, pixels)) {
+        try (INDArray blank = Nd4j.zeros(DataType.FLOAT, 1, pixels)) {
             List<INDArray> activations = network.feedForward(blank, false);
             for (int i = 0; i < layerNames.size(); i++) {
                 widths.put(layerNames.get(i), (int) (activations.get(i + 1).length()));

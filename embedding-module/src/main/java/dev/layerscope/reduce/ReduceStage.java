@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,8 +106,9 @@ public final class ReduceStage implements Stage {
                         + String.join(", ", activations.layers()) + ")");
             }
         }
+        // the reducers split their work, BLAS products included, over Java threads: the run's BLAS thread count
+        // is fixed when its JVM starts, by runtime.threads
         int threads = settings.effectiveThreads();
-        Nd4j.factory().blas().setMaxThreads(threads);
         LOG.info("Reducing {} with {} on {} thread(s)", inputs, settings.methods().stream()
                 .map(ReduceStage::methodName).toList(), threads);
 
@@ -117,7 +117,6 @@ public final class ReduceStage implements Stage {
         List<Embeddings.Embedding> made = new ArrayList<>();
         MemoryUse memory = new MemoryUse();
         Map<String, FloatMatrix> projectorTensors = new LinkedHashMap<>();
-        List<Map<String, Object>> records = new ArrayList<>();
         try (Parallel parallel = new Parallel(threads)) {
             for (String input : inputs) {
                 FloatMatrix train = finite(activations.load(input, TRAIN), input, TRAIN);
@@ -129,8 +128,9 @@ public final class ReduceStage implements Stage {
                     EmbeddingFiles.write(context.outputDir(), embedding);
                     made.add(embedding);
                     memory.sample();
-                    projectorTensors.put(embedding.name(), embedding.test());
-                    records.add(record(embedding));
+                    if (settings.projector().enabled()) {
+                        projectorTensors.put(embedding.name(), embedding.test());
+                    }
                 }
                 if (settings.projector().enabled()) {
                     projectorTensors.put(input, test);
@@ -145,7 +145,7 @@ public final class ReduceStage implements Stage {
         writeIndex(context, made);
         LOG.info("Memory: {}", memory.describe());
         context.metric("memory", memory.toMap());
-        context.metric("embeddings", records);
+        context.metric("embeddings", made.stream().map(ReduceStage::record).toList());
         context.write(Embeddings.ARTIFACT, new Embeddings(made));
     }
 
@@ -179,26 +179,36 @@ public final class ReduceStage implements Stage {
         Pca pca = project ? Pca.fit(train, projection, parallel) : null;
         FloatMatrix trainSpace = project ? pca.transform(train) : train;
         FloatMatrix testSpace = project ? pca.transform(test) : test;
-        NeighborGraph trainGraph = trainK == 0 ? null : project
-                ? ExactNeighbors.refine(train, train, ExactNeighbors.of(trainSpace,
-                        Math.min(CANDIDATES * trainK, train.rows() - 1), parallel), trainK, parallel)
-                : ExactNeighbors.of(train, trainK, parallel);
+        NeighborGraph trainGraph = trainK == 0 ? null : nearest(train, trainSpace, train, trainSpace, trainK,
+                parallel);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
-        NeighborGraph testToTrain = testToTrainK == 0 ? null : project
-                ? ExactNeighbors.refine(train, test, ExactNeighbors.query(trainSpace, testSpace,
-                        Math.min(CANDIDATES * testToTrainK, train.rows()), parallel), testToTrainK, parallel)
-                : ExactNeighbors.query(train, test, testToTrainK, parallel);
-        NeighborGraph testGraph = testK == 0 ? null : project
-                ? ExactNeighbors.refine(test, test, ExactNeighbors.of(testSpace,
-                        Math.min(CANDIDATES * testK, test.rows() - 1), parallel), testK, parallel)
-                : ExactNeighbors.of(test, testK, parallel);
+        NeighborGraph testToTrain = testToTrainK == 0 ? null : nearest(train, trainSpace, test, testSpace,
+                testToTrainK, parallel);
+        NeighborGraph testGraph = testK == 0 ? null : nearest(test, testSpace, test, testSpace, testK, parallel);
         double testSeconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}", input,
                 Math.max(trainK, testK), train.rows(), train.cols(), project ? " (candidates from the " + projection
                         + " leading principal components, ranked by exact distance)" : " (exact)",
                 String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds));
         return new Graphs(trainGraph, testToTrain, testGraph, trainSeconds, testSeconds);
+    }
+
+    /**
+     * The {@code k} nearest rows of {@code reference} to each row of {@code queries} (the same matrix: of a set onto
+     * itself). When the spaces are projections, the candidates are found there and ranked by exact distance.
+     */
+    private static NeighborGraph nearest(FloatMatrix reference, FloatMatrix referenceSpace, FloatMatrix queries,
+                                         FloatMatrix querySpace, int k, Parallel parallel) {
+        boolean self = queries == reference;
+        if (referenceSpace == reference) {
+            return self ? ExactNeighbors.of(reference, k, parallel)
+                    : ExactNeighbors.query(reference, queries, k, parallel);
+        }
+        int candidates = Math.min(CANDIDATES * k, reference.rows() - (self ? 1 : 0));
+        NeighborGraph found = self ? ExactNeighbors.of(referenceSpace, candidates, parallel)
+                : ExactNeighbors.query(referenceSpace, querySpace, candidates, parallel);
+        return ExactNeighbors.refine(reference, queries, found, k, parallel);
     }
 
     private Embeddings.Embedding reduce(String input, ReduceSettings.Method method, FloatMatrix train,

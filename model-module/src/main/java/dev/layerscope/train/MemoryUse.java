@@ -10,10 +10,11 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * The peaks of the run's memory, sampled by the stage at its own steps (the train stage after every epoch, the
- * reduce stage after every map), with the limits the run's JVM was started with: the Java heap (the sum of the heap pools' peaks, an upper bound) against {@code -Xmx}, and the whole
- * process's resident set against JavaCPP's physical-memory limit ({@code runtime.heap + runtime.off-heap}). ND4J's
- * native arrays are the resident set less the heap: this DL4J version does not count them in JavaCPP's
- * {@code Pointer.totalBytes()}, so the resident set is the measure that covers them.
+ * reduce stage after every map), with the limits the run's JVM was started with: the Java heap (the sum of the heap
+ * pools' peaks, an upper bound) against {@code -Xmx}, and the whole process's resident set against JavaCPP's
+ * physical-memory limit ({@code runtime.heap + runtime.off-heap}). ND4J's native arrays are the resident set less
+ * the heap: this DL4J version does not count them in JavaCPP's {@code Pointer.totalBytes()}, so the resident set is
+ * the measure that covers them.
  */
 public final class MemoryUse {
 
