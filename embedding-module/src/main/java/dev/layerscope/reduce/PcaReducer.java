@@ -25,7 +25,7 @@ final class PcaReducer implements Reducer {
     @Override
     public Fitted fit(FloatMatrix rows, NeighborGraph graph, Parallel parallel) {
         Pca pca = Pca.fit(rows, 2, parallel);
-        FloatMatrix embedding = pca.transform(rows);
+        FloatMatrix embedding = pca.transform(rows, parallel);
         return new Fitted() {
             @Override
             public FloatMatrix embedding() {
@@ -33,8 +33,8 @@ final class PcaReducer implements Reducer {
             }
 
             @Override
-            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel ignored) {
-                return pca.transform(newRows);
+            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel parallel) {
+                return pca.transform(newRows, parallel);
             }
 
             @Override

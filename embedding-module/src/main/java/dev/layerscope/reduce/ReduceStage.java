@@ -177,8 +177,8 @@ public final class ReduceStage implements Stage {
         int projection = settings.neighbors().projection();
         boolean project = projection > 0 && train.cols() > projection;
         Pca pca = project ? Pca.fit(train, projection, parallel) : null;
-        FloatMatrix trainSpace = project ? pca.transform(train) : train;
-        FloatMatrix testSpace = project ? pca.transform(test) : test;
+        FloatMatrix trainSpace = project ? pca.transform(train, parallel) : train;
+        FloatMatrix testSpace = project ? pca.transform(test, parallel) : test;
         NeighborGraph trainGraph = trainK == 0 ? null : nearest(train, trainSpace, train, trainSpace, trainK,
                 parallel);
         double trainSeconds = (System.nanoTime() - start) / 1e9;

@@ -2,6 +2,7 @@ package dev.layerscope.reduce.pca;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.GramSchmidt;
+import dev.layerscope.linalg.NativeRowChunks;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SymmetricEigen;
 import java.util.Arrays;
@@ -9,7 +10,6 @@ import java.util.function.UnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Principal component analysis by the leading eigenvectors of the covariance matrix, from subspace iteration. For
@@ -32,8 +32,12 @@ public final class Pca {
     private static final int DIRECT_COST_FACTOR = 48;
     /** Extra vectors in the block of a subspace iteration that does not form the covariance, as scikit-learn's. */
     private static final int OVERSAMPLING = 10;
-    /** Rows per part of the sums and products. */
+    /** Rows per part of the sums and products: the parts' results are summed in order. */
     private static final int PART_ROWS = 8192;
+    /** Rows per native copy for BLAS: 3 MB of 784 pixels, small enough to stay in the cache for a second product. */
+    private static final int CHUNK_ROWS = 1024;
+    /** Up to this many components, {@link #transform} projects in Java rather than by BLAS. */
+    private static final int JAVA_PROJECTION_MAX_COMPONENTS = 4;
 
     private final float[] mean;
     private final FloatMatrix components;
@@ -75,60 +79,44 @@ public final class Pca {
         double[][] partSquares = new double[parts][d];
         float[][] partProducts = new float[parts][];
         float[] values = data.values();
-        parallel.forRange(parts, (fromPart, toPart) -> {
-            for (int part = fromPart; part < toPart; part++) {
-                int from = part * PART_ROWS;
-                int to = Math.min(n, from + PART_ROWS);
-                double[] sums = partSums[part];
-                double[] squares = partSquares[part];
+        double[] mean = new double[d];
+        double total = 0;
+        Eigenpairs top;
+        try (NativeRowChunks chunks = new NativeRowChunks(data, CHUNK_ROWS, Math.min(parallel.threads(), parts))) {
+            forEachPart(parts, chunks, parallel, (worker, part, from, to) -> {
                 for (int i = from; i < to; i++) {
-                    for (int j = 0; j < d; j++) {
-                        float value = values[i * d + j];
-                        sums[j] += value;
-                        squares[j] += value * value;
-                    }
+                    addRow(values, i * d, d, partSums[part], partSquares[part]);
                 }
                 if (!direct) {
-                    partProducts[part] = gram(values, from, to, d);
+                    partProducts[part] = gram(chunks, worker, from, to);
+                }
+            });
+            double[] squares = new double[d];
+            for (int part = 0; part < parts; part++) {
+                for (int j = 0; j < d; j++) {
+                    mean[j] += partSums[part][j];
+                    squares[j] += partSquares[part][j];
                 }
             }
-        });
-        double[] mean = new double[d];
-        double[] squares = new double[d];
-        for (int part = 0; part < parts; part++) {
             for (int j = 0; j < d; j++) {
-                mean[j] += partSums[part][j];
-                squares[j] += partSquares[part][j];
+                mean[j] /= n;
+                total += (squares[j] - n * mean[j] * mean[j]) / (n - 1);
             }
-        }
-        double total = 0;
-        for (int j = 0; j < d; j++) {
-            mean[j] /= n;
-            total += (squares[j] - n * mean[j] * mean[j]) / (n - 1);
-        }
-        Eigenpairs top;
-        if (direct) {
-            INDArray[] rows = new INDArray[parts];
-            // one native copy of the data; the parts are views of its row ranges, which share its memory
-            try (INDArray all = Nd4j.create(values, new long[] {n, d}, 'c')) {
-                for (int part = 0; part < parts; part++) {
-                    rows[part] = all.get(NDArrayIndex.interval(part * PART_ROWS, Math.min(n, (part + 1) * PART_ROWS)),
-                            NDArrayIndex.all());
-                }
+            if (direct) {
                 top = subspaceIteration(d, count, count + OVERSAMPLING,
-                        basis -> covarianceTimes(rows, mean, n, basis, parallel));
-            }
-        } else {
-            try (INDArray covariance = covariance(partProducts, n, d, mean)) {
-                if (d <= WHOLE_DECOMPOSITION_MAX) {
-                    double[] flat = covariance.data().asDouble();
-                    double[][] matrix = new double[d][];
-                    for (int j = 0; j < d; j++) {
-                        matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
+                        basis -> covarianceTimes(chunks, parts, mean, n, basis, parallel));
+            } else {
+                try (INDArray covariance = covariance(partProducts, n, d, mean)) {
+                    if (d <= WHOLE_DECOMPOSITION_MAX) {
+                        double[] flat = covariance.data().asDouble();
+                        double[][] matrix = new double[d][];
+                        for (int j = 0; j < d; j++) {
+                            matrix[j] = Arrays.copyOfRange(flat, j * d, (j + 1) * d);
+                        }
+                        top = whole(matrix, count);
+                    } else {
+                        top = subspaceIteration(d, count, count + 16, basis -> timesMatrix(basis, covariance));
                     }
-                    top = whole(matrix, count);
-                } else {
-                    top = subspaceIteration(d, count, count + 16, basis -> timesMatrix(basis, covariance));
                 }
             }
         }
@@ -174,8 +162,9 @@ public final class Pca {
 
     /**
      * The {@code count} leading eigenpairs of the covariance matrix by subspace iteration on a block of
-     * {@code blockSize} vectors: {@code times} multiplies the block's rows by the covariance matrix; the block's Ritz
-     * values are checked every other step until they settle, then Rayleigh-Ritz gives the vectors.
+     * {@code blockSize} vectors: {@code times} multiplies the block's rows by the covariance matrix. Every step ends in a
+     * Rayleigh-Ritz projection (a block x block problem, cheap beside the product); when its values have settled,
+     * its vectors are the answer, with no further product.
      */
     private static Eigenpairs subspaceIteration(int d, int count, int blockSize, UnaryOperator<double[]> times) {
         int block = Math.min(d, blockSize);
@@ -186,88 +175,121 @@ public final class Pca {
         }
         GramSchmidt.orthonormalize(basis, block, d, d, 1);
         double[] previous = null;
-        for (int iteration = 0; iteration < MAX_SUBSPACE_ITERATIONS; iteration++) {
+        SymmetricEigen ritz;
+        for (int iteration = 1; ; iteration++) {
             double[] product = times.apply(basis);
-            if (iteration % 2 == 1) {
-                double[] ritz = SymmetricEigen.of(projected(basis, product, block, d)).values();
-                if (previous != null && settled(previous, ritz, count)) {
-                    break;
-                }
-                previous = ritz;
+            ritz = SymmetricEigen.of(projected(basis, product, block, d));
+            if (iteration == MAX_SUBSPACE_ITERATIONS || previous != null && settled(previous, ritz.values(), count)) {
+                break;
             }
+            previous = ritz.values();
             basis = product;
             GramSchmidt.orthonormalize(basis, block, d, d, 1);
         }
-        SymmetricEigen small = SymmetricEigen.of(projected(basis, times.apply(basis), block, d));
         double[][] vectors = new double[count][d];
         for (int c = 0; c < count; c++) {
-            double[] coefficients = small.vector(c);
+            double[] coefficients = ritz.vector(c);
             for (int b = 0; b < block; b++) {
                 for (int j = 0; j < d; j++) {
                     vectors[c][j] += coefficients[b] * basis[b * d + j];
                 }
             }
         }
-        return new Eigenpairs(Arrays.copyOf(small.values(), count), vectors);
+        return new Eigenpairs(Arrays.copyOf(ritz.values(), count), vectors);
     }
 
     /**
-     * {@code X^T X} of the rows {@code [from, to)}: one single-precision BLAS product (one call runs the core at its
-     * best; centring first would cost a pass and a copy).
+     * Adds the row at {@code offset} to the column sums and sums of squares. A method of its own, called per row, so
+     * that the JIT compiles it early in the one pass a fit makes.
      */
-    private static float[] gram(float[] values, int from, int to, int d) {
-        try (INDArray x = Nd4j.create(Arrays.copyOfRange(values, from * d, to * d), new long[] {to - from, d}, 'c');
-             INDArray products = Nd4j.createUninitialized(DataType.FLOAT, new long[] {d, d}, 'c')) {
-            Nd4j.gemm(x, x, products, true, false, 1.0, 0.0);
+    private static void addRow(float[] values, int offset, int d, double[] sums, double[] squares) {
+        for (int j = 0; j < d; j++) {
+            float value = values[offset + j];
+            sums[j] += value;
+            squares[j] += value * value;
+        }
+    }
+
+    /**
+     * {@code X^T X} of the rows {@code [from, to)}, summed over their chunks by single-precision BLAS products
+     * (centring first would cost a pass and a copy).
+     */
+    private static float[] gram(NativeRowChunks chunks, int worker, int from, int to) {
+        int d = chunks.cols();
+        try (INDArray products = Nd4j.zeros(DataType.FLOAT, d, d)) {
+            for (int chunk = from; chunk < to; chunk += CHUNK_ROWS) {
+                INDArray x = chunks.load(worker, chunk, Math.min(to, chunk + CHUNK_ROWS));
+                Nd4j.gemm(x, x, products, true, false, 1.0, 1.0);
+            }
             return products.data().asFloat();
         }
     }
 
+    /** The body of a loop over the parts of the rows: part {@code part}, rows {@code [from, to)}, on a worker. */
+    @FunctionalInterface
+    private interface PartBody {
+        void run(int worker, int part, int from, int to);
+    }
+
     /**
-     * The basis rows times the covariance matrix without forming it: per part of the rows X,
-     * {@code Z = X B^T - 1 (mean B^T)} (the part's rows centred, projected) and {@code Z^T X}, two single-precision
-     * BLAS products; the parts' sums, less {@code (Z^T 1) mean^T}, over {@code n - 1}.
+     * Runs {@code body} over the {@code parts} parts of the rows: each of the chunks' workers takes every
+     * {@code workers}-th part, on a thread of its own.
      */
-    private static double[] covarianceTimes(INDArray[] rows, double[] mean, int n, double[] basis, Parallel parallel) {
+    private static void forEachPart(int parts, NativeRowChunks chunks, Parallel parallel, PartBody body) {
+        int workers = chunks.workers();
+        int n = chunks.rows();
+        parallel.forRange(workers, (fromWorker, toWorker) -> {
+            for (int worker = fromWorker; worker < toWorker; worker++) {
+                for (int part = worker; part < parts; part += workers) {
+                    body.run(worker, part, part * PART_ROWS, Math.min(n, (part + 1) * PART_ROWS));
+                }
+            }
+        });
+    }
+
+    /**
+     * The basis rows times the covariance matrix without forming it: per chunk of the rows X,
+     * {@code Z = X B^T - 1 s^T} with {@code s = B mean} (the chunk's rows centred, projected) and {@code Z^T X}, two
+     * single-precision BLAS products while the chunk is in the cache; the parts' sums, less
+     * {@code (Z^T 1) mean^T}, over {@code n - 1}. {@code Z^T 1} would be 0 but for {@code s} rounded to float:
+     * {@code n (B mean - s)}, from the sums and not from the products.
+     */
+    private static double[] covarianceTimes(NativeRowChunks chunks, int parts, double[] mean, int n, double[] basis,
+                                            Parallel parallel) {
         int d = mean.length;
         int block = basis.length / d;
         float[] basisFloat = new float[basis.length];
         float[] shift = new float[block];
+        double[] zSums = new double[block];
         for (int b = 0; b < block; b++) {
             double sum = 0;
             for (int j = 0; j < d; j++) {
                 basisFloat[b * d + j] = (float) basis[b * d + j];
-                sum += mean[j] * basis[b * d + j];
+                sum += mean[j] * basisFloat[b * d + j];
             }
             shift[b] = (float) sum;
+            zSums[b] = n * (sum - shift[b]);
         }
-        float[][] partProducts = new float[rows.length][];
-        float[][] partColumnSums = new float[rows.length][];
-        parallel.forRange(rows.length, (fromPart, toPart) -> {
-            for (int part = fromPart; part < toPart; part++) {
-                long partRows = rows[part].rows();
-                try (INDArray b = Nd4j.create(basisFloat, new long[] {block, d}, 'c');
-                     INDArray offset = Nd4j.create(shift, new long[] {1, block}, 'c');
-                     INDArray z = Nd4j.createUninitialized(DataType.FLOAT, new long[] {partRows, block}, 'c');
-                     INDArray y = Nd4j.createUninitialized(DataType.FLOAT, new long[] {block, d}, 'c')) {
-                    Nd4j.gemm(rows[part], b, z, false, true, 1.0, 0.0);
-                    z.subiRowVector(offset);
-                    Nd4j.gemm(z, rows[part], y, true, false, 1.0, 0.0);
-                    partProducts[part] = y.data().asFloat();
-                    try (INDArray columnSums = z.sum(0)) {
-                        partColumnSums[part] = columnSums.toFloatVector();
+        float[][] partProducts = new float[parts][];
+        forEachPart(parts, chunks, parallel, (worker, part, from, to) -> {
+            try (INDArray b = Nd4j.create(basisFloat, new long[] {block, d}, 'c');
+                 INDArray offset = Nd4j.create(shift, new long[] {1, block}, 'c');
+                 INDArray y = Nd4j.zeros(DataType.FLOAT, block, d)) {
+                for (int chunk = from; chunk < to; chunk += CHUNK_ROWS) {
+                    INDArray x = chunks.load(worker, chunk, Math.min(to, chunk + CHUNK_ROWS));
+                    try (INDArray z = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), block}, 'c')) {
+                        Nd4j.gemm(x, b, z, false, true, 1.0, 0.0);
+                        z.subiRowVector(offset);
+                        Nd4j.gemm(z, x, y, true, false, 1.0, 1.0);
                     }
                 }
+                partProducts[part] = y.data().asFloat();
             }
         });
         double[] product = new double[block * d];
-        double[] zSums = new double[block];
-        for (int part = 0; part < rows.length; part++) {
+        for (int part = 0; part < parts; part++) {
             for (int e = 0; e < product.length; e++) {
                 product[e] += partProducts[part][e];
-            }
-            for (int b = 0; b < block; b++) {
-                zSums[b] += partColumnSums[part][b];
             }
         }
         for (int b = 0; b < block; b++) {
@@ -329,34 +351,87 @@ public final class Pca {
         return small;
     }
 
-    /** The rows of {@code data} in the coordinates of the components: {@code (x - mean) W^T}. */
+    /** The rows of {@code data} in the coordinates of the components: {@code (x - mean) W^T}, on one thread. */
     public FloatMatrix transform(FloatMatrix data) {
+        try (Parallel parallel = new Parallel(1)) {
+            return transform(data, parallel);
+        }
+    }
+
+    /**
+     * The rows of {@code data} in the coordinates of the components: {@code (x - mean) W^T}; {@code parallel}'s
+     * threads share the rows. A few components are projected in Java, where copying the rows to native memory for
+     * BLAS would cost more than their few dot products per row; many by BLAS, a chunk of rows at a time.
+     */
+    public FloatMatrix transform(FloatMatrix data, Parallel parallel) {
         int d = mean.length;
         if (data.cols() != d) {
             throw new IllegalArgumentException("PCA was fitted on " + d + " columns, got " + data.cols());
         }
+        int n = data.rows();
         int count = components.rows();
-        float[] projected;
-        try (INDArray x = Nd4j.create(data.values(), new long[] {data.rows(), d}, 'c');
-             INDArray w = Nd4j.create(components.values(), new long[] {count, d}, 'c');
-             INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {data.rows(), count}, 'c')) {
-            Nd4j.gemm(x, w, out, false, true, 1.0, 0.0);
-            projected = out.data().asFloat();
-        }
+        float[] weights = components.values();
         float[] offset = new float[count];
         for (int c = 0; c < count; c++) {
             double sum = 0;
             for (int j = 0; j < d; j++) {
-                sum += (double) mean[j] * components.get(c, j);
+                sum += (double) mean[j] * weights[c * d + j];
             }
             offset[c] = (float) sum;
         }
-        for (int i = 0; i < data.rows(); i++) {
-            for (int c = 0; c < count; c++) {
-                projected[i * count + c] -= offset[c];
-            }
+        float[] projected = new float[n * count];
+        if (count <= JAVA_PROJECTION_MAX_COMPONENTS) {
+            float[] values = data.values();
+            parallel.forRange(n, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    for (int c = 0; c < count; c++) {
+                        projected[i * count + c] = dot(values, i * d, weights, c * d, d) - offset[c];
+                    }
+                }
+            });
+            return new FloatMatrix(n, count, projected);
         }
-        return new FloatMatrix(data.rows(), count, projected);
+        int chunkCount = (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        try (NativeRowChunks chunks = new NativeRowChunks(data, CHUNK_ROWS, Math.min(parallel.threads(), chunkCount));
+             INDArray w = Nd4j.create(weights, new long[] {count, d}, 'c');
+             INDArray shift = Nd4j.create(offset, new long[] {1, count}, 'c')) {
+            int workers = chunks.workers();
+            parallel.forRange(workers, (fromWorker, toWorker) -> {
+                for (int worker = fromWorker; worker < toWorker; worker++) {
+                    for (int chunk = worker; chunk < chunkCount; chunk += workers) {
+                        int from = chunk * CHUNK_ROWS;
+                        INDArray x = chunks.load(worker, from, Math.min(n, from + CHUNK_ROWS));
+                        try (INDArray out = Nd4j.createUninitialized(DataType.FLOAT, new long[] {x.rows(), count},
+                                'c')) {
+                            Nd4j.gemm(x, w, out, false, true, 1.0, 0.0);
+                            out.subiRowVector(shift);
+                            float[] rows = out.data().asFloat();
+                            System.arraycopy(rows, 0, projected, from * count, rows.length);
+                        }
+                    }
+                }
+            });
+        }
+        return new FloatMatrix(n, count, projected);
+    }
+
+    /** The dot product of {@code length} values of {@code a} and {@code b}; four partial sums run side by side. */
+    private static float dot(float[] a, int fromA, float[] b, int fromB, int length) {
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int j = 0;
+        for (; j + 3 < length; j += 4) {
+            s0 += a[fromA + j] * b[fromB + j];
+            s1 += a[fromA + j + 1] * b[fromB + j + 1];
+            s2 += a[fromA + j + 2] * b[fromB + j + 2];
+            s3 += a[fromA + j + 3] * b[fromB + j + 3];
+        }
+        for (; j < length; j++) {
+            s0 += a[fromA + j] * b[fromB + j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** The components, one per row, each of unit length. */
