@@ -1,5 +1,6 @@
 package dev.layerscope.data;
 
+import java.awt.image.WritableRaster;
 import java.util.Objects;
 
 /**
@@ -35,6 +36,20 @@ public record ImageSet(int rows, int cols, byte[] pixels, int[] labels) {
         int start = index * size;
         for (int i = 0; i < size; i++) {
             target[offset + i] = (pixels[start + i] & 0xFF) / 255f;
+        }
+    }
+
+    /**
+     * Paints image {@code index} as grey levels into band 0 of {@code raster}, its top-left corner at
+     * ({@code left}, {@code top}) and each pixel a {@code scale x scale} block: nearest-neighbour upscaling, so a
+     * small image grows legible without the blur interpolation would add.
+     */
+    public void paint(int index, WritableRaster raster, int left, int top, int scale) {
+        int start = index * pixelsPerImage();
+        for (int y = 0; y < rows * scale; y++) {
+            for (int x = 0; x < cols * scale; x++) {
+                raster.setSample(left + x, top + y, 0, pixels[start + (y / scale) * cols + x / scale] & 0xFF);
+            }
         }
     }
 }

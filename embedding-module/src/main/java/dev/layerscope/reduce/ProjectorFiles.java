@@ -87,17 +87,9 @@ final class ProjectorFiles {
         }
         BufferedImage sheet = new BufferedImage(perSide * images.cols(), perSide * images.rows(),
                 BufferedImage.TYPE_BYTE_GRAY);
-        var raster = sheet.getRaster();
-        int size = images.pixelsPerImage();
         for (int i = 0; i < points; i++) {
-            int left = (i % perSide) * images.cols();
-            int top = (i / perSide) * images.rows();
-            int start = sourceIndex[i] * size;
-            for (int y = 0; y < images.rows(); y++) {
-                for (int x = 0; x < images.cols(); x++) {
-                    raster.setSample(left + x, top + y, 0, images.pixels()[start + y * images.cols() + x] & 0xFF);
-                }
-            }
+            images.paint(sourceIndex[i], sheet.getRaster(), (i % perSide) * images.cols(),
+                    (i / perSide) * images.rows(), 1);
         }
         ImageIO.write(sheet, "png", file.toFile());
         return true;

@@ -1,6 +1,7 @@
 package dev.layerscope.train;
 
 import dev.layerscope.data.Npy;
+import dev.layerscope.kernel.Csv;
 import dev.layerscope.kernel.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,7 +50,8 @@ final class TrainOutputs {
         Npy.writeInts(dir.resolve("test_index.npy"), predictions.testIndices(), predictions.size());
         ClassificationReport report = ClassificationReport.of(predictions);
         Json.write(dir.resolve("evaluation.json"), report.toMap(classNames));
-        Files.write(dir.resolve("confusion.csv"), confusionCsv(report, classNames));
+        Files.write(dir.resolve("confusion.csv"), Csv.matrix("true\\predicted", classNames,
+                (actual, predicted) -> Long.toString(report.confusion()[actual][predicted])));
 
         Trajectory trajectory = result.trajectory();
         Npy.writeFloats(dir.resolve("trajectory.npy"), trajectory.points(), trajectory.snapshots(),
@@ -87,23 +89,6 @@ final class TrainOutputs {
                 softmax.values(), samples.stream().mapToInt(s -> Integer.parseInt(s[2])).toArray(),
                 samples.stream().mapToInt(s -> Integer.parseInt(s[1])).toArray());
         return new Saved(network, new Trainer.Result(history, predictions, trajectory));
-    }
-
-    private static List<String> confusionCsv(ClassificationReport report, List<String> classNames) {
-        List<String> lines = new ArrayList<>();
-        lines.add("true\\predicted," + String.join(",", classNames.stream().map(TrainOutputs::quote).toList()));
-        for (int c = 0; c < classNames.size(); c++) {
-            StringBuilder line = new StringBuilder(quote(classNames.get(c)));
-            for (long count : report.confusion()[c]) {
-                line.append(',').append(count);
-            }
-            lines.add(line.toString());
-        }
-        return lines;
-    }
-
-    private static String quote(String name) {
-        return name.contains(",") || name.contains("\"") ? '"' + name.replace("\"", "\"\"") + '"' : name;
     }
 
     /** The layer table of network.txt. */
