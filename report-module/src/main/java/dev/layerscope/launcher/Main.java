@@ -9,6 +9,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
@@ -26,7 +27,7 @@ public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule());
+            new ReduceModule(), new HardNegativeModule());
 
     private Main() {
     }

@@ -61,14 +61,15 @@ class ExperimentsTest {
                 "train/model.zip", "train/history.csv", "train/predictions.npy", "train/evaluation.json",
                 "train/trajectory.npy", "capture/input-train.npy", "capture/dense2-test.npy",
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
-                "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt")) {
+                "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
+                "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "capture", "reduce"), stages.stream().map(s -> s.getString("name"))
-                .toList(), "the stages of the pipeline ran in order");
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce"), stages.stream()
+                .map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
         assertEquals(170, stages.get(0).getInt("metrics.validation"));
@@ -77,7 +78,10 @@ class ExperimentsTest {
         assertEquals(3, stages.get(1).getConfigList("metrics.history").size());
         assertTrue(stages.get(1).getDouble("metrics.test-accuracy") > 0.5,
                 "three epochs on 830 images already beat chance (0.1) by far");
-        assertEquals(12, stages.get(3).getConfigList("metrics.embeddings").size(),
+        assertEquals(1000, stages.get(2).getInt("metrics.test-images"));
+        assertEquals(stages.get(1).getDouble("metrics.test-accuracy"), stages.get(2).getDouble("metrics.accuracy"),
+                1e-9, "hardneg ranks the train stage's own predictions");
+        assertEquals(12, stages.get(4).getConfigList("metrics.embeddings").size(),
                 "three inputs (input, dense1, dense2) by four methods");
     }
 
