@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.hardneg.HardNegativeModule;
+import dev.layerscope.knn.KnnModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
@@ -27,7 +28,7 @@ public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule(), new HardNegativeModule());
+            new ReduceModule(), new KnnModule(), new HardNegativeModule());
 
     private Main() {
     }

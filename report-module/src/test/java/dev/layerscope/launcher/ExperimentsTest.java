@@ -62,13 +62,14 @@ class ExperimentsTest {
                 "train/trajectory.npy", "capture/input-train.npy", "capture/dense2-test.npy",
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
-                "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv")) {
+                "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
+                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce"), stages.stream()
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn"), stages.stream()
                 .map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
@@ -83,6 +84,8 @@ class ExperimentsTest {
                 1e-9, "hardneg ranks the train stage's own predictions");
         assertEquals(12, stages.get(4).getConfigList("metrics.embeddings").size(),
                 "three inputs (input, dense1, dense2) by four methods");
+        // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
+        assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
     }
 
     @Test

@@ -1,0 +1,306 @@
+package dev.layerscope.knn;
+
+import dev.layerscope.capture.Activations;
+import dev.layerscope.data.Dataset;
+import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Artifacts;
+import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.StageContext;
+import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.reduce.Embeddings;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures how well each space keeps the classes apart: a kNN classifier fitted on the training split predicts the
+ * test split, for each k, in every 2-D map (the training map's points vote for the test points placed in it) and
+ * in every captured layer itself (method {@link KnnResults#HIGH_DIMENSIONAL}), overall and per class. Each 2-D test
+ * map is also scored against its input: trustworthiness, continuity, and the silhouette of the classes. One input
+ * is in memory at a time.
+ *
+ * <p>Writes {@code knn.csv}, {@code knn_per_class.csv} and {@code quality.csv} (see {@link KnnFiles}), the same in
+ * {@code run.json}, and hands on {@link KnnResults}.
+ */
+public final class KnnStage implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KnnStage.class);
+    private static final String TRAIN = "train";
+    private static final String TEST = "test";
+
+    private final KnnSettings settings;
+
+    @Inject
+    KnnStage(KnnSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> reads() {
+        return Set.of(Dataset.ARTIFACT, Activations.ARTIFACT, Embeddings.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> writes() {
+        return Set.of(KnnResults.ARTIFACT);
+    }
+
+    /**
+     * Checks the settings against the data as soon as each part of it exists: the point counts once the data is
+     * loaded (capture keeps at most a split's images, so a k above the training split can never work), exactly
+     * once it is captured, and the maps once they are made.
+     */
+    @Override
+    public void check(Artifacts available) {
+        Optional<Dataset> dataset = available.find(Dataset.ARTIFACT);
+        Optional<Activations> activations = available.find(Activations.ARTIFACT);
+        dataset.ifPresent(data -> checkPoints(data.train().size(), data.test().size(), "in the dataset's"));
+        if (dataset.isPresent() && activations.isPresent()) {
+            checkCaptured(dataset.get(), activations.get());
+            available.find(Embeddings.ARTIFACT).ifPresent(embeddings -> checkMaps(dataset.get().classCount(),
+                    activations.get(), embeddings));
+        }
+    }
+
+    @Override
+    public void run(StageContext context) throws IOException {
+        Dataset dataset = context.read(Dataset.ARTIFACT);
+        Activations activations = context.read(Activations.ARTIFACT);
+        Embeddings embeddings = context.read(Embeddings.ARTIFACT);
+        checkCaptured(dataset, activations);
+        checkMaps(dataset.classCount(), activations, embeddings);
+        int classes = dataset.classCount();
+        Activations.SplitRows trainRows = activations.splits().get(TRAIN);
+        Activations.SplitRows testRows = activations.splits().get(TEST);
+        KnnSettings.Quality qualitySettings = settings.quality();
+        int[] sample = EmbeddingQuality.sample(testRows.size(), qualitySettings.sample(), qualitySettings.seed());
+        int[] sampleLabels = Arrays.stream(sample).map(i -> testRows.labels()[i]).toArray();
+        int threads = settings.effectiveThreads();
+        LOG.info("kNN with k = {} in {} and their maps, {} training -> {} test points, on {} thread(s); map quality "
+                + "on {} test points", settings.k(), activations.layers(), trainRows.size(), testRows.size(),
+                threads, sample.length);
+
+        List<KnnResults.Accuracy> accuracies = new ArrayList<>();
+        List<KnnResults.Quality> quality = new ArrayList<>();
+        Map<String, Double> searchSeconds = new LinkedHashMap<>();
+        Map<String, Double> qualitySeconds = new LinkedHashMap<>();
+        try (Parallel parallel = new Parallel(threads)) {
+            for (String layer : activations.layers()) {
+                FloatMatrix test = finite(activations.load(layer, TEST), layer, TEST);
+                long start = System.nanoTime();
+                NeighborGraph neighbors = searchLayer(activations, layer, test, parallel);
+                searchSeconds.put(layer, seconds(start));
+                accuracies.addAll(logged(score(layer, KnnResults.HIGH_DIMENSIONAL, "", test.cols(), neighbors,
+                        trainRows, testRows, classes), searchSeconds.get(layer)));
+
+                List<Embeddings.Embedding> maps = embeddings.all().stream()
+                        .filter(map -> map.input().equals(layer)).toList();
+                for (Embeddings.Embedding map : maps) {
+                    start = System.nanoTime();
+                    NeighborGraph inMap = KnnSearch.inPlane(map.train(), map.test(), settings.largestK(), parallel);
+                    accuracies.addAll(logged(score(layer, map.method(), map.placement(), map.train().cols(), inMap,
+                            map.trainRows(), map.testRows(), classes), seconds(start)));
+                }
+                if (!maps.isEmpty()) {
+                    start = System.nanoTime();
+                    List<EmbeddingQuality.Scores> scores = EmbeddingQuality.measure(test.rows(sample),
+                            maps.stream().map(map -> map.test().rows(sample)).toList(), sampleLabels, classes,
+                            qualitySettings.neighbors(), parallel);
+                    qualitySeconds.put(layer, seconds(start));
+                    for (int m = 0; m < maps.size(); m++) {
+                        Embeddings.Embedding map = maps.get(m);
+                        EmbeddingQuality.Scores score = scores.get(m);
+                        quality.add(new KnnResults.Quality(layer, map.method(), map.placement(),
+                                qualitySettings.neighbors(), sample.length, score.trustworthiness(),
+                                score.continuity(), score.silhouette()));
+                        LOG.info("{}: trustworthiness {}, continuity {}, silhouette {}", map.name(),
+                                format(score.trustworthiness()), format(score.continuity()),
+                                format(score.silhouette()));
+                    }
+                }
+            }
+        }
+        KnnResults results = new KnnResults(dataset.classNames(), accuracies, quality);
+        KnnFiles.write(context.outputDir(), results);
+        context.metric("accuracy", results.accuracies().stream().map(a -> record(a, results.classNames())).toList());
+        context.metric("quality", results.quality().stream().map(KnnStage::record).toList());
+        context.metric("high-dimensional-seconds", searchSeconds);
+        context.metric("quality-seconds", qualitySeconds);
+        context.write(KnnResults.ARTIFACT, results);
+    }
+
+    /**
+     * The nearest training points of a layer's test points, in the layer itself. The training split is the largest
+     * array of a layer and is loaded here only, so that it is garbage once the search returns.
+     */
+    private NeighborGraph searchLayer(Activations activations, String layer, FloatMatrix test, Parallel parallel)
+            throws IOException {
+        FloatMatrix train = finite(activations.load(layer, TRAIN), layer, TRAIN);
+        return KnnSearch.highDimensional(train, test, settings.largestK(), parallel);
+    }
+
+    /** One space's accuracy for every k, from its test points' nearest training points. */
+    private List<KnnResults.Accuracy> score(String input, String method, String placement, int dimensions,
+                                            NeighborGraph neighbors, Activations.SplitRows trainRows,
+                                            Activations.SplitRows testRows, int classes) {
+        int[][] correct = KnnVote.correct(neighbors, trainRows.labels(), testRows.labels(), classes, settings.k());
+        int[] points = new int[classes];
+        for (int label : testRows.labels()) {
+            points[label]++;
+        }
+        List<KnnResults.Accuracy> scored = new ArrayList<>();
+        for (int i = 0; i < settings.k().size(); i++) {
+            scored.add(new KnnResults.Accuracy(input, method, placement, dimensions, settings.k().get(i),
+                    trainRows.size(), correct[i], points));
+        }
+        return scored;
+    }
+
+    /** Logs one space's accuracies and the seconds its search took; returns them. */
+    private static List<KnnResults.Accuracy> logged(List<KnnResults.Accuracy> space, double seconds) {
+        KnnResults.Accuracy first = space.getFirst();
+        LOG.info("{} {} ({}-d): {} in {}", first.input(), first.method(), first.dimensions(), space.stream()
+                .map(a -> "k=" + a.k() + " " + format(a.accuracy())).collect(Collectors.joining(", ")),
+                String.format(Locale.ROOT, "%.1f s", seconds));
+        return space;
+    }
+
+    /**
+     * The points the settings need: at least the largest k training points, and a quality sample of more than
+     * 2 x neighbors test points.
+     */
+    private void checkPoints(int trainPoints, int testPoints, String where) {
+        int largest = settings.largestK();
+        if (largest > trainPoints) {
+            throw new InvalidSetting("knn.k", "k = " + largest + " needs at least " + largest + " training points; "
+                    + "there are " + trainPoints + " " + where + " training split");
+        }
+        int neighbors = settings.quality().neighbors();
+        int sample = Math.min(settings.quality().sample(), testPoints);
+        if (2 * neighbors >= sample) {
+            throw new InvalidSetting("knn.quality.neighbors", "neighbors = " + neighbors + " needs a sample of more "
+                    + "than " + 2 * neighbors + " test points; there are " + testPoints + " " + where
+                    + " test split");
+        }
+    }
+
+    /** The captured splits against the settings and the dataset's classes. */
+    private void checkCaptured(Dataset dataset, Activations activations) {
+        for (String split : List.of(TRAIN, TEST)) {
+            if (!activations.splits().containsKey(split)) {
+                throw new InvalidSetting("capture.splits", "the knn stage classifies the test split from the "
+                        + "train split; add " + split + " to capture.splits");
+            }
+            checkLabels(activations.splits().get(split).labels(), dataset.classCount(),
+                    "the capture stage's " + split + " labels");
+        }
+        checkPoints(activations.splits().get(TRAIN).size(), activations.splits().get(TEST).size(),
+                "captured from the");
+    }
+
+    /** Every map: of a captured input, 2-D, finite, one point per captured image in capture order. */
+    private void checkMaps(int classes, Activations activations, Embeddings embeddings) {
+        Activations.SplitRows testRows = activations.splits().get(TEST);
+        for (Embeddings.Embedding map : embeddings.all()) {
+            String name = "the map " + map.name();
+            if (!activations.layers().contains(map.input())) {
+                throw new IllegalArgumentException(name + " is of `" + map.input() + "`, which was not captured "
+                        + "(captured: " + String.join(", ", activations.layers()) + ")");
+            }
+            if (map.train().cols() != 2 || map.test().cols() != 2) {
+                throw new IllegalArgumentException(name + " has " + map.train().cols() + " dimensions; the knn "
+                        + "stage measures 2-D maps");
+            }
+            if (map.train().rows() != map.trainRows().size()) {
+                throw new IllegalArgumentException(name + " has " + map.train().rows() + " training points for "
+                        + map.trainRows().size() + " labels");
+            }
+            if (settings.largestK() > map.train().rows()) {
+                throw new InvalidSetting("knn.k", "k = " + settings.largestK() + " needs at least as many training "
+                        + "points; " + name + " has " + map.train().rows());
+            }
+            // the map's quality compares its test points with the captured ones row by row
+            if (map.test().rows() != testRows.size() || !Arrays.equals(map.testRows().labels(), testRows.labels())) {
+                throw new IllegalArgumentException(name + " has " + map.test().rows() + " test points that are not "
+                        + "the " + testRows.size() + " captured test images in their order");
+            }
+            checkLabels(map.trainRows().labels(), classes, name + "'s training labels");
+            finite(map.train(), name, TRAIN);
+            finite(map.test(), name, TEST);
+        }
+    }
+
+    private static void checkLabels(int[] labels, int classes, String what) {
+        for (int label : labels) {
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException(what + " hold class " + label + ", but the dataset has "
+                        + classes + " classes (data.class-names): the stages disagree on the classes");
+            }
+        }
+    }
+
+    private static FloatMatrix finite(FloatMatrix points, String what, String split) {
+        int[] bad = points.firstNonFinite();
+        if (bad != null) {
+            throw new IllegalArgumentException(what + " holds " + points.get(bad[0], bad[1]) + " at " + split
+                    + " point " + bad[0] + ", column " + bad[1] + "; a kNN cannot measure distances to it (check "
+                    + "the stage that made it)");
+        }
+        return points;
+    }
+
+    private static Map<String, Object> record(KnnResults.Accuracy accuracy, List<String> classNames) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("input", accuracy.input());
+        record.put("method", accuracy.method());
+        record.put("placement", accuracy.placement());
+        record.put("dimensions", accuracy.dimensions());
+        record.put("k", accuracy.k());
+        record.put("accuracy", accuracy.accuracy());
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            perClass.put(classNames.get(c), orNull(accuracy.classAccuracy(c)));
+        }
+        record.put("per-class", perClass);
+        return record;
+    }
+
+    private static Map<String, Object> record(KnnResults.Quality quality) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("input", quality.input());
+        record.put("method", quality.method());
+        record.put("placement", quality.placement());
+        record.put("neighbors", quality.neighbors());
+        record.put("sample", quality.sample());
+        record.put("trustworthiness", quality.trustworthiness());
+        record.put("continuity", quality.continuity());
+        record.put("silhouette", orNull(quality.silhouette()));
+        return record;
+    }
+
+    /** JSON has no NaN: an undefined score is null. */
+    private static Double orNull(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static String format(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}
