@@ -1,5 +1,6 @@
 package dev.layerscope.knn;
 
+import dev.layerscope.kernel.Csv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ final class KnnFiles {
             for (int c = 0; c < a.points().length; c++) {
                 if (a.points()[c] > 0) {
                     perClass.add(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%s,%d,%d,%.6f", a.input(), a.method(),
-                            a.placement(), a.k(), c, quote(results.classNames().get(c)), a.points()[c],
+                            a.placement(), a.k(), c, Csv.field(results.classNames().get(c)), a.points()[c],
                             a.correct()[c], a.classAccuracy(c)));
                 }
             }
@@ -48,10 +49,5 @@ final class KnnFiles {
         Files.write(dir.resolve("knn.csv"), overall);
         Files.write(dir.resolve("knn_per_class.csv"), perClass);
         Files.write(dir.resolve("quality.csv"), quality);
-    }
-
-    /** A class name as a CSV field: quoted when it holds a comma or a quote. */
-    private static String quote(String name) {
-        return name.contains(",") || name.contains("\"") ? '"' + name.replace("\"", "\"\"") + '"' : name;
     }
 }

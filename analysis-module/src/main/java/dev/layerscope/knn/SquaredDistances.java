@@ -21,16 +21,7 @@ final class SquaredDistances implements AutoCloseable {
     SquaredDistances(FloatMatrix data) {
         this.data = data;
         this.array = Nd4j.create(data.values(), new long[] {data.rows(), data.cols()}, 'c');
-        this.norms = new float[data.rows()];
-        float[] values = data.values();
-        int d = data.cols();
-        for (int i = 0; i < norms.length; i++) {
-            double sum = 0;
-            for (int j = i * d, end = j + d; j < end; j++) {
-                sum += values[j] * values[j];
-            }
-            norms[i] = (float) sum;
-        }
+        this.norms = data.rowSquaredNorms();
     }
 
     /**

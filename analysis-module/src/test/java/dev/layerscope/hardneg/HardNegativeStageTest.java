@@ -8,6 +8,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.kernel.Launcher;
+import dev.layerscope.knn.KnnModule;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.train.TrainModule;
@@ -209,7 +210,7 @@ class HardNegativeStageTest {
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         // every module whose reference.conf is on the classpath, or its section is an unknown key
         return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
-                new HardNegativeModule())).run(properties, Map.of(), new PrintStream(errors, true,
+                new KnnModule(), new HardNegativeModule())).run(properties, Map.of(), new PrintStream(errors, true,
                 StandardCharsets.UTF_8));
     }
 

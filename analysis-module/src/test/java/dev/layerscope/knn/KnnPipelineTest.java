@@ -11,6 +11,7 @@ import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.train.TrainModule;
@@ -218,7 +219,7 @@ class KnnPipelineTest {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
         return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
-                new KnnModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
+                new KnnModule(), new HardNegativeModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

@@ -58,6 +58,19 @@ public record FloatMatrix(int rows, int cols, float[] values) {
         return sum;
     }
 
+    /** The squared length of each row, summed in double: the {@code |a|^2 + |b|^2} of distances by products. */
+    public float[] rowSquaredNorms() {
+        float[] norms = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = i * cols, end = j + cols; j < end; j++) {
+                sum += values[j] * values[j];
+            }
+            norms[i] = (float) sum;
+        }
+        return norms;
+    }
+
     /** The first row and column holding NaN or an infinity, or null when every value is finite. */
     public int[] firstNonFinite() {
         for (int i = 0; i < values.length; i++) {

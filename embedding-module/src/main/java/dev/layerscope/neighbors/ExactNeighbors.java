@@ -52,8 +52,8 @@ public final class ExactNeighbors {
         int n = reference.rows();
         int d = reference.cols();
         int m = queries.rows();
-        float[] referenceNorms = squaredNorms(reference);
-        float[] queryNorms = self ? referenceNorms : squaredNorms(queries);
+        float[] referenceNorms = reference.rowSquaredNorms();
+        float[] queryNorms = self ? referenceNorms : queries.rowSquaredNorms();
         BoundedHeaps heaps = new BoundedHeaps(self ? n : m, k);
         int block = (int) Math.max(1, Math.min(m, BLOCK_VALUES / n));
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
@@ -171,19 +171,5 @@ public final class ExactNeighbors {
             distances[i] = (float) Math.sqrt(Math.max(0f, distances[i]));
         }
         return new NeighborGraph(m, k, indices, distances);
-    }
-
-    private static float[] squaredNorms(FloatMatrix matrix) {
-        float[] norms = new float[matrix.rows()];
-        float[] values = matrix.values();
-        int d = matrix.cols();
-        for (int i = 0; i < norms.length; i++) {
-            double sum = 0;
-            for (int j = i * d, end = j + d; j < end; j++) {
-                sum += values[j] * values[j];
-            }
-            norms[i] = (float) sum;
-        }
-        return norms;
     }
 }
