@@ -110,7 +110,9 @@ public final class BottleneckGif {
                 }
             }
         }
-        String space = trajectory.units() == 2 ? "units 1 and 2" : "PCA of the last epoch";
+        boolean projected = trajectory.units() > 2;
+        String space = projected ? "PCA of the last epoch" : "units 1 and 2";
+        String[] axes = projected ? new String[] {"PC 1", "PC 2"} : new String[] {"unit 1", "unit 2"};
         int legendLeft = PLOT + 10;
         int width = legendLeft + Figures.legendWidth(classNames);
         List<BufferedImage> frames = new ArrayList<>();
@@ -140,7 +142,7 @@ public final class BottleneckGif {
             }
             figure.add(new ScatterPlot(points.toArray(Point[]::new)));
             figure.setTitle(trajectory.layer() + " (" + space + "), epoch " + s + " of " + (xy.length - 1))
-                    .setTitleFont(Figures.TITLE_FONT).setLegendVisible(false).setMargin(0.1);
+                    .setTitleFont(Figures.TITLE_FONT).setLegendVisible(false).setMargin(0.12).setAxisLabels(axes);
             BufferedImage frame = new BufferedImage(width, PLOT, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = Figures.graphics(frame);
             g.setColor(Color.WHITE);

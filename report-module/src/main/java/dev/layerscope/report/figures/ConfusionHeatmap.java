@@ -52,10 +52,11 @@ public final class ConfusionHeatmap {
         Figure figure = new Figure(new double[] {0, 0}, new double[] {classes, classes}, false);
         figure.add(new Heatmap(x, y, z, blues()));
         String[] names = classNames.toArray(String[]::new);
-        double[] rowLocations = y.clone();
-        figure.getAxis(0).setTicks(names, x).setRotation(-Math.PI / 2).setGridVisible(false);
-        figure.getAxis(1).setTicks(names, rowLocations).setGridVisible(false);
-        figure.setTitle("Confusion matrix").setTitleFont(Figures.TITLE_FONT)
+        // rotated before the ticks are set: smile turns the tick labels as they are made
+        figure.getAxis(0).setRotation(-Math.PI / 2).setTicks(names, x).setGridVisible(false);
+        figure.getAxis(1).setTicks(names, y).setGridVisible(false);
+        // a wider margin than smile's 0.15 keeps the colour bar's labels inside the image
+        figure.setMargin(0.17).setTitle("Confusion matrix").setTitleFont(Figures.TITLE_FONT)
                 .setAxisLabels("predicted class", "true class");
         Figures.Rendered rendered = Figures.render(figure, SIZE, SIZE);
         writeCounts(rendered, counts, max);
