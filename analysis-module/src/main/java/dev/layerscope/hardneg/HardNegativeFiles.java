@@ -5,7 +5,6 @@ import dev.layerscope.hardneg.HardNegatives.ConfusedPair;
 import dev.layerscope.hardneg.HardNegatives.Ranked;
 import dev.layerscope.kernel.Csv;
 import dev.layerscope.train.ClassificationReport;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,10 +116,7 @@ final class HardNegativeFiles {
 
     private static void writePng(Path file, ImageSet images, int index, int scale) throws IOException {
         Files.createDirectories(file.getParent());
-        BufferedImage png = new BufferedImage(images.cols() * scale, images.rows() * scale,
-                BufferedImage.TYPE_BYTE_GRAY);
-        images.paint(index, png.getRaster(), 0, 0, scale);
-        ImageIO.write(png, "png", file.toFile());
+        ImageIO.write(images.image(index, scale), "png", file.toFile());
     }
 
     private static String number(double value) {

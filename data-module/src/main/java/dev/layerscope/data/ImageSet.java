@@ -1,5 +1,6 @@
 package dev.layerscope.data;
 
+import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.util.Objects;
 
@@ -51,5 +52,12 @@ public record ImageSet(int rows, int cols, byte[] pixels, int[] labels) {
                 raster.setSample(left + x, top + y, 0, pixels[start + (y / scale) * cols + x / scale] & 0xFF);
             }
         }
+    }
+
+    /** Image {@code index} on its own, grey, each pixel a {@code scale x scale} block (see {@link #paint}). */
+    public BufferedImage image(int index, int scale) {
+        BufferedImage image = new BufferedImage(cols * scale, rows * scale, BufferedImage.TYPE_BYTE_GRAY);
+        paint(index, image.getRaster(), 0, 0, scale);
+        return image;
     }
 }
