@@ -42,6 +42,7 @@ public final class HtmlReport {
             throw new IllegalArgumentException("runs must hold at least this run");
         }
         String escapedTitle = escapeHtml(title);
+        // the empty icon keeps a browser that opens the file from asking for a favicon.ico beside it
         return """
                 <!DOCTYPE html>
                 <html lang="en">
@@ -49,6 +50,7 @@ public final class HtmlReport {
                 <meta charset="utf-8">
                 <meta name="viewport" content="width=device-width, initial-scale=1">
                 <title>%s</title>
+                <link rel="icon" href="data:,">
                 <style>
                 %s</style>
                 </head>

@@ -82,7 +82,7 @@
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
-    ctx.fillText(title, box.x, box.y - 6);
+    ctx.fillText(title, 4, box.y - 6);
     ctx.strokeStyle = '#d0d7de';
     ctx.lineWidth = 1;
     ctx.strokeRect(box.x, box.y, box.w, box.h);
@@ -103,7 +103,7 @@
     ctx.textBaseline = 'middle';
     for (let t = 0; t <= 2; t++) {
       const v = minY + (maxY - minY) * t / 2;
-      ctx.fillText(v.toPrecision(3), box.x - 4, py(v));
+      ctx.fillText(String(Number(v.toPrecision(3))), box.x - 4, py(v));
     }
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
@@ -137,9 +137,12 @@
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, w, h);
     const shown = other ? [current, other] : [current];
-    const left = 52, right = 12, half = (h - 20) / 2;
-    panel(ctx, shown, { x: left, y: 20, w: w - left - right, h: half - 36 }, [1, 2], 'Loss by epoch');
-    panel(ctx, shown, { x: left, y: 20 + half, w: w - left - right, h: half - 36 }, [3, 4], 'Accuracy by epoch');
+    // each panel: its title above (20 px), the plot, the epoch labels below (18 px)
+    const left = 52, right = 14, title = 20, ticks = 18, height = (h - 2 * (title + ticks)) / 2;
+    const width = w - left - right;
+    panel(ctx, shown, { x: left, y: title, w: width, h: height }, [1, 2], 'Loss by epoch');
+    panel(ctx, shown, { x: left, y: 2 * title + ticks + height, w: width, h: height }, [3, 4],
+      'Accuracy by epoch');
 
     caption.replaceChildren();
     shown.forEach((run, r) => {

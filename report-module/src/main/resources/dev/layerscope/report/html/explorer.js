@@ -246,7 +246,7 @@
   function showMap(index) {
     state.map = index;
     const acc = data.maps.length ? data.maps[index].knnAccuracy : null;
-    knnLabel.textContent = acc === null ? '' : 'kNN accuracy ' + (100 * acc).toFixed(1) + ' %';
+    knnLabel.textContent = acc === null ? '' : 'kNN accuracy ' + (100 * acc).toFixed(2) + ' %';
     if (state.width) fit();
     hover(null, null);
     request();
