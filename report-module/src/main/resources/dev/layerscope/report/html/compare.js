@@ -82,7 +82,7 @@
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
-    ctx.fillText(title, 4, box.y - 6);
+    ctx.fillText(title, box.x, box.y - 7);
     ctx.strokeStyle = '#d0d7de';
     ctx.lineWidth = 1;
     ctx.strokeRect(box.x, box.y, box.w, box.h);
