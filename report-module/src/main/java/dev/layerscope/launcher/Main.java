@@ -14,6 +14,7 @@ import dev.layerscope.knn.KnnModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
+import dev.layerscope.report.ReportModule;
 import dev.layerscope.train.TrainModule;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule(), new KnnModule(), new HardNegativeModule());
+            new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ReportModule());
 
     private Main() {
     }

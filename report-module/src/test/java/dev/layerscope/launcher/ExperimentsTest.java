@@ -63,13 +63,16 @@ class ExperimentsTest {
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
-                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv")) {
+                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "report/report.md", "report/report.html",
+                "report/figures/training-loss.png", "report/figures/confusion.png",
+                "report/figures/embeddings-umap.png", "report/figures/bottleneck.gif",
+                "report/figures/first-layer-weights.png")) {
             assertTrue(Files.isRegularFile(run.resolve(file)), file + " is missing from " + run);
         }
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn"), stages.stream()
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "report"), stages.stream()
                 .map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
@@ -86,6 +89,13 @@ class ExperimentsTest {
                 "three inputs (input, dense1, dense2) by four methods");
         // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
+        String markdown = Files.readString(run.resolve("report/report.md"));
+        for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Information bottleneck",
+                "## Hard negatives", "## Weights")) {
+            assertTrue(markdown.contains(section), section + " is missing from report.md");
+        }
+        assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
+                "the end of the run names the reports");
     }
 
     @Test

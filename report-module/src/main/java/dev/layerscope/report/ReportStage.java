@@ -1,0 +1,289 @@
+package dev.layerscope.report;
+
+import dev.layerscope.data.Dataset;
+import dev.layerscope.data.ImageSet;
+import dev.layerscope.hardneg.HardNegatives;
+import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.StageContext;
+import dev.layerscope.knn.KnnResults;
+import dev.layerscope.reduce.Embeddings;
+import dev.layerscope.report.ReportDocument.Code;
+import dev.layerscope.report.ReportDocument.Heading;
+import dev.layerscope.report.ReportDocument.Image;
+import dev.layerscope.report.ReportDocument.ImageTable;
+import dev.layerscope.report.ReportDocument.Paragraph;
+import dev.layerscope.report.ReportDocument.Table;
+import dev.layerscope.report.figures.BottleneckGif;
+import dev.layerscope.report.figures.ConfusionHeatmap;
+import dev.layerscope.report.figures.EmbeddingGrid;
+import dev.layerscope.report.figures.Figures;
+import dev.layerscope.report.figures.TrainingCurves;
+import dev.layerscope.report.figures.WeightFigures;
+import dev.layerscope.report.html.ExplorerData;
+import dev.layerscope.report.html.HtmlReport;
+import dev.layerscope.train.ClassificationReport;
+import dev.layerscope.train.EpochRecord;
+import dev.layerscope.train.Predictions;
+import dev.layerscope.train.TrainedModel;
+import dev.layerscope.train.Trajectory;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thing a researcher opens after a run: {@code report.md} (sections as in the reference work, images
+ * linked from {@code figures/}) and {@code report.html} (the same, self-contained, with the interactive embedding
+ * explorer and the comparison with earlier runs of the experiment).
+ */
+public final class ReportStage implements Stage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportStage.class);
+    private static final String FIGURES = "figures";
+    private static final int CONFUSED_PAIRS_SHOWN = 5;
+
+    private final ReportSettings settings;
+
+    @Inject
+    ReportStage(ReportSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> reads() {
+        return Set.of(Dataset.ARTIFACT, TrainedModel.ARTIFACT, Trajectory.ARTIFACT, Predictions.ARTIFACT,
+                Embeddings.ARTIFACT, KnnResults.ARTIFACT, HardNegatives.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> writes() {
+        return Set.of();
+    }
+
+    @Override
+    public void run(StageContext context) throws IOException {
+        Dataset dataset = context.read(Dataset.ARTIFACT);
+        TrainedModel model = context.read(TrainedModel.ARTIFACT);
+        Embeddings embeddings = context.read(Embeddings.ARTIFACT);
+        KnnResults knn = context.read(KnnResults.ARTIFACT);
+        HardNegatives mined = context.read(HardNegatives.ARTIFACT);
+        Path dir = context.outputDir();
+        Files.createDirectories(dir.resolve(FIGURES));
+        String experiment = context.runDir().getParent().getFileName().toString();
+        List<String> classNames = dataset.classNames();
+
+        ReportDocument document = new ReportDocument();
+        introduction(document, context, experiment, dataset, model);
+        training(document, dir, model.history(), mined.report());
+        confusion(document, dir, mined);
+        embeddings(document, dir, embeddings, knn, classNames);
+        BottleneckGif.write(context.read(Trajectory.ARTIFACT), classNames, dir.resolve(FIGURES).resolve("bottleneck.gif"));
+        document.add(new Heading(2, "Information bottleneck"))
+                .add(new Paragraph("Ten fixed test images per class, their points in the penultimate layer before "
+                        + "training and after every epoch: the classes move apart as the network learns."))
+                .add(new Image(FIGURES + "/bottleneck.gif", "penultimate-layer points per epoch"));
+        hardNegatives(document, dir, mined, dataset.test().source(), classNames);
+        weights(document, dir, model, dataset);
+
+        Files.writeString(dir.resolve("report.md"), document.markdown());
+        String html = HtmlReport.page("LayerScope: " + experiment, document.html(dir),
+                explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset),
+                new RunHistory(context.runDir(), settings.compareRuns()).summaries(model.history(), knn));
+        Files.writeString(dir.resolve("report.html"), html);
+        Path published = context.runDir().resolve(context.stageName());
+        context.metric("report-md", published.resolve("report.md").toString());
+        context.metric("report-html", published.resolve("report.html").toString());
+        LOG.info("Report: {} and {}", published.resolve("report.md"), published.resolve("report.html"));
+    }
+
+    private static void introduction(ReportDocument document, StageContext context, String experiment,
+                                     Dataset dataset, TrainedModel model) throws IOException {
+        document.add(new Heading(1, "LayerScope report: " + experiment))
+                .add(new Paragraph(String.format(Locale.ROOT, "%s: %,d training, %,d validation and %,d test "
+                                + "images of %dx%d pixels in %d classes (%s). Run `%s`.", dataset.name(),
+                        dataset.train().size(), dataset.validation().size(), dataset.test().size(), dataset.rows(),
+                        dataset.cols(), dataset.classCount(), String.join(", ", dataset.classNames()),
+                        context.runDir().getFileName())));
+        Path network = context.runDir().resolve("train").resolve("network.txt");
+        if (Files.isRegularFile(network)) {
+            document.add(new Paragraph("The network:")).add(new Code(Files.readString(network)));
+        } else {
+            document.add(new Paragraph("The network's layers: " + String.join(" -> ", model.layerNames())));
+        }
+    }
+
+    private static void training(ReportDocument document, Path dir, List<EpochRecord> history,
+                                 ClassificationReport test) throws IOException {
+        Figures.writePng(TrainingCurves.loss(history), dir.resolve(FIGURES).resolve("training-loss.png"));
+        Figures.writePng(TrainingCurves.accuracy(history), dir.resolve(FIGURES).resolve("training-accuracy.png"));
+        EpochRecord last = history.getLast();
+        document.add(new Heading(2, "Training"))
+                .add(new Paragraph(String.format(Locale.ROOT, "%d epochs. After the last: training loss %.4f, "
+                                + "validation loss %.4f and accuracy %.4f. Test accuracy %.4f.", history.size(),
+                        last.trainLoss(), last.validationLoss(), last.validationAccuracy(), test.accuracy())))
+                .add(new Image(FIGURES + "/training-loss.png", "loss per epoch, training and validation"))
+                .add(new Image(FIGURES + "/training-accuracy.png", "accuracy per epoch, training and validation"));
+    }
+
+    private static void confusion(ReportDocument document, Path dir, HardNegatives mined) throws IOException {
+        List<String> names = mined.classNames();
+        ClassificationReport report = mined.report();
+        Figures.writePng(ConfusionHeatmap.of(report.confusion(), names), dir.resolve(FIGURES).resolve("confusion.png"));
+        List<List<String>> perClass = new ArrayList<>();
+        for (int c = 0; c < names.size(); c++) {
+            perClass.add(List.of(names.get(c), number(report.precision()[c]), number(report.recall()[c]),
+                    number(report.f1()[c])));
+        }
+        List<List<String>> pairs = mined.confusedPairs().stream().limit(CONFUSED_PAIRS_SHOWN)
+                .map(pair -> List.of(names.get(pair.trueClass()), names.get(pair.predicted()),
+                        Long.toString(pair.count()), String.format(Locale.ROOT, "%.1f%%", 100 * pair.share())))
+                .toList();
+        document.add(new Heading(2, "Confusion"))
+                .add(new Image(FIGURES + "/confusion.png", "confusion matrix of the test split, rows the true class"))
+                .add(new Table(List.of("class", "precision", "recall", "F1"), perClass))
+                .add(new Paragraph("The most confused pairs:"))
+                .add(new Table(List.of("true class", "predicted as", "images", "share of the class"), pairs));
+    }
+
+    private static void embeddings(ReportDocument document, Path dir, Embeddings embeddings, KnnResults knn,
+                                   List<String> classNames) throws IOException {
+        int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
+        document.add(new Heading(2, "Embeddings"))
+                .add(new Paragraph("Each captured layer mapped to 2-D by each method, fitted on the training split "
+                        + "with the test points placed into the map. kNN accuracy: a classifier fitted on the "
+                        + "training points predicts the test points; `high-dimensional` is the layer itself."))
+                .add(knnTable(knn));
+        Map<String, List<Embeddings.Embedding>> byMethod = new LinkedHashMap<>();
+        embeddings.all().forEach(map -> byMethod.computeIfAbsent(map.method(), m -> new ArrayList<>()).add(map));
+        for (Map.Entry<String, List<Embeddings.Embedding>> method : byMethod.entrySet()) {
+            Map<String, Double> accuracy = new HashMap<>();
+            knn.accuracies().stream().filter(a -> a.method().equals(method.getKey()) && a.k() == largestK)
+                    .forEach(a -> accuracy.put(a.input(), a.accuracy()));
+            String file = FIGURES + "/embeddings-" + method.getKey() + ".png";
+            Figures.writePng(EmbeddingGrid.of(method.getKey(), method.getValue(), classNames, accuracy),
+                    dir.resolve(file));
+            document.add(new Heading(3, method.getKey()))
+                    .add(new Image(file, method.getKey() + " of each layer, training and test points, kNN k = "
+                            + largestK));
+        }
+    }
+
+    /** One row per input and method, a column per k, then the map's quality scores. */
+    private static Table knnTable(KnnResults knn) {
+        List<Integer> ks = knn.accuracies().stream().map(KnnResults.Accuracy::k).distinct().sorted().toList();
+        Map<String, Map<Integer, Double>> rows = new LinkedHashMap<>();
+        knn.accuracies().forEach(a -> rows.computeIfAbsent(a.input() + "\t" + a.method(), key -> new HashMap<>())
+                .put(a.k(), a.accuracy()));
+        Map<String, KnnResults.Quality> quality = new HashMap<>();
+        knn.quality().forEach(q -> quality.put(q.input() + "\t" + q.method(), q));
+        List<String> header = new ArrayList<>(List.of("input", "method"));
+        ks.forEach(k -> header.add("k = " + k));
+        header.addAll(List.of("trustworthiness", "continuity", "silhouette"));
+        List<List<String>> lines = new ArrayList<>();
+        rows.forEach((key, byK) -> {
+            List<String> line = new ArrayList<>(List.of(key.split("\t")));
+            ks.forEach(k -> line.add(byK.containsKey(k) ? number(byK.get(k)) : ""));
+            KnnResults.Quality q = quality.get(key);
+            line.addAll(q == null ? List.of("", "", "")
+                    : List.of(number(q.trustworthiness()), number(q.continuity()), number(q.silhouette())));
+            lines.add(line);
+        });
+        return new Table(header, lines);
+    }
+
+    private void hardNegatives(ReportDocument document, Path dir, HardNegatives mined, ImageSet testImages,
+                               List<String> classNames) throws IOException {
+        Path thumbnails = dir.resolve(FIGURES).resolve("hard-negatives");
+        Files.createDirectories(thumbnails);
+        int columns = 0;
+        List<List<ImageTable.Cell>> cells = new ArrayList<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            List<ImageTable.Cell> row = new ArrayList<>();
+            for (HardNegatives.Ranked entry : mined.ranking(HardNegatives.Kind.HARD_NEGATIVE, c)) {
+                String file = "hard-negatives/" + c + "-" + entry.rank() + ".png";
+                Figures.writePng(testImages.image(entry.testIndex(), settings.thumbnailScale()),
+                        dir.resolve(FIGURES).resolve(file));
+                row.add(new ImageTable.Cell(FIGURES + "/" + file, String.format(Locale.ROOT, "%s %.3f",
+                        classNames.get(entry.predicted()), entry.confidence())));
+            }
+            columns = Math.max(columns, row.size());
+            cells.add(row);
+        }
+        List<String> header = new ArrayList<>(List.of("true class"));
+        for (int rank = 1; rank <= columns; rank++) {
+            header.add("#" + rank);
+        }
+        document.add(new Heading(2, "Hard negatives"))
+                .add(new Paragraph("Per true class, the test images the network gets most confidently wrong, with "
+                        + "the class it chose and its probability (all rankings: the hardneg stage's folder)."))
+                .add(new ImageTable(header, classNames, cells));
+    }
+
+    private static void weights(ReportDocument document, Path dir, TrainedModel model, Dataset dataset)
+            throws IOException {
+        document.add(new Heading(2, "Weights"));
+        Figures.writePng(WeightFigures.firstLayer(model.network(), dataset.rows(), dataset.cols()),
+                dir.resolve(FIGURES).resolve("first-layer-weights.png"));
+        document.add(new Image(FIGURES + "/first-layer-weights.png", "the first layer's weights, one tile per unit"));
+        List<List<String>> stats = new ArrayList<>();
+        for (WeightFigures.LayerWeights layer : WeightFigures.layers(model.network(), model.layerNames())) {
+            String file = FIGURES + "/weights-" + layer.layer() + ".png";
+            Figures.writePng(WeightFigures.histogram(layer), dir.resolve(file));
+            stats.add(List.of(layer.layer(), Integer.toString(layer.weights().length), number(layer.min()),
+                    number(layer.max()), number(layer.mean()), number(layer.std())));
+            document.add(new Image(file, "weights of " + layer.layer()));
+        }
+        document.add(new Table(List.of("layer", "weights", "min", "max", "mean", "std"), stats));
+    }
+
+    /** The explorer's data: every map's test points, their true and predicted classes, and their thumbnails. */
+    private static ExplorerData explorer(Embeddings embeddings, KnnResults knn, Predictions predictions,
+                                         Dataset dataset) {
+        Embeddings.Embedding first = embeddings.all().getFirst();
+        int[] labels = first.testRows().labels();
+        int[] sourceIndex = first.testRows().sourceIndex();
+        Map<Integer, Integer> predictionRow = new HashMap<>();
+        for (int row = 0; row < predictions.size(); row++) {
+            predictionRow.put(predictions.testIndices()[row], row);
+        }
+        int[] predicted = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            predicted[i] = predictions.predicted(predictionRow.get(sourceIndex[i]));
+        }
+        int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
+        List<ExplorerData.ExplorerMap> maps = embeddings.all().stream().map(map -> new ExplorerData.ExplorerMap(
+                map.input(), map.method(), map.test().values(), knn.accuracies().stream()
+                .filter(a -> a.input().equals(map.input()) && a.method().equals(map.method()) && a.k() == largestK)
+                .map(KnnResults.Accuracy::accuracy).findFirst().orElse(null))).toList();
+        return new ExplorerData(dataset.classNames(), labels, predicted,
+                sprite(dataset.test().source(), sourceIndex), dataset.rows(), dataset.cols(), maps);
+    }
+
+    /** Every test point's image, in point order, row-major in a square-ish grid of ceil(sqrt(n)) per row. */
+    private static BufferedImage sprite(ImageSet images, int[] sourceIndex) {
+        int perRow = (int) Math.ceil(Math.sqrt(sourceIndex.length));
+        int rows = (sourceIndex.length + perRow - 1) / perRow;
+        BufferedImage sprite = new BufferedImage(perRow * images.cols(), Math.max(1, rows) * images.rows(),
+                BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < sourceIndex.length; i++) {
+            images.paint(sourceIndex[i], sprite.getRaster(), (i % perRow) * images.cols(),
+                    (i / perRow) * images.rows(), 1);
+        }
+        return sprite;
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%.4f", value);
+    }
+}
