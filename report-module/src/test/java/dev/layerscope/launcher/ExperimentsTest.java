@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.Launcher;
+import dev.layerscope.report.html.HeadlessChromium;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The shipped experiments in conf/, run through the launcher with every stage module LayerScope has. */
 class ExperimentsTest {
@@ -96,6 +105,39 @@ class ExperimentsTest {
         }
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");
+        openTheReportAsAPersonWould(run.resolve("report/report.html"), 1000);
+    }
+
+    /**
+     * Opens a report in headless Chromium: no console errors, the explorer draws every test point, and hovering a
+     * point shows its thumbnail and classes. Leaves a screenshot in target/report-smoke.png.
+     */
+    private static void openTheReportAsAPersonWould(Path html, int testPoints) throws IOException {
+        ChromeDriver driver = HeadlessChromium.start();
+        try {
+            driver.get(html.toUri().toString());
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
+                    "return !!(window.layerscope && window.layerscope.frames() > 0 && window.layerscope.spriteLoaded())")));
+            assertEquals(testPoints, ((Number) driver.executeScript("return window.layerscope.pointsDrawn()"))
+                    .intValue());
+            @SuppressWarnings("unchecked")
+            List<Number> at = (List<Number>) driver.executeScript("const c = document.getElementById('ls-canvas');"
+                    + "c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect();"
+                    + "const p = window.layerscope.screenOf(0); return [r.left + p[0], r.top + p[1]];");
+            new Actions(driver).moveToLocation(at.get(0).intValue(), at.get(1).intValue()).perform();
+            WebElement tooltip = driver.findElement(By.id("ls-tooltip"));
+            wait.until(d -> tooltip.isDisplayed());
+            assertTrue(((Number) driver.executeScript("return window.layerscope.hovered()")).intValue() >= 0);
+            assertTrue(driver.findElement(By.id("ls-thumb")).isDisplayed(), "the hovered point shows its image");
+            assertTrue(!driver.findElement(By.id("ls-tip-true")).getText().isBlank()
+                    && !driver.findElement(By.id("ls-tip-predicted")).getText().isBlank());
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/report-smoke.png"),
+                    StandardCopyOption.REPLACE_EXISTING);
+            assertEquals(List.of(), HeadlessChromium.consoleErrors(driver), "the browser console has errors");
+        } finally {
+            driver.quit();
+        }
     }
 
     @Test

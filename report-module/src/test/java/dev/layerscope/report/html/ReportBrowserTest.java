@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,13 +25,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.WheelInput;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -44,8 +37,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ReportBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path PAGE = Path.of("target/report-explorer.html");
     private static final Path SCREENSHOT = Path.of("target/report-explorer.png");
 
@@ -66,31 +57,12 @@ class ReportBrowserTest {
 
     @BeforeAll
     static void startTheBrowser() throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (System.getenv("LAYERSCOPE_REQUIRE_BROWSER") != null) {
-            assertTrue(present, "the browser test is required but " + CHROMIUM + " or " + CHROMEDRIVER
-                    + " is missing (apt-get install chromium chromium-driver)");
-        }
-        assumeTrue(present, () -> "no headless browser: " + CHROMIUM + " or " + CHROMEDRIVER
-                + " is missing (apt-get install chromium chromium-driver); the browser test is skipped");
-
+        driver = HeadlessChromium.start();
         ExplorerData explorer = explorer();
         labels = explorer.labels();
         Files.createDirectories(PAGE.getParent());
         Files.writeString(PAGE, HtmlReport.page("Synthetic report", "<h1>Synthetic report</h1>"
                 + "<p>A static body as the report stage writes it.</p>", explorer, runs()));
-
-        ChromeOptions options = new ChromeOptions();
-        // the system's Chromium and chromedriver, named explicitly so Selenium Manager downloads nothing
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1280,1500", "--force-device-scale-factor=1");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
     }
 
     @AfterAll
@@ -110,13 +82,7 @@ class ReportBrowserTest {
 
     @AfterEach
     void theConsoleHasNoErrors() {
-        List<String> severe = new ArrayList<>();
-        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
-            if (entry.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                severe.add(entry.getMessage());
-            }
-        }
-        assertEquals(List.of(), severe, "the browser console has errors");
+        assertEquals(List.of(), HeadlessChromium.consoleErrors(driver), "the browser console has errors");
     }
 
     @Test
