@@ -1,5 +1,8 @@
 package dev.layerscope.report;
 
+import static dev.layerscope.report.html.HtmlReport.escapeHtml;
+
+import dev.layerscope.report.html.HtmlReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,10 +91,10 @@ final class ReportDocument {
                 case Heading h -> out.append("<h").append(h.level()).append('>').append(inline(h.text()))
                         .append("</h").append(h.level()).append(">\n");
                 case Paragraph p -> out.append("<p>").append(inline(p.text())).append("</p>\n");
-                case Code c -> out.append("<pre>").append(escape(c.text().strip())).append("</pre>\n");
+                case Code c -> out.append("<pre>").append(escapeHtml(c.text().strip())).append("</pre>\n");
                 case Image i -> out.append("<figure><img src=\"").append(dataUri(dir.resolve(i.path())))
-                        .append("\" alt=\"").append(escape(i.caption())).append("\"><figcaption>")
-                        .append(escape(i.caption())).append("</figcaption></figure>\n");
+                        .append("\" alt=\"").append(escapeHtml(i.caption())).append("\"><figcaption>")
+                        .append(escapeHtml(i.caption())).append("</figcaption></figure>\n");
                 case Table t -> {
                     out.append("<table>\n");
                     htmlRow(out, "th", t.header().stream().map(ReportDocument::inline).toList());
@@ -100,11 +103,11 @@ final class ReportDocument {
                 }
                 case ImageTable t -> {
                     out.append("<table class=\"thumbnails\">\n");
-                    htmlRow(out, "th", t.header().stream().map(ReportDocument::escape).toList());
+                    htmlRow(out, "th", t.header().stream().map(HtmlReport::escapeHtml).toList());
                     for (int r = 0; r < t.rowLabels().size(); r++) {
-                        List<String> row = new ArrayList<>(List.of(escape(t.rowLabels().get(r))));
+                        List<String> row = new ArrayList<>(List.of(escapeHtml(t.rowLabels().get(r))));
                         t.cells().get(r).forEach(cell -> row.add("<img src=\"" + dataUri(dir.resolve(cell.path()))
-                                + "\" alt=\"" + escape(cell.caption()) + "\"><br>" + escape(cell.caption())));
+                                + "\" alt=\"" + escapeHtml(cell.caption()) + "\"><br>" + escapeHtml(cell.caption())));
                         htmlRow(out, "td", row);
                     }
                     out.append("</table>\n");
@@ -127,16 +130,12 @@ final class ReportDocument {
 
     /** Escaped text with Markdown's `code` spans as {@code <code>}. */
     private static String inline(String text) {
-        String[] parts = escape(text).split("`", -1);
+        String[] parts = escapeHtml(text).split("`", -1);
         StringBuilder out = new StringBuilder(parts[0]);
         for (int i = 1; i < parts.length; i++) {
             out.append(i % 2 == 1 ? "<code>" : "</code>").append(parts[i]);
         }
         return out.toString();
-    }
-
-    static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static String dataUri(Path file) {

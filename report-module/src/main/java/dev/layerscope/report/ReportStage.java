@@ -33,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,17 +263,21 @@ public final class ReportStage implements Stage {
             predicted[i] = predictions.predicted(predictionRow.get(sourceIndex[i]));
         }
         int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
+        // best kNN accuracy first: the explorer opens on the map that separates the classes most
         List<ExplorerData.ExplorerMap> maps = embeddings.all().stream().map(map -> new ExplorerData.ExplorerMap(
                 map.input(), map.method(), map.test().values(), knn.accuracies().stream()
                 .filter(a -> a.input().equals(map.input()) && a.method().equals(map.method()) && a.k() == largestK)
-                .map(KnnResults.Accuracy::accuracy).findFirst().orElse(null))).toList();
+                .map(KnnResults.Accuracy::accuracy).findFirst().orElse(null)))
+                .sorted(Comparator.comparing(ExplorerData.ExplorerMap::knnAccuracy,
+                        Comparator.nullsLast(Comparator.reverseOrder())))
+                .toList();
         return new ExplorerData(dataset.classNames(), labels, predicted,
                 sprite(dataset.test().source(), sourceIndex), dataset.rows(), dataset.cols(), maps);
     }
 
-    /** Every test point's image, in point order, row-major in a square-ish grid of ceil(sqrt(n)) per row. */
+    /** Every test point's image, in point order, in the layout the explorer reads (see {@link ExplorerData}). */
     private static BufferedImage sprite(ImageSet images, int[] sourceIndex) {
-        int perRow = (int) Math.ceil(Math.sqrt(sourceIndex.length));
+        int perRow = ExplorerData.spritePerRow(sourceIndex.length);
         int rows = (sourceIndex.length + perRow - 1) / perRow;
         BufferedImage sprite = new BufferedImage(perRow * images.cols(), Math.max(1, rows) * images.rows(),
                 BufferedImage.TYPE_BYTE_GRAY);

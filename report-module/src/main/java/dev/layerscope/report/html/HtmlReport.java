@@ -117,7 +117,7 @@ public final class HtmlReport {
     }
 
     /** Text as HTML character data or a quoted attribute value. */
-    static String escapeHtml(String text) {
+    public static String escapeHtml(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
