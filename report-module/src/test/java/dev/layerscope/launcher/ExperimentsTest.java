@@ -1,13 +1,16 @@
 package dev.layerscope.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.Launcher;
+import dev.layerscope.report.figures.Pictures;
 import dev.layerscope.report.html.HeadlessChromium;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -20,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,7 +111,30 @@ class ExperimentsTest {
         }
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");
+        everyFigureShowsSomething(run.resolve("report/figures"), 3);
         openTheReportAsAPersonWould(run.resolve("report/report.html"), 1000);
+    }
+
+    /** Every PNG of the report decodes and is not blank; the bottleneck GIF has a frame per epoch and epoch 0. */
+    private static void everyFigureShowsSomething(Path figures, int epochs) throws IOException {
+        List<Path> pngs;
+        try (Stream<Path> files = Files.walk(figures)) {
+            pngs = files.filter(file -> file.toString().endsWith(".png")).toList();
+        }
+        assertTrue(pngs.size() >= 12, "figures: " + pngs);
+        for (Path png : pngs) {
+            BufferedImage image = ImageIO.read(png.toFile());
+            assertNotNull(image, png + " does not decode");
+            Pictures.assertNotBlank(image, png.toString());
+        }
+        BufferedImage curves = ImageIO.read(figures.resolve("training-loss.png").toFile());
+        assertEquals(List.of(900, 600), List.of(curves.getWidth(), curves.getHeight()));
+        try (ImageInputStream in = ImageIO.createImageInputStream(figures.resolve("bottleneck.gif").toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+            reader.setInput(in);
+            assertEquals(epochs + 1, reader.getNumImages(true), "a frame before training and after every epoch");
+            Pictures.assertNotBlank(reader.read(epochs), "the last frame of the bottleneck GIF");
+        }
     }
 
     /**

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
 /** Checks the figure tests share; the images stay under target/figure-samples to be looked at. */
-final class Pictures {
+public final class Pictures {
 
     static final Path SAMPLES = Path.of("target", "figure-samples");
     /** A figure of a few lines on white has a grey-level variance in the hundreds; a blank one has 0. */
@@ -32,7 +32,7 @@ final class Pictures {
         return read;
     }
 
-    static void assertNotBlank(BufferedImage image, String name) {
+    public static void assertNotBlank(BufferedImage image, String name) {
         double variance = greyVariance(image);
         assertTrue(variance > MIN_VARIANCE, name + " looks blank: grey-level variance " + variance);
     }
