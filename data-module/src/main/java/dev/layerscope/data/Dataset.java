@@ -1,6 +1,7 @@
 package dev.layerscope.data;
 
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Fingerprinted;
 import java.util.List;
 
 /**
@@ -11,13 +12,19 @@ import java.util.List;
  *                  that a later stage can tell whether a result it saved was made from the same data
  */
 public record Dataset(String name, List<String> classNames, int rows, int cols, Split train, Split validation,
-                      Split test, String contentId) {
+                      Split test, String contentId) implements Fingerprinted {
 
     /** The artifact key under which the load stage writes the dataset. */
     public static final ArtifactKey<Dataset> ARTIFACT = ArtifactKey.of("dataset", Dataset.class);
 
     public int classCount() {
         return classNames.size();
+    }
+
+    /** The data's identity stands for it in the fingerprints of later stages' outputs. */
+    @Override
+    public String fingerprint() {
+        return contentId;
     }
 
     public List<Split> splits() {

@@ -24,6 +24,12 @@ public final class Launcher {
     /** Set in the JVM that {@link #runForked} starts, so that it runs the experiment itself. */
     public static final String CHILD_PROPERTY = "layerscope.forked";
 
+    /**
+     * The system property that asks for a clean-up of the store instead of a run: {@code -Dcleanup} lists and
+     * removes the stored stage folders no run folder links to, {@code -Dcleanup=list} only lists them.
+     */
+    public static final String CLEANUP_PROPERTY = "cleanup";
+
     /** The system property that names the experiment file. */
     public static final String EXPERIMENT_PROPERTY = "experiment";
     public static final String DEFAULT_EXPERIMENT = "conf/fashion-mlp.conf";
@@ -37,6 +43,25 @@ public final class Launcher {
 
     public Launcher(List<? extends Module> modules) {
         this.modules = modules;
+    }
+
+    /**
+     * Lists, and unless {@code onlyList} removes, the stored stage folders under {@code runsDir} that no run folder
+     * links to (a run folder deleted by hand leaves them behind).
+     *
+     * @return an exit code
+     */
+    public static int cleanup(Path runsDir, boolean onlyList, PrintStream out) throws IOException {
+        List<Path> unused = new StageStore(runsDir).unreferenced();
+        for (Path folder : unused) {
+            out.println((onlyList ? "unused: " : "removing: ") + folder);
+            if (!onlyList) {
+                StageStore.delete(folder);
+            }
+        }
+        out.println(unused.size() + " stored stage folder(s) under " + runsDir + " no run refers to"
+                + (onlyList || unused.isEmpty() ? "" : ", removed"));
+        return OK;
     }
 
     /**

@@ -102,6 +102,15 @@ public final class PipelinePlanner {
             }
         }
         checkDataFlow(root, entries, instances, problems);
+        if (settings.get(RunsSettings.class) instanceof RunsSettings runs) {
+            for (String forced : runs.force()) {
+                if (!forced.equals(RunsSettings.FORCE_ALL) && !entries.contains(forced)) {
+                    problems.add(new ConfigProblem(ConfigProblem.describe(experiment.config().getValue("runs.force")
+                            .origin()), "runs.force", "`" + forced + "` is not in the pipeline " + entries
+                            + "; name a stage of it, or `" + RunsSettings.FORCE_ALL + "`"));
+                }
+            }
+        }
 
         if (!problems.isEmpty()) {
             throw new ExperimentException(experiment.file().toString(), problems);

@@ -40,7 +40,9 @@ public final class PipelineRunner {
                 + " -Dexperiment=" + runDir.resolve("experiment.conf") + "\n" + resolved);
 
         RunJson json = new RunJson(runDir.resolve("run.json"), plan);
+        StageStore store = new StageStore(plan.runs().dir().toAbsolutePath().normalize());
         Map<ArtifactKey<?>, Object> artifacts = new HashMap<>();
+        Map<ArtifactKey<?>, String> fingerprints = new HashMap<>();
         List<String> completed = new ArrayList<>();
         long runStart = System.nanoTime();
         RunLog runLog = RunLog.start(runDir.resolve("log.txt"));
@@ -61,12 +63,22 @@ public final class PipelineRunner {
                     return new RunResult(runDir, completed, rejected);
                 }
                 Plan.PlannedStage planned = stages.get(i);
-                Optional<Throwable> failure = runStage(planned, runDir, artifacts, json);
+                String fingerprint = fingerprint(plan, planned, fingerprints);
+                json.fingerprint(planned.name(), fingerprint);
+                boolean forced = plan.runs().force().contains(RunsSettings.FORCE_ALL)
+                        || plan.runs().force().contains(planned.name());
+                Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
+                        ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json)
+                        : runStage(planned, runDir, artifacts, json);
                 if (failure.isPresent()) {
                     json.finish("failed", System.nanoTime() - runStart);
                     LOG.error("Run failed in stage {}; run folder {}", planned.name(), runDir);
                     return new RunResult(runDir, completed, Optional.of(
                             new RunResult.Failure(planned.name(), failure.get())));
+                }
+                for (ArtifactKey<?> key : planned.stage().writes()) {
+                    fingerprints.put(key, artifacts.get(key) instanceof Fingerprinted own ? own.fingerprint()
+                            : fingerprint);
                 }
                 completed.add(planned.name());
             }
@@ -96,6 +108,76 @@ public final class PipelineRunner {
         return Optional.empty();
     }
 
+    /**
+     * What a stage's output depends on: its class, its {@link ReusableStage#version()}, the settings it was given
+     * and the fingerprints of the artifacts it reads.
+     */
+    private static String fingerprint(Plan plan, Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
+        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n');
+        if (planned.stage() instanceof ReusableStage reusable) {
+            identity.append("version=").append(reusable.version()).append('\n');
+        }
+        planned.settingsPaths().stream().sorted().forEach(path -> identity.append(path).append('=')
+                .append(plan.experiment().config().getValue(path).render(ConfigRenderOptions.concise()))
+                .append('\n'));
+        planned.stage().reads().stream().map(key -> key.name() + "=" + fingerprints.get(key)).sorted()
+                .forEach(line -> identity.append(line).append('\n'));
+        return Hashes.sha256(identity.toString());
+    }
+
+    /**
+     * Runs a reusable stage through the store: under the lock of its fingerprint, restores it from a verified
+     * stored folder, or runs it and moves its finished folder into the store; the run folder links to it.
+     */
+    private Optional<Throwable> runReusable(Plan.PlannedStage planned, ReusableStage stage, String fingerprint,
+                                            boolean forced, StageStore store, Path runDir,
+                                            Map<ArtifactKey<?>, Object> artifacts, RunJson json) throws IOException {
+        String name = planned.name();
+        try (StageStore.Lock lock = store.lock(name, fingerprint)) {
+            Optional<Path> stored = store.find(name, fingerprint);
+            if (stored.isPresent() && forced) {
+                LOG.info("[{}] runs again as runs.force asks; its stored output {} is replaced", name, stored.get());
+                StageStore.delete(stored.get());
+                stored = Optional.empty();
+            }
+            if (stored.isPresent()) {
+                long start = System.nanoTime();
+                StageContext context = new StageContext(name, stage, stored.get(), runDir, artifacts);
+                try {
+                    stage.restore(context);
+                    missingWrites(planned, artifacts);
+                } catch (IOException | RuntimeException e) {
+                    LOG.error("[{}] could not be restored from {}: {}", name, stored.get(), e.getMessage());
+                    json.stageEnded(name, "failed", System.nanoTime() - start, Map.of(),
+                            Optional.of(String.valueOf(e.getMessage())));
+                    return Optional.of(e);
+                }
+                Files.createSymbolicLink(runDir.resolve(name), stored.get());
+                String origin = Files.readString(stored.get().resolve(StageStore.ORIGIN)).strip();
+                json.stageReused(name, System.nanoTime() - start, stored.get(), origin);
+                LOG.info("[{}] reused: same inputs and settings as in run {} ({})", name, origin, stored.get());
+                return Optional.empty();
+            }
+            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json);
+            if (failure.isEmpty()) {
+                Path finished = runDir.resolve(name);
+                Files.writeString(finished.resolve(StageStore.ORIGIN), runDir + "\n");
+                Path folder = store.put(name, fingerprint, finished);
+                Files.createSymbolicLink(runDir.resolve(name), folder);
+            }
+            return failure;
+        }
+    }
+
+    private static void missingWrites(Plan.PlannedStage planned, Map<ArtifactKey<?>, Object> artifacts) {
+        List<ArtifactKey<?>> missing = planned.stage().writes().stream()
+                .filter(key -> !artifacts.containsKey(key)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("stage " + planned.name() + " declared it writes " + missing
+                    + " but did not write it");
+        }
+    }
+
     private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
                                          RunJson json) throws IOException {
         String name = planned.name();
@@ -107,12 +189,7 @@ public final class PipelineRunner {
         long start = System.nanoTime();
         try {
             planned.stage().run(context);
-            List<ArtifactKey<?>> missing = planned.stage().writes().stream()
-                    .filter(key -> !artifacts.containsKey(key)).toList();
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("stage " + name + " declared it writes " + missing
-                        + " but did not write it");
-            }
+            missingWrites(planned, artifacts);
             Files.move(partial, runDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
         } catch (Exception | LinkageError | OutOfMemoryError e) {
             long nanos = System.nanoTime() - start;
@@ -184,6 +261,19 @@ public final class PipelineRunner {
             entry.put("seconds", nanos / 1e9);
             entry.put("metrics", new LinkedHashMap<>(metrics));
             error.ifPresent(message -> entry.put("error", message));
+            write();
+        }
+
+        void fingerprint(String name, String fingerprint) {
+            stages.get(name).put("fingerprint", fingerprint);
+        }
+
+        void stageReused(String name, long nanos, Path from, String origin) throws IOException {
+            Map<String, Object> entry = stages.get(name);
+            entry.put("status", "reused");
+            entry.put("seconds", nanos / 1e9);
+            entry.put("reused-from", from.toString());
+            entry.put("computed-in", origin);
             write();
         }
 

@@ -6,13 +6,14 @@ import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Progress;
-import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.train.ModelSettings;
 import dev.layerscope.train.NetworkFactory;
 import dev.layerscope.train.TrainedModel;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * positions beside them. Images go through the network a batch at a time and each batch is appended to the files,
  * so memory holds one batch of activations whatever the split's size.
  */
-public final class CaptureStage implements Stage {
+public final class CaptureStage implements ReusableStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureStage.class);
+    /** The captured layers and their widths, one {@code layer<TAB>width} line each, in capture order. */
+    private static final String LAYERS = "layers.tsv";
 
     private final CaptureSettings settings;
 
@@ -98,9 +101,34 @@ public final class CaptureStage implements Stage {
         }
         context.metric("layers", new ArrayList<>(chosenWidths.keySet()));
         context.metric("widths", chosenWidths);
+        Files.write(context.outputDir().resolve(LAYERS), chosenWidths.entrySet().stream()
+                .map(layer -> layer.getKey() + "\t" + layer.getValue()).toList());
         Path finalDir = context.runDir().resolve(context.stageName());
         context.write(Activations.ARTIFACT, new Activations(finalDir, List.copyOf(chosenWidths.keySet()),
                 Map.copyOf(chosenWidths), captured));
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public void restore(StageContext context) throws IOException {
+        Path dir = context.outputDir();
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dir.resolve(LAYERS))) {
+            String[] fields = line.split("\t");
+            widths.put(fields[0], Integer.parseInt(fields[1]));
+        }
+        Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
+        for (CaptureSettings.SplitName name : settings.splits()) {
+            String split = name.name().toLowerCase(Locale.ROOT);
+            captured.put(split, new Activations.SplitRows(Npy.readInts(dir.resolve(split + "-labels.npy")).values(),
+                    Npy.readInts(dir.resolve(split + "-index.npy")).values()));
+        }
+        context.write(Activations.ARTIFACT, new Activations(dir, List.copyOf(widths.keySet()), Map.copyOf(widths),
+                captured));
     }
 
     /** Streams one split through the network, appending each batch's activations to each layer's file. */

@@ -18,15 +18,23 @@ final class EmbeddingFiles {
     }
 
     static void write(Path dir, Embeddings.Embedding embedding) throws IOException {
-        Npy.writeFloats(dir.resolve(embedding.name() + "-train.npy"), embedding.train().values(),
-                embedding.train().rows(), 2);
-        Npy.writeFloats(dir.resolve(embedding.name() + "-test.npy"), embedding.test().values(),
-                embedding.test().rows(), 2);
+        Npy.writeFloats(points(dir, embedding.name(), "train"), embedding.train().values(), embedding.train().rows(), 2);
+        Npy.writeFloats(points(dir, embedding.name(), "test"), embedding.test().values(), embedding.test().rows(), 2);
         try (BufferedWriter csv = Files.newBufferedWriter(dir.resolve(embedding.name() + ".csv"))) {
             csv.write("x,y,label,split,index\n");
             rows(csv, embedding.train(), embedding.trainRows(), "train");
             rows(csv, embedding.test(), embedding.testRows(), "test");
         }
+    }
+
+    /** The 2-D points of one split of embedding {@code name}, as {@link #write} wrote them. */
+    static FloatMatrix read(Path dir, String name, String split) throws IOException {
+        Npy.Floats points = Npy.readFloats(points(dir, name, split));
+        return new FloatMatrix((int) points.shape()[0], (int) points.shape()[1], points.values());
+    }
+
+    private static Path points(Path dir, String name, String split) {
+        return dir.resolve(name + "-" + split + ".npy");
     }
 
     private static void rows(BufferedWriter csv, FloatMatrix points, Activations.SplitRows rows, String split)

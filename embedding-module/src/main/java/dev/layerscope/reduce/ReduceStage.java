@@ -1,5 +1,7 @@
 package dev.layerscope.reduce;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureSettings;
 import dev.layerscope.data.Dataset;
@@ -7,7 +9,8 @@ import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
-import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.Json;
+import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
@@ -36,11 +39,13 @@ import org.slf4j.LoggerFactory;
  * fits each method on the training split and places the test split, and writes the maps as {@code .npy},
  * {@code .csv} and TensorBoard projector files.
  */
-public final class ReduceStage implements Stage {
+public final class ReduceStage implements ReusableStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReduceStage.class);
     private static final String TRAIN = "train";
     private static final String TEST = "test";
+    /** Every map's record (input, method, placement, seconds, details), read back when the stage is reused. */
+    private static final String RECORDS = "embeddings.json";
     /** Candidates per neighbour taken from the projected space before ranking by exact distance. */
     private static final int CANDIDATES = 2;
 
@@ -143,6 +148,8 @@ public final class ReduceStage implements Stage {
                     dataset.classNames(), dataset.test().source(), testRows.sourceIndex(), points);
         }
         writeIndex(context, made);
+        Json.write(context.outputDir().resolve(RECORDS), Map.of("embeddings",
+                made.stream().map(ReduceStage::record).toList()));
         LOG.info("Memory: {}", memory.describe());
         context.metric("memory", memory.toMap());
         context.metric("embeddings", made.stream().map(ReduceStage::record).toList());
@@ -303,6 +310,29 @@ public final class ReduceStage implements Stage {
                         embedding.seconds().get("test-neighbors"), embedding.seconds().get("place-test")));
             }
         }
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public void restore(StageContext context) throws IOException {
+        Activations activations = context.read(Activations.ARTIFACT);
+        List<Embeddings.Embedding> made = new ArrayList<>();
+        for (Config record : ConfigFactory.parseFile(context.outputDir().resolve(RECORDS).toFile())
+                .getConfigList("embeddings")) {
+            String name = record.getString("input") + "-" + record.getString("method");
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            record.getConfig("seconds").root().unwrapped()
+                    .forEach((key, value) -> seconds.put(key, ((Number) value).doubleValue()));
+            made.add(new Embeddings.Embedding(record.getString("input"), record.getString("method"),
+                    record.getString("placement"), EmbeddingFiles.read(context.outputDir(), name, TRAIN),
+                    EmbeddingFiles.read(context.outputDir(), name, TEST), activations.splits().get(TRAIN),
+                    activations.splits().get(TEST), seconds, record.getConfig("details").root().unwrapped()));
+        }
+        context.write(Embeddings.ARTIFACT, new Embeddings(made));
     }
 
     private static String methodName(ReduceSettings.Method method) {

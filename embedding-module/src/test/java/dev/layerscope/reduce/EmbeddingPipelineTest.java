@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
@@ -164,6 +165,31 @@ class EmbeddingPipelineTest {
         int exit = launch(overrides, errors);
         assertTrue(exit != Launcher.OK);
         return errors.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void changingOnlyAReduceSettingReusesTheModelAndTheCaptureAndRunsReduce() throws IOException {
+        Path first = run(Map.of());
+        Path second = run(Map.of("reduce.neighbors.projection", "0"));
+        Path third = run(Map.of("reduce.neighbors.projection", "0"));
+
+        String log = Files.readString(second.resolve("log.txt"));
+        assertTrue(log.contains("Reusing the model trained in") && log.contains(first.getFileName() + "/train"),
+                "the second run trained again: " + log);
+        assertEquals("reused", status(second, "capture"));
+        assertEquals("succeeded", status(second, "reduce"));
+        assertEquals("reused", status(third, "capture"));
+        assertEquals("reused", status(third, "reduce"));
+        assertTrue(Files.isSymbolicLink(third.resolve("reduce")));
+        assertArrayEquals(Files.readAllBytes(second.resolve("reduce/dense1-pca-test.npy")),
+                Files.readAllBytes(third.resolve("reduce/dense1-pca-test.npy")));
+        assertTrue(Files.readString(third.resolve("log.txt")).contains("[reduce] reused: same inputs and settings as in run "
+                + second));
+    }
+
+    private static String status(Path run, String stage) {
+        return ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfigList("stages").stream()
+                .filter(s -> s.getString("name").equals(stage)).findFirst().orElseThrow().getString("status");
     }
 
     /** Runs the experiment with overrides into this test's runs folder; returns the new run folder. */

@@ -1,6 +1,7 @@
 package dev.layerscope.train;
 
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Fingerprinted;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -14,7 +15,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param fingerprint       identifies the data and model settings that made it
  */
 public record TrainedModel(MultiLayerNetwork network, List<String> layerNames, int penultimateLayer,
-                           List<EpochRecord> history, String fingerprint) {
+                           List<EpochRecord> history, String fingerprint) implements Fingerprinted {
 
     public static final ArtifactKey<TrainedModel> ARTIFACT = ArtifactKey.of("model", TrainedModel.class);
 }

@@ -40,6 +40,10 @@ public final class Main {
         if (args.length > 0) {
             properties.put(Launcher.EXPERIMENT_PROPERTY, args[0]);
         }
+        if (properties.containsKey(Launcher.CLEANUP_PROPERTY)) {
+            System.exit(Launcher.cleanup(Path.of(properties.getOrDefault("runs.dir", "runs")),
+                    "list".equals(properties.get(Launcher.CLEANUP_PROPERTY)), System.out));
+        }
         Launcher launcher = new Launcher(STAGE_MODULES);
         int exitCode = properties.containsKey(Launcher.CHILD_PROPERTY)
                 ? launcher.run(properties, System.getenv(), System.err)

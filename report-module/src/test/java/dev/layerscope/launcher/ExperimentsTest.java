@@ -193,7 +193,9 @@ class ExperimentsTest {
     /** The one run folder under runs/, whatever the experiment's name. */
     private Path onlyRunFolder() throws IOException {
         try (Stream<Path> runFolders = Files.walk(runs, 2)) {
-            List<Path> found = runFolders.filter(p -> runs.relativize(p).getNameCount() == 2).toList();
+            // runs/<experiment>/<run>, not the stored stage folders in runs/.store/<stage>/<fingerprint>
+            List<Path> found = runFolders.filter(p -> runs.relativize(p).getNameCount() == 2
+                    && !runs.relativize(p).startsWith(".store")).toList();
             assertEquals(1, found.size(), found.toString());
             return found.get(0);
         }

@@ -1,0 +1,152 @@
+package dev.layerscope.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.fixtures.FixtureModule;
+import dev.layerscope.kernel.fixtures.SquareStage;
+import dev.layerscope.load.LoadModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reusable stages through the runs' store: reused when nothing changed, recomputed when something did. */
+class StageStoreTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    @AfterEach
+    void resetTheFixture() {
+        SquareStage.RUNS.set(0);
+        SquareStage.FAIL = false;
+    }
+
+    @Test
+    void aSecondRunWithTheSameInputsAndSettingsReusesTheStoredFolder() throws IOException {
+        RunResult first = run("count.up-to = 4", Map.of());
+        RunResult second = run("count.up-to = 4", Map.of());
+
+        assertEquals(1, SquareStage.RUNS.get(), "the second run computed the stage again");
+        assertTrue(second.succeeded());
+        assertEquals("16", Files.readString(second.runDir().resolve("square/square.txt")));
+        assertTrue(Files.isSymbolicLink(second.runDir().resolve("square")), "the run folder links to the store");
+        assertEquals(Files.readSymbolicLink(first.runDir().resolve("square")),
+                Files.readSymbolicLink(second.runDir().resolve("square")));
+        Config stage = stage(second, "square");
+        assertEquals("reused", stage.getString("status"));
+        assertEquals(first.runDir().toString(), stage.getString("computed-in"));
+        assertEquals(stage(first, "square").getString("fingerprint"), stage.getString("fingerprint"));
+        assertTrue(Files.readString(second.runDir().resolve("log.txt")).contains("[square] reused"));
+        assertEquals(List.of(), new StageStore(dir.resolve("runs")).unreferenced());
+    }
+
+    @Test
+    void aChangedSettingOrInputRunsTheStageAgain() throws IOException {
+        run("count.up-to = 4", Map.of());
+        RunResult otherInput = run("count.up-to = 5", Map.of());
+        RunResult otherSetting = run("count.up-to = 5\nsquare.offset = 1", Map.of());
+
+        assertEquals(3, SquareStage.RUNS.get());
+        assertEquals("25", Files.readString(otherInput.runDir().resolve("square/square.txt")));
+        assertEquals("26", Files.readString(otherSetting.runDir().resolve("square/square.txt")));
+        assertEquals("succeeded", stage(otherSetting, "square").getString("status"));
+    }
+
+    @Test
+    void aDamagedStoredFileIsReportedAndTheStageRunsAgain() throws IOException {
+        RunResult first = run("count.up-to = 4", Map.of());
+        Path stored = first.runDir().resolve("square").toRealPath();
+        Files.writeString(stored.resolve("square.txt"), "1"); // truncated: shorter than the manifest says
+
+        RunResult second = run("count.up-to = 4", Map.of());
+
+        assertEquals(2, SquareStage.RUNS.get());
+        assertEquals("16", Files.readString(second.runDir().resolve("square/square.txt")));
+        assertTrue(Files.readString(second.runDir().resolve("log.txt")).contains("is damaged (square.txt has 1 bytes"));
+    }
+
+    @Test
+    void runsForceRunsANamedStageAgain() throws IOException {
+        run("count.up-to = 4", Map.of());
+        RunResult forced = run("count.up-to = 4", Map.of("runs.force", "[square]"));
+
+        assertEquals(2, SquareStage.RUNS.get());
+        assertEquals("succeeded", stage(forced, "square").getString("status"));
+        ExperimentException unknown = org.junit.jupiter.api.Assertions.assertThrows(ExperimentException.class,
+                () -> run("count.up-to = 4", Map.of("runs.force", "[sqaure]")));
+        assertTrue(unknown.getMessage().contains("`sqaure` is not in the pipeline"), unknown.getMessage());
+    }
+
+    @Test
+    void aFailedStageLeavesNothingToReuse() throws IOException {
+        SquareStage.FAIL = true;
+        RunResult failed = run("count.up-to = 4", Map.of());
+        assertFalse(failed.succeeded());
+        try (Stream<Path> stored = Files.list(dir.resolve("runs/.store/square"))) {
+            assertEquals(List.of(), stored.filter(Files::isDirectory).toList(), "a failed stage was stored");
+        }
+        SquareStage.FAIL = false;
+        RunResult rerun = run("count.up-to = 4", Map.of());
+        assertTrue(rerun.succeeded());
+        assertEquals(1, SquareStage.RUNS.get());
+    }
+
+    @Test
+    void twoRunsAtOnceComputeTheStageOnceAndAgree() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<RunResult> a = pool.submit(() -> run("count.up-to = 6\nsquare.pause-millis = 500", Map.of()));
+            Future<RunResult> b = pool.submit(() -> run("count.up-to = 6\nsquare.pause-millis = 500", Map.of()));
+            RunResult first = a.get();
+            RunResult second = b.get();
+            assertTrue(first.succeeded() && second.succeeded());
+            assertEquals(1, SquareStage.RUNS.get(), "the second run waited and reused instead of computing");
+            assertEquals(Files.readString(first.runDir().resolve("square/square.txt")),
+                    Files.readString(second.runDir().resolve("square/square.txt")));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void cleanupListsStoredFoldersNoRunLinksTo() throws IOException {
+        RunResult first = run("count.up-to = 4", Map.of());
+        Path stored = first.runDir().resolve("square").toRealPath();
+        Files.delete(first.runDir().resolve("square"));
+        assertEquals(List.of(stored), new StageStore(dir.resolve("runs")).unreferenced());
+    }
+
+    private RunResult run(String settings, Map<String, String> overrides) throws IOException {
+        // each run its own experiment file, so that runs at once do not write the same file
+        Path file = Files.createTempFile(dir, "experiment", ".conf");
+        Files.writeString(file, "name = stored\nruns.dir = \"" + dir.resolve("runs") + "\"\n"
+                + "pipeline = [count, square]\n" + settings + "\n");
+        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule());
+        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
+        Experiment experiment = new ExperimentLoader(getClass().getClassLoader())
+                .load(file, overrides, Map.of(), planner.sections());
+        return new PipelineRunner().run(planner.plan(experiment));
+    }
+
+    private static Config stage(RunResult result, String name) {
+        return ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile()).getConfigList("stages").stream()
+                .filter(stage -> stage.getString("name").equals(name)).findFirst().orElseThrow();
+    }
+}
