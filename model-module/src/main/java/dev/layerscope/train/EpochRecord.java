@@ -26,7 +26,7 @@ public record EpochRecord(int epoch, double trainLoss, double trainAccuracy, dou
                 validationLoss, validationAccuracy, seconds, learningRate);
     }
 
-    static EpochRecord parse(String line) {
+    public static EpochRecord parse(String line) {
         String[] f = line.split(",");
         return new EpochRecord(Integer.parseInt(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
                 Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]),

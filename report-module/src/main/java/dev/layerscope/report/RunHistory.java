@@ -33,9 +33,7 @@ final class RunHistory {
     /** This run first, from its artifacts; then up to {@code earlierRuns} earlier ones, newest first. */
     List<RunSummary> summaries(List<EpochRecord> history, KnnResults knn) throws IOException {
         List<RunSummary> runs = new ArrayList<>();
-        runs.add(new RunSummary(runDir.getFileName().toString(), history.stream()
-                .map(e -> new double[] {e.epoch(), e.trainLoss(), e.validationLoss(), e.trainAccuracy(),
-                        e.validationAccuracy()}).toList(), knn.accuracies().stream()
+        runs.add(new RunSummary(runDir.getFileName().toString(), curves(history), knn.accuracies().stream()
                 .map(a -> new RunSummary.KnnLine(a.input(), a.method(), a.k(), a.accuracy())).toList()));
         List<Path> earlier;
         try (Stream<Path> siblings = Files.list(runDir.getParent())) {
@@ -57,22 +55,16 @@ final class RunHistory {
         return runs;
     }
 
-    /** epoch, train loss, validation loss, train accuracy, validation accuracy from the train stage's history.csv. */
+    /** The train stage's history.csv, as {@link EpochRecord#parse} reads each line. */
     private static List<double[]> curves(Path historyCsv) throws IOException {
         List<String> lines = Files.readAllLines(historyCsv);
-        List<String> header = List.of(lines.getFirst().split(","));
-        int[] columns = Stream.of("epoch", "train_loss", "validation_loss", "train_accuracy", "validation_accuracy")
-                .mapToInt(header::indexOf).toArray();
-        List<double[]> curves = new ArrayList<>();
-        for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.split(",");
-            double[] epoch = new double[columns.length];
-            for (int i = 0; i < columns.length; i++) {
-                epoch[i] = Double.parseDouble(fields[columns[i]]);
-            }
-            curves.add(epoch);
-        }
-        return curves;
+        return curves(lines.subList(1, lines.size()).stream().map(EpochRecord::parse).toList());
+    }
+
+    /** Per epoch: epoch, train loss, validation loss, train accuracy, validation accuracy. */
+    private static List<double[]> curves(List<EpochRecord> history) {
+        return history.stream().map(e -> new double[] {e.epoch(), e.trainLoss(), e.validationLoss(),
+                e.trainAccuracy(), e.validationAccuracy()}).toList();
     }
 
     /** input, method, k and accuracy of each line of the knn stage's knn.csv (input and method names hold no comma). */
