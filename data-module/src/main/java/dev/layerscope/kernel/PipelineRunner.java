@@ -1,6 +1,9 @@
 package dev.layerscope.kernel;
 
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +33,11 @@ public final class PipelineRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
     private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    /**
+     * Sections that say where and with what JVM a run happens, never what it computes: left out of fingerprints,
+     * so a forced stage or another heap does not make earlier results look different.
+     */
+    private static final Set<String> RUN_SECTIONS = Set.of("runs", "runtime");
 
     public RunResult run(Plan plan) throws IOException {
         Path runDir = createRunFolder(plan.runs().dir().resolve(plan.name()).toAbsolutePath().normalize());
@@ -68,8 +77,9 @@ public final class PipelineRunner {
                 boolean forced = plan.runs().force().contains(RunsSettings.FORCE_ALL)
                         || plan.runs().force().contains(planned.name());
                 Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
-                        ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json)
-                        : runStage(planned, runDir, artifacts, json);
+                        ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json,
+                                codeAndInputs(planned, fingerprints))
+                        : runStage(planned, runDir, artifacts, json, null);
                 if (failure.isPresent()) {
                     json.finish("failed", System.nanoTime() - runStart);
                     LOG.error("Run failed in stage {}; run folder {}", planned.name(), runDir);
@@ -113,16 +123,23 @@ public final class PipelineRunner {
      * and the fingerprints of the artifacts it reads.
      */
     private static String fingerprint(Plan plan, Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
+        StringBuilder identity = new StringBuilder(codeAndInputs(planned, fingerprints));
+        planned.settingsPaths().stream().filter(path -> !RUN_SECTIONS.contains(path)).sorted()
+                .forEach(path -> identity.append(path).append('=')
+                        .append(plan.experiment().config().getValue(path).render(ConfigRenderOptions.concise()))
+                        .append('\n'));
+        return Hashes.sha256(identity.toString());
+    }
+
+    /** The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads. */
+    private static String codeAndInputs(Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
         StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n');
         if (planned.stage() instanceof ReusableStage reusable) {
             identity.append("version=").append(reusable.version()).append('\n');
         }
-        planned.settingsPaths().stream().sorted().forEach(path -> identity.append(path).append('=')
-                .append(plan.experiment().config().getValue(path).render(ConfigRenderOptions.concise()))
-                .append('\n'));
         planned.stage().reads().stream().map(key -> key.name() + "=" + fingerprints.get(key)).sorted()
                 .forEach(line -> identity.append(line).append('\n'));
-        return Hashes.sha256(identity.toString());
+        return identity.toString();
     }
 
     /**
@@ -131,10 +148,13 @@ public final class PipelineRunner {
      */
     private Optional<Throwable> runReusable(Plan.PlannedStage planned, ReusableStage stage, String fingerprint,
                                             boolean forced, StageStore store, Path runDir,
-                                            Map<ArtifactKey<?>, Object> artifacts, RunJson json) throws IOException {
+                                            Map<ArtifactKey<?>, Object> artifacts, RunJson json,
+                                            String codeAndInputs) throws IOException {
         String name = planned.name();
-        try (StageStore.Lock lock = store.lock(name, fingerprint)) {
-            Optional<Path> stored = store.find(name, fingerprint);
+        String what = "[" + name + "]";
+        Path folder = store.folder(name, fingerprint);
+        try (StageStore.Lock lock = store.lock(folder, what)) {
+            Optional<Path> stored = store.find(folder, what);
             if (stored.isPresent() && forced) {
                 LOG.info("[{}] runs again as runs.force asks; its stored output {} is replaced", name, stored.get());
                 StageStore.delete(stored.get());
@@ -142,7 +162,7 @@ public final class PipelineRunner {
             }
             if (stored.isPresent()) {
                 long start = System.nanoTime();
-                StageContext context = new StageContext(name, stage, stored.get(), runDir, artifacts);
+                StageContext context = new StageContext(name, stage, stored.get(), runDir, artifacts, null);
                 try {
                     stage.restore(context);
                     missingWrites(planned, artifacts);
@@ -154,15 +174,24 @@ public final class PipelineRunner {
                 }
                 Files.createSymbolicLink(runDir.resolve(name), stored.get());
                 String origin = Files.readString(stored.get().resolve(StageStore.ORIGIN)).strip();
-                json.stageReused(name, System.nanoTime() - start, stored.get(), origin);
+                // read as HOCON: a NaN metric is rendered bare, which strict JSON rejects
+                json.stageReused(name, System.nanoTime() - start, stored.get(), origin, ConfigFactory.parseFile(
+                        stored.get().resolve(StageStore.METRICS).toFile(),
+                        ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF)).root().unwrapped());
                 LOG.info("[{}] reused: same inputs and settings as in run {} ({})", name, origin, stored.get());
                 return Optional.empty();
             }
-            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json);
+            StoredParts parts = new StoredParts(store, name, codeAndInputs, forced, partialFolder(runDir, name), runDir);
+            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json, parts);
             if (failure.isEmpty()) {
                 Path finished = runDir.resolve(name);
                 Files.writeString(finished.resolve(StageStore.ORIGIN), runDir + "\n");
-                Path folder = store.put(name, fingerprint, finished);
+                Json.write(finished.resolve(StageStore.METRICS), json.metrics(name));
+                if (!parts.fingerprints().isEmpty()) {
+                    Files.write(finished.resolve(StageStore.PARTS), parts.fingerprints());
+                    json.parts(name, parts.provenance());
+                }
+                store.put(finished, folder);
                 Files.createSymbolicLink(runDir.resolve(name), folder);
             }
             return failure;
@@ -178,12 +207,13 @@ public final class PipelineRunner {
         }
     }
 
+    /** Runs a stage into its partial folder; {@code parts} is the store of a reusable stage's parts, or null. */
     private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
-                                         RunJson json) throws IOException {
+                                         RunJson json, StoredParts parts) throws IOException {
         String name = planned.name();
-        Path partial = runDir.resolve("." + name + ".partial");
+        Path partial = partialFolder(runDir, name);
         Files.createDirectories(partial);
-        StageContext context = new StageContext(name, planned.stage(), partial, runDir, artifacts);
+        StageContext context = new StageContext(name, planned.stage(), partial, runDir, artifacts, parts);
         json.stageStarted(name);
         LOG.info("[{}] started", name);
         long start = System.nanoTime();
@@ -205,6 +235,11 @@ public final class PipelineRunner {
         json.stageEnded(name, "succeeded", nanos, context.metrics(), Optional.empty());
         LOG.info("[{}] done in {}", name, Progress.seconds(nanos));
         return Optional.empty();
+    }
+
+    /** Where a stage writes until it completes: hidden, and renamed to {@code <stage>/} only then. */
+    private static Path partialFolder(Path runDir, String stage) {
+        return runDir.resolve("." + stage + ".partial");
     }
 
     private static Path createRunFolder(Path experimentDir) throws IOException {
@@ -268,12 +303,26 @@ public final class PipelineRunner {
             stages.get(name).put("fingerprint", fingerprint);
         }
 
-        void stageReused(String name, long nanos, Path from, String origin) throws IOException {
+        /** A stage's metrics as its run recorded them. */
+        @SuppressWarnings("unchecked")
+        Map<String, Object> metrics(String name) {
+            return (Map<String, Object>) stages.get(name).getOrDefault("metrics", Map.of());
+        }
+
+        /** A reused stage: how long restoring took, where from, and the metrics of the run that computed it. */
+        void stageReused(String name, long nanos, Path from, String origin, Map<String, Object> metrics)
+                throws IOException {
             Map<String, Object> entry = stages.get(name);
             entry.put("status", "reused");
             entry.put("seconds", nanos / 1e9);
+            entry.put("metrics", metrics);
             entry.put("reused-from", from.toString());
             entry.put("computed-in", origin);
+            write();
+        }
+
+        void parts(String name, Map<String, Object> provenance) throws IOException {
+            stages.get(name).put("parts", new LinkedHashMap<>(provenance));
             write();
         }
 

@@ -19,15 +19,18 @@ public final class StageContext {
     private final Path outputDir;
     private final Path runDir;
     private final Map<ArtifactKey<?>, Object> artifacts;
+    private final StoredParts parts;
     private final Map<String, Object> metrics = new LinkedHashMap<>();
     private final Logger log;
 
-    StageContext(String stageName, Stage stage, Path outputDir, Path runDir, Map<ArtifactKey<?>, Object> artifacts) {
+    StageContext(String stageName, Stage stage, Path outputDir, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
+                 StoredParts parts) {
         this.stageName = stageName;
         this.stage = stage;
         this.outputDir = outputDir;
         this.runDir = runDir;
         this.artifacts = artifacts;
+        this.parts = parts;
         this.log = LoggerFactory.getLogger(stage.getClass());
     }
 
@@ -67,6 +70,15 @@ public final class StageContext {
             throw new IllegalStateException("stage " + stageName + " writes " + key + " without declaring it in writes()");
         }
         artifacts.put(key, key.type().cast(Objects.requireNonNull(value, key.name())));
+    }
+
+    /** The store of this stage's parts; only a running {@link ReusableStage} has one. */
+    public StoredParts parts() {
+        if (parts == null) {
+            throw new IllegalStateException("stage " + stageName + " stores parts but is not a running "
+                    + ReusableStage.class.getSimpleName());
+        }
+        return parts;
     }
 
     /** Records a result for {@code run.json}: a number, string, boolean, or a list or map of those. */

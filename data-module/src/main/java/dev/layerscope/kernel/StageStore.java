@@ -22,17 +22,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The folders of {@link ReusableStage}s, shared by every run under one runs folder:
- * {@code <runs.dir>/.store/<stage>/<fingerprint>/}, each with a {@code manifest.tsv} (SHA-256, size and path of
- * every file) written before the folder is moved into place in one rename, so a folder in the store is always
+ * {@code <runs.dir>/.store/<stage>/<fingerprint>/}, and the {@link StoredParts} of a stage in
+ * {@code <runs.dir>/.store/<stage>/.parts/<fingerprint>/}. Each has a {@code manifest.tsv} (SHA-256, size and path
+ * of every file) written before the folder is moved into place in one rename, so a folder in the store is always
  * complete. A folder whose files no longer match its manifest (truncated, changed) is reported and removed, never
  * used. Computing a fingerprint is serialised across processes by a file lock and within this JVM by a lock per
- * fingerprint, so two runs never compute the same stage at once: the second waits and then reuses.
+ * fingerprint, so two runs never compute the same folder at once: the second waits and then reuses.
  */
 public final class StageStore {
 
     static final String MANIFEST = "manifest.tsv";
     /** The run folder that computed a stored folder, for the log of the runs that reuse it. */
     static final String ORIGIN = "origin.txt";
+    /** The stage's metrics in the run that computed it, for the {@code run.json} of the runs that reuse it. */
+    static final String METRICS = "metrics.json";
+    /** The fingerprints of the parts a stored stage folder links to, one per line, so that cleanup keeps them. */
+    static final String PARTS = "parts.txt";
+    private static final String PARTS_FOLDER = ".parts";
     private static final Logger LOG = LoggerFactory.getLogger(StageStore.class);
     /** File locks belong to the JVM, so threads of one JVM (tests running two runs at once) also take this one. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -48,27 +54,35 @@ public final class StageStore {
         return root.resolve(stage).resolve(fingerprint);
     }
 
-    /** Holds the lock of one stage's fingerprint until closed. */
+    /** The folder a part of a stage's output with this fingerprint has in the store. */
+    Path partFolder(String stage, String fingerprint) {
+        return root.resolve(stage).resolve(PARTS_FOLDER).resolve(fingerprint);
+    }
+
+    /** Holds the lock of one stored folder until closed. */
     interface Lock extends AutoCloseable {
         @Override
         void close() throws IOException;
     }
 
-    /** Waits, saying so, until no other run computes this stage with this fingerprint, and holds that until closed. */
-    Lock lock(String stage, String fingerprint) throws IOException {
-        Path file = root.resolve(stage).resolve(fingerprint + ".lock");
+    /**
+     * Waits, saying so, until no other run computes this stored folder, and holds that until closed.
+     *
+     * @param what names the folder's content in the log, e.g. {@code [reduce]}
+     */
+    Lock lock(Path folder, String what) throws IOException {
+        Path file = folder.resolveSibling(folder.getFileName() + ".lock");
         Files.createDirectories(file.getParent());
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
         if (!jvmLock.tryLock()) {
-            LOG.info("[{}] another run is computing this stage with the same inputs and settings; waiting for it",
-                    stage);
+            LOG.info("{} another run is computing this with the same inputs and settings; waiting for it", what);
             jvmLock.lock();
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock fileLock = channel.tryLock();
         if (fileLock == null) {
-            LOG.info("[{}] another process is computing this stage with the same inputs and settings ({}); waiting",
-                    stage, file);
+            LOG.info("{} another process is computing this with the same inputs and settings ({}); waiting", what,
+                    file);
             fileLock = channel.lock();
         }
         FileLock held = fileLock;
@@ -83,11 +97,10 @@ public final class StageStore {
     }
 
     /**
-     * The stored folder of this stage and fingerprint when it is there and its files match its manifest. A folder
-     * that does not match is logged and removed.
+     * The stored folder when it is there and its files match its manifest. A folder that does not match is logged
+     * and removed.
      */
-    Optional<Path> find(String stage, String fingerprint) throws IOException {
-        Path folder = folder(stage, fingerprint);
+    Optional<Path> find(Path folder, String what) throws IOException {
         if (!Files.isDirectory(folder)) {
             return Optional.empty();
         }
@@ -95,26 +108,27 @@ public final class StageStore {
         if (problem.isEmpty()) {
             return Optional.of(folder);
         }
-        LOG.warn("[{}] the stored output {} is damaged ({}); it is removed and the stage runs again", stage, folder,
+        LOG.warn("{} the stored output {} is damaged ({}); it is removed and computed again", what, folder,
                 problem.get());
         delete(folder);
         return Optional.empty();
     }
 
-    /** Writes the manifest of a stage's finished folder and moves it into the store; returns where it went. */
-    Path put(String stage, String fingerprint, Path finished) throws IOException {
+    /** Writes the manifest of a finished folder and moves it to its place in the store. */
+    void put(Path finished, Path folder) throws IOException {
         List<String> lines = new ArrayList<>();
         for (Path file : files(finished)) {
             lines.add(Hashes.sha256(file) + "\t" + Files.size(file) + "\t" + finished.relativize(file));
         }
         Files.write(finished.resolve(MANIFEST), lines);
-        Path folder = folder(stage, fingerprint);
         Files.createDirectories(folder.getParent());
         Files.move(finished, folder, StandardCopyOption.ATOMIC_MOVE);
-        return folder;
     }
 
-    /** The store's folders that no run folder under the runs folder links to. */
+    /**
+     * The store's folders that no run folder under the runs folder links to, and the parts that no linked folder
+     * lists in its {@code parts.txt}.
+     */
     public List<Path> unreferenced() throws IOException {
         Set<Path> referenced = new TreeSet<>();
         Path runsDir = root.getParent();
@@ -123,15 +137,35 @@ public final class StageStore {
                 referenced.add(entry.getParent().resolve(Files.readSymbolicLink(entry)).toAbsolutePath().normalize());
             }
         }
-        List<Path> unused = new ArrayList<>();
-        if (Files.isDirectory(root)) {
-            try (Stream<Path> entries = Files.walk(root, 2)) {
-                entries.filter(folder -> root.relativize(folder).getNameCount() == 2 && Files.isDirectory(folder))
-                        .filter(folder -> !referenced.contains(folder.toAbsolutePath().normalize()))
-                        .sorted().forEach(unused::add);
+        Set<Path> referencedParts = new TreeSet<>();
+        for (Path folder : referenced) {
+            Path parts = folder.resolve(PARTS);
+            if (Files.isRegularFile(parts)) {
+                String stage = folder.getParent().getFileName().toString();
+                Files.readAllLines(parts).forEach(part -> referencedParts.add(partFolder(stage, part)
+                        .toAbsolutePath().normalize()));
             }
         }
+        List<Path> unused = new ArrayList<>();
+        for (Path stage : folders(root)) {
+            folders(stage).stream().filter(folder -> !referenced.contains(folder.toAbsolutePath().normalize()))
+                    .forEach(unused::add);
+            folders(stage.resolve(PARTS_FOLDER)).stream()
+                    .filter(part -> !referencedParts.contains(part.toAbsolutePath().normalize()))
+                    .forEach(unused::add);
+        }
         return unused;
+    }
+
+    /** The folders in a folder of the store, but for hidden ones (the parts, and parts being written). */
+    private static List<Path> folders(Path parent) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(parent)) {
+            return entries.filter(Files::isDirectory).filter(folder -> !folder.getFileName().toString()
+                    .startsWith(".")).sorted().toList();
+        }
     }
 
     /** Removes a folder of the store and all it holds. */

@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +36,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each captured input into 2-D maps of the training and test splits with every chosen method. Per input it
- * loads the activations (one input in memory at a time), finds the exact nearest neighbours once for all methods,
- * fits each method on the training split and places the test split, and writes the maps as {@code .npy},
- * {@code .csv} and TensorBoard projector files.
+ * loads the activations (one input in memory at a time), finds the nearest neighbours once for all methods, fits
+ * each method on the training split and places the test split, and writes the maps as {@code .npy}, {@code .csv}
+ * and TensorBoard projector files. Each map is a {@linkplain dev.layerscope.kernel.StoredParts stored part}: a map
+ * whose input and method settings are unchanged since an earlier run is linked from the store, and an input none of
+ * whose maps needs computing is not searched at all.
  */
 public final class ReduceStage implements ReusableStage {
 
@@ -119,26 +122,37 @@ public final class ReduceStage implements ReusableStage {
 
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
         Activations.SplitRows testRows = activations.splits().get(TEST);
+        NeighborCounts counts = neighborCounts(trainRows.size(), testRows.size());
         List<Embeddings.Embedding> made = new ArrayList<>();
         MemoryUse memory = new MemoryUse();
         Map<String, FloatMatrix> projectorTensors = new LinkedHashMap<>();
         try (Parallel parallel = new Parallel(threads)) {
             for (String input : inputs) {
-                FloatMatrix train = finite(activations.load(input, TRAIN), input, TRAIN);
-                FloatMatrix test = finite(activations.load(input, TEST), input, TEST);
-                Graphs graphs = graphs(train, test, parallel, input);
+                // an input's activations and neighbour graphs are loaded and found only when one of its maps is
+                // not stored yet
+                OnDemand<FloatMatrix> train = new OnDemand<>(() -> finite(activations.load(input, TRAIN), input,
+                        TRAIN));
+                OnDemand<FloatMatrix> test = new OnDemand<>(() -> finite(activations.load(input, TEST), input, TEST));
+                OnDemand<Graphs> graphs = new OnDemand<>(() -> graphs(train.get(), test.get(), counts, parallel,
+                        input));
                 for (ReduceSettings.Method method : settings.methods()) {
-                    Embeddings.Embedding embedding = reduce(input, method, train, test, graphs, parallel,
-                            trainRows, testRows);
-                    EmbeddingFiles.write(context.outputDir(), embedding);
+                    String name = input + "-" + methodName(method);
+                    context.parts().include(name, identity(input, method, trainRows.size()), folder -> {
+                        Embeddings.Embedding embedding = reduce(input, method, graphs.get(), parallel, trainRows,
+                                testRows);
+                        EmbeddingFiles.write(folder, embedding);
+                        Json.write(folder.resolve(name + ".json"), record(embedding));
+                        memory.sample();
+                    });
+                    Embeddings.Embedding embedding = read(context.outputDir(),
+                            ConfigFactory.parseFile(context.outputDir().resolve(name + ".json").toFile()), activations);
                     made.add(embedding);
-                    memory.sample();
                     if (settings.projector().enabled()) {
                         projectorTensors.put(embedding.name(), embedding.test());
                     }
                 }
                 if (settings.projector().enabled()) {
-                    projectorTensors.put(input, test);
+                    projectorTensors.put(input, test.get());
                 }
             }
         }
@@ -157,96 +171,174 @@ public final class ReduceStage implements ReusableStage {
     }
 
     /**
-     * The neighbour graphs an input needs: of the training split, and of the test split onto it or onto itself,
-     * with the seconds each took.
+     * What a map depends on besides the activations it is made of: its method's settings, how its test points are
+     * placed, and how its neighbours are searched. Not the thread count: it changes how fast, not what.
      */
-    private record Graphs(NeighborGraph train, NeighborGraph testToTrain, NeighborGraph test, double trainSeconds,
-                          double testSeconds) {
+    private String identity(String input, ReduceSettings.Method method, int trainPoints) {
+        Object methodSettings = switch (method) {
+            case PCA -> "";
+            case TSNE -> settings.tsne();
+            case UMAP -> settings.umap();
+            case TRIMAP -> settings.trimap();
+        };
+        boolean usesGraph = reducer(method).neighbors(trainPoints) > 0;
+        return "input=" + input + "\nmethod=" + methodName(method) + "\nplacement=" + placement(method)
+                + "\nsettings=" + methodSettings + "\nneighbors=" + (usesGraph ? settings.neighbors() : "") + "\n";
     }
 
-    private Graphs graphs(FloatMatrix train, FloatMatrix test, Parallel parallel, String input) {
+    /** Computes a value the first time it is asked for. */
+    private static final class OnDemand<T> {
+        private final Maker<T> maker;
+        private T value;
+
+        OnDemand(Maker<T> maker) {
+            this.maker = maker;
+        }
+
+        T get() throws IOException {
+            if (value == null) {
+                value = maker.make();
+            }
+            return value;
+        }
+
+        @FunctionalInterface
+        interface Maker<T> {
+            T make() throws IOException;
+        }
+    }
+
+    /**
+     * The neighbours each graph of an input holds, the most any method needs: of the training split onto itself,
+     * of the test split onto the training split, and of the test split onto itself (0: not needed).
+     */
+    private record NeighborCounts(int train, int testToTrain, int test) {
+    }
+
+    private NeighborCounts neighborCounts(int trainRows, int testRows) {
         int trainK = 0;
         int testToTrainK = 0;
         int testK = 0;
         for (ReduceSettings.Method method : settings.methods()) {
             Reducer reducer = reducer(method);
-            trainK = Math.max(trainK, reducer.neighbors(train.rows()));
+            trainK = Math.max(trainK, reducer.neighbors(trainRows));
             if (placement(method) == ReduceSettings.Placement.SEPARATE) {
-                testK = Math.max(testK, reducer.neighbors(test.rows()));
+                testK = Math.max(testK, reducer.neighbors(testRows));
             } else {
-                testToTrainK = Math.max(testToTrainK, reducer.neighbors(train.rows()));
+                testToTrainK = Math.max(testToTrainK, reducer.neighbors(trainRows));
             }
         }
-        if (trainK == 0 && testK == 0) {
-            return new Graphs(null, null, null, 0, 0);
-        }
-        long start = System.nanoTime();
-        int projection = settings.neighbors().projection();
-        boolean project = projection > 0 && train.cols() > projection;
-        Pca pca = project ? Pca.fit(train, projection, parallel) : null;
-        FloatMatrix trainSpace = project ? pca.transform(train, parallel) : train;
-        FloatMatrix testSpace = project ? pca.transform(test, parallel) : test;
-        NeighborGraph trainGraph = trainK == 0 ? null : nearest(train, trainSpace, train, trainSpace, trainK,
-                parallel);
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        start = System.nanoTime();
-        NeighborGraph testToTrain = testToTrainK == 0 ? null : nearest(train, trainSpace, test, testSpace,
-                testToTrainK, parallel);
-        NeighborGraph testGraph = testK == 0 ? null : nearest(test, testSpace, test, testSpace, testK, parallel);
-        double testSeconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}", input,
-                Math.max(trainK, testK), train.rows(), train.cols(), project ? " (candidates from the " + projection
-                        + " leading principal components, ranked by exact distance)" : " (exact)",
-                String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds));
-        return new Graphs(trainGraph, testToTrain, testGraph, trainSeconds, testSeconds);
+        return new NeighborCounts(trainK, testToTrainK, testK);
     }
 
     /**
-     * The {@code k} nearest rows of {@code reference} to each row of {@code queries} (the same matrix: of a set onto
-     * itself). When the spaces are projections, the candidates are found there and ranked by exact distance.
+     * The neighbour graphs of an input, searched once for all its maps: of the training split onto itself, of the
+     * test split onto the training split, and of the test split onto itself (null: no method needs it). Each map
+     * takes the {@code k} it needs: exactly the nearest, or, when the search ran among the leading principal
+     * components, the nearest by exact distance among its own {@code 2k} nearest candidates. So a map's graph does
+     * not depend on the other methods of the run, and a map is reused when only another method's settings change.
      */
-    private static NeighborGraph nearest(FloatMatrix reference, FloatMatrix referenceSpace, FloatMatrix queries,
-                                         FloatMatrix querySpace, int k, Parallel parallel) {
-        boolean self = queries == reference;
-        if (referenceSpace == reference) {
-            return self ? ExactNeighbors.of(reference, k, parallel)
-                    : ExactNeighbors.query(reference, queries, k, parallel);
+    private record Graphs(FloatMatrix train, FloatMatrix test, boolean projected, NeighborGraph trainFound,
+                          NeighborGraph testToTrainFound, NeighborGraph testFound, double trainSeconds,
+                          double testSeconds) {
+
+        NeighborGraph ofTrain(int k, Parallel parallel) {
+            return take(trainFound, train, train, k, parallel);
         }
-        int candidates = Math.min(CANDIDATES * k, reference.rows() - (self ? 1 : 0));
-        NeighborGraph found = self ? ExactNeighbors.of(referenceSpace, candidates, parallel)
-                : ExactNeighbors.query(referenceSpace, querySpace, candidates, parallel);
-        return ExactNeighbors.refine(reference, queries, found, k, parallel);
+
+        NeighborGraph ofTestToTrain(int k, Parallel parallel) {
+            return take(testToTrainFound, train, test, k, parallel);
+        }
+
+        NeighborGraph ofTest(int k, Parallel parallel) {
+            return take(testFound, test, test, k, parallel);
+        }
+
+        private NeighborGraph take(NeighborGraph found, FloatMatrix reference, FloatMatrix queries, int k,
+                                   Parallel parallel) {
+            if (k == 0) {
+                return null;
+            }
+            if (!projected) {
+                return found.truncate(k);
+            }
+            NeighborGraph candidates = found.truncate(Math.min(CANDIDATES * k, found.k()));
+            return ExactNeighbors.refine(reference, queries, candidates, k, parallel);
+        }
     }
 
-    private Embeddings.Embedding reduce(String input, ReduceSettings.Method method, FloatMatrix train,
-                                        FloatMatrix test, Graphs graphs, Parallel parallel,
+    private Graphs graphs(FloatMatrix train, FloatMatrix test, NeighborCounts counts, Parallel parallel,
+                          String input) {
+        int projection = settings.neighbors().projection();
+        boolean project = projection > 0 && train.cols() > projection;
+        if (counts.train() == 0 && counts.test() == 0) {
+            return new Graphs(train, test, project, null, null, null, 0, 0);
+        }
+        long start = System.nanoTime();
+        Pca pca = project ? Pca.fit(train, projection, parallel) : null;
+        FloatMatrix trainSpace = project ? pca.transform(train, parallel) : train;
+        FloatMatrix testSpace = project ? pca.transform(test, parallel) : test;
+        NeighborGraph trainFound = search(trainSpace, trainSpace, counts.train(), project, parallel);
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        NeighborGraph testToTrainFound = search(trainSpace, testSpace, counts.testToTrain(), project, parallel);
+        NeighborGraph testFound = search(testSpace, testSpace, counts.test(), project, parallel);
+        double testSeconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}", input,
+                Math.max(counts.train(), counts.test()), train.rows(), train.cols(), project ? " (candidates from the "
+                        + projection + " leading principal components, ranked by exact distance)" : " (exact)",
+                String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds));
+        return new Graphs(train, test, project, trainFound, testToTrainFound, testFound, trainSeconds, testSeconds);
+    }
+
+    /**
+     * The {@code k} nearest rows of {@code reference} to each row of {@code queries} (the same matrix: of a set
+     * onto itself), or twice as many candidates when the space is a projection; null when {@code k} is 0.
+     */
+    private static NeighborGraph search(FloatMatrix reference, FloatMatrix queries, int k, boolean projected,
+                                        Parallel parallel) {
+        if (k == 0) {
+            return null;
+        }
+        boolean self = queries == reference;
+        int wanted = projected ? Math.min(CANDIDATES * k, reference.rows() - (self ? 1 : 0)) : k;
+        return self ? ExactNeighbors.of(reference, wanted, parallel)
+                : ExactNeighbors.query(reference, queries, wanted, parallel);
+    }
+
+    private Embeddings.Embedding reduce(String input, ReduceSettings.Method method, Graphs graphs, Parallel parallel,
                                         Activations.SplitRows trainRows, Activations.SplitRows testRows) {
         Reducer reducer = reducer(method);
         ReduceSettings.Placement placement = placement(method);
+        FloatMatrix train = graphs.train();
+        FloatMatrix test = graphs.test();
         long start = System.nanoTime();
-        Reducer.Fitted fitted = reducer.fit(train, truncated(graphs.train(), reducer.neighbors(train.rows())),
-                parallel);
+        NeighborGraph trainGraph = graphs.ofTrain(reducer.neighbors(train.rows()), parallel);
+        double rankSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        Reducer.Fitted fitted = reducer.fit(train, trainGraph, parallel);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
+        NeighborGraph testGraph = placement == ReduceSettings.Placement.SEPARATE
+                ? graphs.ofTest(reducer.neighbors(test.rows()), parallel)
+                : graphs.ofTestToTrain(reducer.neighbors(train.rows()), parallel);
+        double testRankSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
         FloatMatrix testPoints = placement == ReduceSettings.Placement.SEPARATE
-                ? reducer.fit(test, truncated(graphs.test(), reducer.neighbors(test.rows())), parallel).embedding()
-                : fitted.transform(test, truncated(graphs.testToTrain(), reducer.neighbors(train.rows())), parallel);
+                ? reducer.fit(test, testGraph, parallel).embedding()
+                : fitted.transform(test, testGraph, parallel);
         double placeSeconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{} {}: fitted {} points in {}, placed {} test points ({}) in {}", input, methodName(method),
                 train.rows(), String.format(Locale.ROOT, "%.1f s", fitSeconds), test.rows(),
                 placement.name().toLowerCase(Locale.ROOT), String.format(Locale.ROOT, "%.1f s", placeSeconds));
         Map<String, Double> seconds = new LinkedHashMap<>();
-        boolean usesGraph = reducer.neighbors(train.rows()) > 0;
-        seconds.put("neighbors", usesGraph ? graphs.trainSeconds() : 0);
+        boolean usesGraph = trainGraph != null;
+        seconds.put("neighbors", usesGraph ? graphs.trainSeconds() + rankSeconds : 0);
         seconds.put("fit", fitSeconds);
-        seconds.put("test-neighbors", usesGraph ? graphs.testSeconds() : 0);
+        seconds.put("test-neighbors", usesGraph ? graphs.testSeconds() + testRankSeconds : 0);
         seconds.put("place-test", placeSeconds);
         return new Embeddings.Embedding(input, methodName(method), placement.name().toLowerCase(Locale.ROOT),
                 fitted.embedding(), testPoints, trainRows, testRows, seconds, fitted.details());
-    }
-
-    private static NeighborGraph truncated(NeighborGraph graph, int k) {
-        return k == 0 ? null : graph.truncate(k);
     }
 
     private Reducer reducer(ReduceSettings.Method method) {
@@ -323,16 +415,21 @@ public final class ReduceStage implements ReusableStage {
         List<Embeddings.Embedding> made = new ArrayList<>();
         for (Config record : ConfigFactory.parseFile(context.outputDir().resolve(RECORDS).toFile())
                 .getConfigList("embeddings")) {
-            String name = record.getString("input") + "-" + record.getString("method");
-            Map<String, Double> seconds = new LinkedHashMap<>();
-            record.getConfig("seconds").root().unwrapped()
-                    .forEach((key, value) -> seconds.put(key, ((Number) value).doubleValue()));
-            made.add(new Embeddings.Embedding(record.getString("input"), record.getString("method"),
-                    record.getString("placement"), EmbeddingFiles.read(context.outputDir(), name, TRAIN),
-                    EmbeddingFiles.read(context.outputDir(), name, TEST), activations.splits().get(TRAIN),
-                    activations.splits().get(TEST), seconds, record.getConfig("details").root().unwrapped()));
+            made.add(read(context.outputDir(), record, activations));
         }
         context.write(Embeddings.ARTIFACT, new Embeddings(made));
+    }
+
+    /** A map as {@link EmbeddingFiles} and {@link #record} wrote it. */
+    private static Embeddings.Embedding read(Path dir, Config record, Activations activations) throws IOException {
+        String name = record.getString("input") + "-" + record.getString("method");
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        record.getConfig("seconds").root().unwrapped()
+                .forEach((key, value) -> seconds.put(key, ((Number) value).doubleValue()));
+        return new Embeddings.Embedding(record.getString("input"), record.getString("method"),
+                record.getString("placement"), EmbeddingFiles.read(dir, name, TRAIN),
+                EmbeddingFiles.read(dir, name, TEST), activations.splits().get(TRAIN), activations.splits().get(TEST),
+                seconds, record.getConfig("details").root().unwrapped());
     }
 
     private static String methodName(ReduceSettings.Method method) {

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
+import dev.layerscope.kernel.StageStore;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
@@ -17,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -173,9 +176,9 @@ class EmbeddingPipelineTest {
         Path second = run(Map.of("reduce.neighbors.projection", "0"));
         Path third = run(Map.of("reduce.neighbors.projection", "0"));
 
-        String log = Files.readString(second.resolve("log.txt"));
-        assertTrue(log.contains("Reusing the model trained in") && log.contains(first.getFileName() + "/train"),
-                "the second run trained again: " + log);
+        assertEquals("reused", status(second, "train"), "the second run trained again");
+        assertTrue(Files.readString(second.resolve("log.txt")).contains("[train] reused: same inputs and settings"
+                + " as in run " + first));
         assertEquals("reused", status(second, "capture"));
         assertEquals("succeeded", status(second, "reduce"));
         assertEquals("reused", status(third, "capture"));
@@ -187,9 +190,60 @@ class EmbeddingPipelineTest {
                 + second));
     }
 
+    @Test
+    void changingOnlyATsneSettingRecomputesOnlyTheTsneMapsAndLinksTheOthers() throws IOException {
+        Path first = run(Map.of("reduce.methods", "[pca, tsne]", "reduce.tsne.perplexity", "10"));
+        Path second = run(Map.of("reduce.methods", "[pca, tsne]", "reduce.tsne.perplexity", "12"));
+
+        assertEquals("reused", status(second, "train"));
+        assertEquals("reused", status(second, "capture"));
+        assertEquals("succeeded", status(second, "reduce"));
+        Config parts = stage(second, "reduce").getConfig("parts");
+        String log = Files.readString(second.resolve("log.txt"));
+        for (String input : List.of("input", "dense1", "dense2")) {
+            assertEquals("reused", parts.getString("\"" + input + "-pca\".status"));
+            assertEquals(first.toString(), parts.getString("\"" + input + "-pca\".computed-in"));
+            assertEquals("computed", parts.getString("\"" + input + "-tsne\".status"));
+            assertTrue(log.contains("[reduce] " + input + "-pca: reused: same inputs and settings as in run " + first),
+                    log);
+            Path pca = second.resolve("reduce/" + input + "-pca-train.npy");
+            assertEquals(Files.getAttribute(first.resolve("reduce/" + input + "-pca-train.npy"), "unix:ino"),
+                    Files.getAttribute(pca, "unix:ino"), "a reused map is linked, not copied");
+            assertFalse(Arrays.equals(Files.readAllBytes(first.resolve("reduce/" + input + "-tsne-train.npy")),
+                    Files.readAllBytes(second.resolve("reduce/" + input + "-tsne-train.npy"))));
+        }
+
+        // without the first run, its t-SNE maps are unused; its PCA maps are still the second run's
+        Path firstReduce = first.resolve("reduce").toRealPath();
+        StageStore.delete(first);
+        List<Path> unused = new StageStore(dir.resolve("runs")).unreferenced();
+        assertTrue(unused.stream().anyMatch(folder -> sameFile(folder, firstReduce)), unused.toString());
+        List<Path> unusedParts = unused.stream().filter(folder -> folder.getParent().getFileName().toString()
+                .equals(".parts")).toList();
+        assertEquals(3, unusedParts.size(), "the three t-SNE maps of perplexity 10: " + unused);
+        for (Path part : unusedParts) {
+            try (Stream<Path> files = Files.list(part)) {
+                assertTrue(files.anyMatch(file -> file.getFileName().toString().endsWith("-tsne-train.npy")),
+                        part.toString());
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static String status(Path run, String stage) {
+        return stage(run, stage).getString("status");
+    }
+
+    private static Config stage(Path run, String stage) {
         return ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfigList("stages").stream()
-                .filter(s -> s.getString("name").equals(stage)).findFirst().orElseThrow().getString("status");
+                .filter(s -> s.getString("name").equals(stage)).findFirst().orElseThrow();
     }
 
     /** Runs the experiment with overrides into this test's runs folder; returns the new run folder. */
