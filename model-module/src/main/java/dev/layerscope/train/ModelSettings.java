@@ -17,14 +17,13 @@ import java.util.List;
  * @param epochs        passes over the training split
  * @param seed          seeds weights, dropout, shuffling and the bottleneck sample
  * @param earlyStopping stop when validation loss has not improved for this many epochs (0 = off)
- * @param retrain       train even when a model with identical data and model settings was saved before
  * @param bottleneck    the fixed sample whose penultimate-layer points are recorded after every epoch
  * @param augment       random changes to training images (off by default)
  */
 @Settings("model")
 public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, WeightInit weightInit,
                             @Range(min = 1) int batchSize, @Range(min = 1) int epochs, long seed,
-                            @Range(min = 0) int earlyStopping, boolean retrain, Bottleneck bottleneck,
+                            @Range(min = 0) int earlyStopping, Bottleneck bottleneck,
                             Augment augment) {
 
     public ModelSettings {

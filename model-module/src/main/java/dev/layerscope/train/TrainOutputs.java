@@ -13,10 +13,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * The train stage's files, written after training and read back when a saved model is reused:
+ * The train stage's files, written after training and read back when a later run reuses the stage:
  * <pre>
  * model.zip                    the network (DL4J's serializer, with its updater state)
- * fingerprint.txt              what made it (data content and model settings)
  * history.csv                  one line per epoch
  * network.txt                  layers, output shapes, parameter counts
  * predictions.npy              softmax of every test image (test size x classes, float32)
@@ -30,12 +29,11 @@ import org.deeplearning4j.util.ModelSerializer;
 final class TrainOutputs {
 
     static final String MODEL = "model.zip";
-    static final String FINGERPRINT = "fingerprint.txt";
 
     private TrainOutputs() {
     }
 
-    static void write(Path dir, MultiLayerNetwork network, String fingerprint, Trainer.Result result,
+    static void write(Path dir, MultiLayerNetwork network, Trainer.Result result,
                       List<String> classNames, String networkTable) throws IOException {
         ModelSerializer.writeModel(network, dir.resolve(MODEL).toFile(), true);
         List<String> history = new ArrayList<>(List.of(EpochRecord.CSV_HEADER));
@@ -63,8 +61,6 @@ final class TrainOutputs {
             samples.add(i + "," + trajectory.testIndices()[i] + "," + trajectory.labels()[i] + "," + trajectory.layer());
         }
         Files.write(dir.resolve("trajectory_samples.csv"), samples);
-        // written last: a folder with a fingerprint has everything above
-        Files.writeString(dir.resolve(FINGERPRINT), fingerprint);
     }
 
     /** The saved results of a train stage folder. */

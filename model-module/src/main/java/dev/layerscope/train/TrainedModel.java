@@ -1,7 +1,6 @@
 package dev.layerscope.train;
 
 import dev.layerscope.kernel.ArtifactKey;
-import dev.layerscope.kernel.Fingerprinted;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
@@ -12,10 +11,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param layerNames        the name of each DL4J layer, by layer index (later stages capture layers by name)
  * @param penultimateLayer  the DL4J index of the penultimate representation
  * @param history           one record per epoch trained
- * @param fingerprint       identifies the data and model settings that made it
  */
 public record TrainedModel(MultiLayerNetwork network, List<String> layerNames, int penultimateLayer,
-                           List<EpochRecord> history, String fingerprint) implements Fingerprinted {
+                           List<EpochRecord> history) {
 
     public static final ArtifactKey<TrainedModel> ARTIFACT = ArtifactKey.of("model", TrainedModel.class);
 }

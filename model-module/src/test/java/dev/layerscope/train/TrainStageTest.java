@@ -81,20 +81,24 @@ class TrainStageTest {
     }
 
     @Test
-    void anUnchangedExperimentReusesTheModelAndRetrainForcesTraining() throws IOException {
+    void anUnchangedExperimentReusesTheModelAndForceTrainsAgain() throws IOException {
         Path first = run(Map.of());
         Path second = run(Map.of());
         Config reused = stageJson(second);
-        assertEquals(first.resolve("train").toString(), reused.getString("metrics.reused-from"));
-        assertTrue(Files.readString(second.resolve("log.txt")).contains("Reusing the model trained in"));
+        assertEquals("reused", reused.getString("status"));
+        assertEquals(first.toString(), reused.getString("computed-in"));
+        assertTrue(Files.readString(second.resolve("log.txt")).contains("[train] reused: same inputs and settings as in run "
+                + first));
         assertEquals(history(first), history(second));
+        assertEquals(stageJson(first).getDouble("metrics.test-accuracy"), reused.getDouble("metrics.test-accuracy"),
+                "a reused stage's run.json keeps the metrics of the run that computed it");
 
-        Path forced = run(Map.of("model.retrain", "true"));
-        assertFalse(stageJson(forced).hasPath("metrics.reused-from"));
-        assertFalse(Files.readString(forced.resolve("log.txt")).contains("Reusing"));
+        Path forced = run(Map.of("runs.force", "[train]"));
+        assertEquals("succeeded", stageJson(forced).getString("status"));
+        assertFalse(Files.readString(forced.resolve("log.txt")).contains("[train] reused"));
 
         Path changed = run(Map.of("model.epochs", "5"));
-        assertFalse(stageJson(changed).hasPath("metrics.reused-from"), "other settings, another model");
+        assertEquals("succeeded", stageJson(changed).getString("status"), "other settings, another model");
         assertEquals(5, history(changed).size());
     }
 
@@ -103,7 +107,7 @@ class TrainStageTest {
     @ValueSource(strings = {"", "[{ type = conv2d, filters = 4 }, { type = maxpool }, { type = batchnorm },"
             + " { type = dense, units = 8 }, { type = output }]"})
     void theSameSeedTrainsTheSameNetworkTwice(String layers) throws IOException {
-        Map<String, String> overrides = new HashMap<>(Map.of("model.retrain", "true"));
+        Map<String, String> overrides = new HashMap<>(Map.of("runs.force", "[train]"));
         if (!layers.isEmpty()) {
             overrides.put("model.layers", layers);
         }
