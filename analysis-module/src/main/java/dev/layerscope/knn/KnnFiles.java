@@ -1,12 +1,18 @@
 package dev.layerscope.knn;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.Csv;
+import dev.layerscope.kernel.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The knn stage's tables:
@@ -14,11 +20,21 @@ import java.util.Locale;
  * knn.csv            input,method,placement,dimensions,k,train_points,test_points,correct,accuracy
  * knn_per_class.csv  input,method,placement,k,label,class,test_points,correct,accuracy
  * quality.csv        input,method,placement,neighbors,sample,trustworthiness,continuity,silhouette
+ * knn.json           the same results whole, for {@link #read}
  * </pre>
  * {@code method} is {@code high-dimensional} for a kNN in the captured layer itself, whose {@code placement} is
  * empty. A class without test points has no per-class line; a silhouette of a sample with one class is NaN.
  */
 final class KnnFiles {
+
+    /**
+     * The results as {@link #read} needs them. The CSVs are for people and other tools and cannot give the results
+     * back: they round the scores to 6 places, leave out the classes without test points (and with them the class
+     * list), and leave the layer names unquoted. A JSON file of the records' own fields round-trips exactly:
+     * Typesafe Config writes a double as its shortest exact decimal and parses it back to the same bits; JSON has
+     * no NaN, so an undefined score is null.
+     */
+    private static final String RESULTS = "knn.json";
 
     private KnnFiles() {
     }
@@ -49,5 +65,77 @@ final class KnnFiles {
         Files.write(dir.resolve("knn.csv"), overall);
         Files.write(dir.resolve("knn_per_class.csv"), perClass);
         Files.write(dir.resolve("quality.csv"), quality);
+        Json.write(dir.resolve(RESULTS), Map.of(
+                "class-names", results.classNames(),
+                "accuracies", results.accuracies().stream().map(KnnFiles::toJson).toList(),
+                "quality", results.quality().stream().map(KnnFiles::toJson).toList()));
+    }
+
+    /** The results {@link #write} wrote into {@code dir}, equal field by field. */
+    static KnnResults read(Path dir) throws IOException {
+        Path file = dir.resolve(RESULTS);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no " + file + ": the knn stage's results cannot be read back without it");
+        }
+        Config root = ConfigFactory.parseFile(file.toFile());
+        return new KnnResults(root.getStringList("class-names"),
+                root.getConfigList("accuracies").stream().map(KnnFiles::accuracy).toList(),
+                root.getConfigList("quality").stream().map(KnnFiles::quality).toList());
+    }
+
+    /** JSON has no NaN: an undefined score is null. */
+    static Double orNull(double value) {
+        return Double.isNaN(value) ? null : value;
+    }
+
+    private static Map<String, Object> toJson(KnnResults.Accuracy accuracy) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("input", accuracy.input());
+        json.put("method", accuracy.method());
+        json.put("placement", accuracy.placement());
+        json.put("dimensions", accuracy.dimensions());
+        json.put("k", accuracy.k());
+        json.put("train-points", accuracy.trainPoints());
+        json.put("correct", ints(accuracy.correct()));
+        json.put("points", ints(accuracy.points()));
+        return json;
+    }
+
+    private static KnnResults.Accuracy accuracy(Config json) {
+        return new KnnResults.Accuracy(json.getString("input"), json.getString("method"),
+                json.getString("placement"), json.getInt("dimensions"), json.getInt("k"), json.getInt("train-points"),
+                ints(json.getIntList("correct")), ints(json.getIntList("points")));
+    }
+
+    private static Map<String, Object> toJson(KnnResults.Quality quality) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("input", quality.input());
+        json.put("method", quality.method());
+        json.put("placement", quality.placement());
+        json.put("neighbors", quality.neighbors());
+        json.put("sample", quality.sample());
+        json.put("trustworthiness", orNull(quality.trustworthiness()));
+        json.put("continuity", orNull(quality.continuity()));
+        json.put("silhouette", orNull(quality.silhouette()));
+        return json;
+    }
+
+    private static KnnResults.Quality quality(Config json) {
+        return new KnnResults.Quality(json.getString("input"), json.getString("method"), json.getString("placement"),
+                json.getInt("neighbors"), json.getInt("sample"), score(json, "trustworthiness"),
+                score(json, "continuity"), score(json, "silhouette"));
+    }
+
+    /** A score {@link #orNull} wrote: NaN where it is null. */
+    private static double score(Config json, String key) {
+        return json.getIsNull(key) ? Double.NaN : json.getDouble(key);
+    }
+
+    private static List<Integer> ints(int[] values) {
+        return Arrays.stream(values).boxed().toList();
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -5,7 +5,7 @@ import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
-import dev.layerscope.kernel.Stage;
+import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * map is also scored against its input: trustworthiness, continuity, and the silhouette of the classes. One input
  * is in memory at a time.
  *
- * <p>Writes {@code knn.csv}, {@code knn_per_class.csv} and {@code quality.csv} (see {@link KnnFiles}), the same in
- * {@code run.json}, and hands on {@link KnnResults}.
+ * <p>Writes {@code knn.csv}, {@code knn_per_class.csv}, {@code quality.csv} and {@code knn.json} (see
+ * {@link KnnFiles}), the same in {@code run.json}, and hands on {@link KnnResults}; a later run with the same
+ * inputs and settings reads them back from {@code knn.json}.
  */
-public final class KnnStage implements Stage {
+public final class KnnStage implements ReusableStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(KnnStage.class);
     private static final String TRAIN = "train";
@@ -140,6 +141,16 @@ public final class KnnStage implements Stage {
         context.metric("high-dimensional-seconds", searchSeconds);
         context.metric("quality-seconds", qualitySeconds);
         context.write(KnnResults.ARTIFACT, results);
+    }
+
+    @Override
+    public String version() {
+        return "1";
+    }
+
+    @Override
+    public void restore(StageContext context) throws IOException {
+        context.write(KnnResults.ARTIFACT, KnnFiles.read(context.outputDir()));
     }
 
     /**
@@ -272,7 +283,7 @@ public final class KnnStage implements Stage {
         record.put("accuracy", accuracy.accuracy());
         Map<String, Object> perClass = new LinkedHashMap<>();
         for (int c = 0; c < classNames.size(); c++) {
-            perClass.put(classNames.get(c), orNull(accuracy.classAccuracy(c)));
+            perClass.put(classNames.get(c), KnnFiles.orNull(accuracy.classAccuracy(c)));
         }
         record.put("per-class", perClass);
         return record;
@@ -287,13 +298,8 @@ public final class KnnStage implements Stage {
         record.put("sample", quality.sample());
         record.put("trustworthiness", quality.trustworthiness());
         record.put("continuity", quality.continuity());
-        record.put("silhouette", orNull(quality.silhouette()));
+        record.put("silhouette", KnnFiles.orNull(quality.silhouette()));
         return record;
-    }
-
-    /** JSON has no NaN: an undefined score is null. */
-    private static Double orNull(double value) {
-        return Double.isNaN(value) ? null : value;
     }
 
     private static double seconds(long start) {

@@ -148,6 +148,26 @@ class KnnPipelineTest {
         assertEquals(List.of(3, 5, 10), stage.getIntList("settings.knn.k"));
     }
 
+    @Test
+    void theSameExperimentAgainReusesTheKnnStageAndItsResults() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(Launcher.OK, launch(shared, "", errors), errors.toString(StandardCharsets.UTF_8));
+        Path second;
+        try (Stream<Path> runs = Files.list(shared.resolve("runs/tiny"))) {
+            second = runs.filter(r -> !r.equals(run)).findFirst().orElseThrow();
+        }
+
+        Config stage = ConfigFactory.parseFile(second.resolve("run.json").toFile()).getConfigList("stages").stream()
+                .filter(s -> s.getString("name").equals("knn")).findFirst().orElseThrow();
+        assertEquals("reused", stage.getString("status"));
+        assertEquals(run.toString(), stage.getString("computed-in"));
+        assertTrue(Files.isSymbolicLink(second.resolve("knn")));
+        for (String file : List.of("knn.csv", "knn_per_class.csv", "quality.csv", "knn.json")) {
+            assertEquals(Files.readString(run.resolve("knn").resolve(file)),
+                    Files.readString(second.resolve("knn").resolve(file)), file);
+        }
+    }
+
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource(delimiter = '|', value = {
         "knn.k = []         | knn.k: name at least one neighbour count",
