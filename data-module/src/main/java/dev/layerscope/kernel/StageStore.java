@@ -78,18 +78,33 @@ public final class StageStore {
             LOG.info("{} another run is computing this with the same inputs and settings; waiting for it", what);
             jvmLock.lock();
         }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock fileLock = channel.tryLock();
-        if (fileLock == null) {
-            LOG.info("{} another process is computing this with the same inputs and settings ({}); waiting", what,
-                    file);
-            fileLock = channel.lock();
+        FileChannel channel = null;
+        FileLock fileLock;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            fileLock = channel.tryLock();
+            if (fileLock == null) {
+                LOG.info("{} another process is computing this with the same inputs and settings ({}); waiting",
+                        what, file);
+                fileLock = channel.lock(); // an interrupt ends the wait with FileLockInterruptionException
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            // not locked after all: give this JVM's lock back, or every later run of this fingerprint here hangs
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } finally {
+                jvmLock.unlock();
+            }
+            throw e;
         }
+        FileChannel opened = channel;
         FileLock held = fileLock;
         return () -> {
             try {
                 held.release();
-                channel.close();
+                opened.close();
             } finally {
                 jvmLock.unlock();
             }
