@@ -52,15 +52,21 @@ public final class Launcher {
      * @return an exit code
      */
     public static int cleanup(Path runsDir, boolean onlyList, PrintStream out) throws IOException {
-        List<Path> unused = new StageStore(runsDir).unreferenced();
+        StageStore store = new StageStore(runsDir);
+        List<Path> unused = store.unreferenced();
+        int removed = 0;
         for (Path folder : unused) {
-            out.println((onlyList ? "unused: " : "removing: ") + folder);
-            if (!onlyList) {
-                StageStore.delete(folder);
+            if (onlyList) {
+                out.println("unused: " + folder);
+            } else if (store.removeIfUnreferenced(folder)) {
+                out.println("removed: " + folder);
+                removed++;
+            } else {
+                out.println("kept, a run is using it now: " + folder);
             }
         }
-        out.println(unused.size() + " stored stage folder(s) under " + runsDir + " no run refers to"
-                + (onlyList || unused.isEmpty() ? "" : ", removed"));
+        out.println(unused.size() + " stored folder(s) under " + runsDir + " no run refers to"
+                + (onlyList || unused.isEmpty() ? "" : ", " + removed + " removed"));
         return OK;
     }
 

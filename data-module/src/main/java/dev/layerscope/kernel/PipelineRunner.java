@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link Plan} into a new run folder {@code <runs.dir>/<experiment>/<timestamp>/}: the resolved config as
  * {@code experiment.conf}, {@code log.txt}, one folder per completed stage, and {@code run.json}, rewritten
  * atomically as each stage starts and ends. A stage writes into a hidden {@code .<stage>.partial/} folder that is
- * renamed to {@code <stage>/} only when the stage returns, so a failed or killed stage never looks complete.
+ * renamed to {@code <stage>/} only when the stage returns (a {@link ReusableStage}'s is moved into the
+ * {@link StageStore} and {@code <stage>} links to it), so a failed or killed stage never looks complete.
  */
 public final class PipelineRunner {
 
@@ -79,7 +80,8 @@ public final class PipelineRunner {
                 Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
                         ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json,
                                 codeAndInputs(planned, fingerprints))
-                        : runStage(planned, runDir, artifacts, json, null);
+                        : runStage(planned, runDir, artifacts, json, null, (partial, metrics) ->
+                                Files.move(partial, runDir.resolve(planned.name()), StandardCopyOption.ATOMIC_MOVE));
                 if (failure.isPresent()) {
                     json.finish("failed", System.nanoTime() - runStart);
                     LOG.error("Run failed in stage {}; run folder {}", planned.name(), runDir);
@@ -182,17 +184,19 @@ public final class PipelineRunner {
                 return Optional.empty();
             }
             StoredParts parts = new StoredParts(store, name, codeAndInputs, forced, partialFolder(runDir, name), runDir);
-            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json, parts);
-            if (failure.isEmpty()) {
-                Path finished = runDir.resolve(name);
-                Files.writeString(finished.resolve(StageStore.ORIGIN), runDir + "\n");
-                Json.write(finished.resolve(StageStore.METRICS), json.metrics(name));
+            // the finished folder goes straight into the store: killed at any moment, the run leaves either
+            // nothing stored or a complete folder with its manifest
+            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json, parts, (partial, metrics) -> {
+                Files.writeString(partial.resolve(StageStore.ORIGIN), runDir + "\n");
+                Json.write(partial.resolve(StageStore.METRICS), metrics);
                 if (!parts.fingerprints().isEmpty()) {
-                    Files.write(finished.resolve(StageStore.PARTS), parts.fingerprints());
-                    json.parts(name, parts.provenance());
+                    Files.write(partial.resolve(StageStore.PARTS), parts.fingerprints());
                 }
-                store.put(finished, folder);
+                store.put(partial, folder);
                 Files.createSymbolicLink(runDir.resolve(name), folder);
+            });
+            if (failure.isEmpty() && !parts.fingerprints().isEmpty()) {
+                json.parts(name, parts.provenance());
             }
             return failure;
         }
@@ -207,9 +211,18 @@ public final class PipelineRunner {
         }
     }
 
-    /** Runs a stage into its partial folder; {@code parts} is the store of a reusable stage's parts, or null. */
+    /** Puts a stage's finished folder where it belongs, given the metrics it recorded. */
+    @FunctionalInterface
+    private interface Finish {
+        void accept(Path partial, Map<String, Object> metrics) throws IOException;
+    }
+
+    /**
+     * Runs a stage into its partial folder and, when it succeeds, hands that folder to {@code finish}; {@code parts}
+     * is the store of a reusable stage's parts, or null.
+     */
     private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
-                                         RunJson json, StoredParts parts) throws IOException {
+                                         RunJson json, StoredParts parts, Finish finish) throws IOException {
         String name = planned.name();
         Path partial = partialFolder(runDir, name);
         Files.createDirectories(partial);
@@ -220,7 +233,7 @@ public final class PipelineRunner {
         try {
             planned.stage().run(context);
             missingWrites(planned, artifacts);
-            Files.move(partial, runDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            finish.accept(partial, context.metrics());
         } catch (Exception | LinkageError | OutOfMemoryError e) {
             long nanos = System.nanoTime() - start;
             if (e instanceof RuntimeException || e instanceof Error) {
@@ -301,12 +314,6 @@ public final class PipelineRunner {
 
         void fingerprint(String name, String fingerprint) {
             stages.get(name).put("fingerprint", fingerprint);
-        }
-
-        /** A stage's metrics as its run recorded them. */
-        @SuppressWarnings("unchecked")
-        Map<String, Object> metrics(String name) {
-            return (Map<String, Object>) stages.get(name).getOrDefault("metrics", Map.of());
         }
 
         /** A reused stage: how long restoring took, where from, and the metrics of the run that computed it. */

@@ -71,10 +71,22 @@ public final class StageStore {
      * @param what names the folder's content in the log, e.g. {@code [reduce]}
      */
     Lock lock(Path folder, String what) throws IOException {
+        return acquire(folder, what, true).orElseThrow();
+    }
+
+    /** The lock of a stored folder when no run holds it now; empty, at once, when one does. */
+    Optional<Lock> tryLock(Path folder) throws IOException {
+        return acquire(folder, "", false);
+    }
+
+    private static Optional<Lock> acquire(Path folder, String what, boolean wait) throws IOException {
         Path file = folder.resolveSibling(folder.getFileName() + ".lock");
         Files.createDirectories(file.getParent());
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), f -> new ReentrantLock());
         if (!jvmLock.tryLock()) {
+            if (!wait) {
+                return Optional.empty();
+            }
             LOG.info("{} another run is computing this with the same inputs and settings; waiting for it", what);
             jvmLock.lock();
         }
@@ -83,32 +95,59 @@ public final class StageStore {
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             fileLock = channel.tryLock();
-            if (fileLock == null) {
+            if (fileLock == null && wait) {
                 LOG.info("{} another process is computing this with the same inputs and settings ({}); waiting",
                         what, file);
                 fileLock = channel.lock(); // an interrupt ends the wait with FileLockInterruptionException
             }
         } catch (IOException | RuntimeException | Error e) {
             // not locked after all: give this JVM's lock back, or every later run of this fingerprint here hangs
-            try {
-                if (channel != null) {
-                    channel.close();
-                }
-            } finally {
-                jvmLock.unlock();
-            }
+            giveBack(channel, jvmLock);
             throw e;
+        }
+        if (fileLock == null) {
+            giveBack(channel, jvmLock);
+            return Optional.empty();
         }
         FileChannel opened = channel;
         FileLock held = fileLock;
-        return () -> {
+        return Optional.of(() -> {
             try {
                 held.release();
-                opened.close();
             } finally {
-                jvmLock.unlock();
+                giveBack(opened, jvmLock);
             }
-        };
+        });
+    }
+
+    private static void giveBack(FileChannel channel, ReentrantLock jvmLock) throws IOException {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } finally {
+            jvmLock.unlock();
+        }
+    }
+
+    /**
+     * Removes a folder of the store if no run computes it now and no run folder links to it (checked again under
+     * its lock: a run may have linked it since it was listed).
+     *
+     * @return whether it was removed
+     */
+    boolean removeIfUnreferenced(Path folder) throws IOException {
+        Optional<Lock> lock = tryLock(folder);
+        if (lock.isEmpty()) {
+            return false;
+        }
+        try (Lock held = lock.get()) {
+            if (!unreferenced().contains(folder)) {
+                return false;
+            }
+            delete(folder);
+            return true;
+        }
     }
 
     /**

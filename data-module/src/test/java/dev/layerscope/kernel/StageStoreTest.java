@@ -11,11 +11,15 @@ import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.fixtures.FixtureModule;
 import dev.layerscope.kernel.fixtures.SquareStage;
 import dev.layerscope.load.LoadModule;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -126,11 +130,41 @@ class StageStoreTest {
     }
 
     @Test
-    void cleanupListsStoredFoldersNoRunLinksTo() throws IOException {
+    void cleanupRemovesStoredFoldersNoRunLinksToButNotOneARunIsUsing() throws Exception {
         RunResult first = run("count.up-to = 4", Map.of());
-        Path stored = first.runDir().resolve("square").toRealPath();
+        RunResult second = run("count.up-to = 5", Map.of());
+        Path unusedNow = first.runDir().resolve("square").toRealPath();
+        Path inUse = second.runDir().resolve("square").toRealPath();
         Files.delete(first.runDir().resolve("square"));
-        assertEquals(List.of(stored), new StageStore(dir.resolve("runs")).unreferenced());
+        Files.delete(second.runDir().resolve("square"));
+        StageStore store = new StageStore(dir.resolve("runs"));
+        assertEquals(List.of(unusedNow, inUse).stream().sorted().toList(), store.unreferenced());
+
+        // another thread holds the second folder's lock, as a run computing or linking it does
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch cleaned = new CountDownLatch(1);
+        ExecutorService holder = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> holding = holder.submit(() -> {
+                try (StageStore.Lock lock = store.lock(inUse, "[square]")) {
+                    locked.countDown();
+                    cleaned.await();
+                }
+                return null;
+            });
+            locked.await();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            Launcher.cleanup(dir.resolve("runs"), false, new PrintStream(out, true, StandardCharsets.UTF_8));
+            cleaned.countDown();
+            holding.get();
+            String report = out.toString(StandardCharsets.UTF_8);
+            assertTrue(report.contains("removed: " + unusedNow), report);
+            assertTrue(report.contains("kept, a run is using it now: " + inUse), report);
+        } finally {
+            holder.shutdownNow();
+        }
+        assertFalse(Files.exists(unusedNow));
+        assertTrue(Files.isDirectory(inUse));
     }
 
     private RunResult run(String settings, Map<String, String> overrides) throws IOException {
