@@ -132,6 +132,17 @@ public final class Launcher {
         }
     }
 
+    /**
+     * In a run's own JVM: ends it, as a kill would, when the JVM that started it ends (Maven killed, its terminal
+     * closed), so that no run goes on unseen; the store keeps every stage and map that completed.
+     */
+    public static void endWithParent() {
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+            System.err.println("The process that started this run (" + parent.pid() + ") ended; the run stops");
+            Runtime.getRuntime().halt(STAGE_FAILED);
+        }));
+    }
+
     /** Reads and validates the experiment; prints usage or every problem and returns empty when it cannot run. */
     private Optional<Plan> prepare(Map<String, String> properties, Map<String, String> env, PrintStream err) {
         Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));

@@ -95,9 +95,11 @@ public final class PipelineRunner {
                 completed.add(planned.name());
             }
             json.finish("succeeded", System.nanoTime() - runStart);
-            LOG.info("Run finished in {}: {} stage(s) ran ({}). Run folder: {}",
-                    Progress.seconds(System.nanoTime() - runStart), completed.size(), String.join(", ", completed),
-                    runDir);
+            List<String> reused = completed.stream().filter(json::reused).toList();
+            List<String> ran = completed.stream().filter(name -> !json.reused(name)).toList();
+            LOG.info("Run finished in {}: ran {}; reused {}. Run folder: {}",
+                    Progress.seconds(System.nanoTime() - runStart), ran.isEmpty() ? "none" : String.join(", ", ran),
+                    reused.isEmpty() ? "none" : String.join(", ", reused), runDir);
         } finally {
             runLog.close();
         }
@@ -331,6 +333,10 @@ public final class PipelineRunner {
         void parts(String name, Map<String, Object> provenance) throws IOException {
             stages.get(name).put("parts", new LinkedHashMap<>(provenance));
             write();
+        }
+
+        boolean reused(String name) {
+            return "reused".equals(stages.get(name).get("status"));
         }
 
         void finish(String status, long nanos) throws IOException {

@@ -45,8 +45,11 @@ public final class Main {
                     "list".equals(properties.get(Launcher.CLEANUP_PROPERTY)), System.out));
         }
         Launcher launcher = new Launcher(STAGE_MODULES);
-        int exitCode = properties.containsKey(Launcher.CHILD_PROPERTY)
-                ? launcher.run(properties, System.getenv(), System.err)
+        boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
+        if (child) {
+            Launcher.endWithParent();
+        }
+        int exitCode = child ? launcher.run(properties, System.getenv(), System.err)
                 : launcher.runForked(properties, System.getenv(), System.err, Main.class.getName(), classpath());
         if (exitCode != Launcher.OK) {
             System.exit(exitCode);
