@@ -107,7 +107,8 @@ final class KnnFiles {
                 ints(json.getIntList("correct")), ints(json.getIntList("points")));
     }
 
-    private static Map<String, Object> toJson(KnnResults.Quality quality) {
+    /** A map's quality as knn.json and run.json hold it. */
+    static Map<String, Object> toJson(KnnResults.Quality quality) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("input", quality.input());
         json.put("method", quality.method());

@@ -137,7 +137,7 @@ public final class KnnStage implements ReusableStage {
         KnnResults results = new KnnResults(dataset.classNames(), accuracies, quality);
         KnnFiles.write(context.outputDir(), results);
         context.metric("accuracy", results.accuracies().stream().map(a -> record(a, results.classNames())).toList());
-        context.metric("quality", results.quality().stream().map(KnnStage::record).toList());
+        context.metric("quality", results.quality().stream().map(KnnFiles::toJson).toList());
         context.metric("high-dimensional-seconds", searchSeconds);
         context.metric("quality-seconds", qualitySeconds);
         context.write(KnnResults.ARTIFACT, results);
@@ -286,19 +286,6 @@ public final class KnnStage implements ReusableStage {
             perClass.put(classNames.get(c), KnnFiles.orNull(accuracy.classAccuracy(c)));
         }
         record.put("per-class", perClass);
-        return record;
-    }
-
-    private static Map<String, Object> record(KnnResults.Quality quality) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("input", quality.input());
-        record.put("method", quality.method());
-        record.put("placement", quality.placement());
-        record.put("neighbors", quality.neighbors());
-        record.put("sample", quality.sample());
-        record.put("trustworthiness", quality.trustworthiness());
-        record.put("continuity", quality.continuity());
-        record.put("silhouette", KnnFiles.orNull(quality.silhouette()));
         return record;
     }
 
