@@ -39,6 +39,7 @@ public final class StageStore {
     /** The fingerprints of the parts a stored stage folder links to, one per line, so that cleanup keeps them. */
     static final String PARTS = "parts.txt";
     private static final String PARTS_FOLDER = ".parts";
+    private static final String PARTIAL = ".partial";
     private static final Logger LOG = LoggerFactory.getLogger(StageStore.class);
     /** File locks belong to the JVM, so threads of one JVM (tests running two runs at once) also take this one. */
     private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
@@ -57,6 +58,22 @@ public final class StageStore {
     /** The folder a part of a stage's output with this fingerprint has in the store. */
     Path partFolder(String stage, String fingerprint) {
         return root.resolve(stage).resolve(PARTS_FOLDER).resolve(fingerprint);
+    }
+
+    /** Where a part is written, under its lock, before it is moved to {@code folder} in one rename. */
+    static Path partialPart(Path folder) {
+        return folder.resolveSibling("." + folder.getFileName() + PARTIAL);
+    }
+
+    /** The folder a part being written in {@code partial} becomes, and whose lock its writer holds. */
+    private static Path finishedPart(Path partial) {
+        String name = partial.getFileName().toString();
+        return partial.resolveSibling(name.substring(1, name.length() - PARTIAL.length()));
+    }
+
+    private static boolean isPartialPart(Path folder) {
+        String name = folder.getFileName().toString();
+        return name.startsWith(".") && name.endsWith(PARTIAL);
     }
 
     /** Holds the lock of one stored folder until closed. */
@@ -137,7 +154,7 @@ public final class StageStore {
      * @return whether it was removed
      */
     boolean removeIfUnreferenced(Path folder) throws IOException {
-        Optional<Lock> lock = tryLock(folder);
+        Optional<Lock> lock = tryLock(isPartialPart(folder) ? finishedPart(folder) : folder);
         if (lock.isEmpty()) {
             return false;
         }
@@ -180,8 +197,8 @@ public final class StageStore {
     }
 
     /**
-     * The store's folders that no run folder under the runs folder links to, and the parts that no linked folder
-     * lists in its {@code parts.txt}.
+     * The store's folders that no run folder under the runs folder links to, the parts that no linked folder lists
+     * in its {@code parts.txt}, and parts left half-written by a run that was killed.
      */
     public List<Path> unreferenced() throws IOException {
         Set<Path> referenced = new TreeSet<>();
@@ -207,6 +224,11 @@ public final class StageStore {
             folders(stage.resolve(PARTS_FOLDER)).stream()
                     .filter(part -> !referencedParts.contains(part.toAbsolutePath().normalize()))
                     .forEach(unused::add);
+            if (Files.isDirectory(stage.resolve(PARTS_FOLDER))) {
+                try (Stream<Path> entries = Files.list(stage.resolve(PARTS_FOLDER))) {
+                    entries.filter(StageStore::isPartialPart).sorted().forEach(unused::add);
+                }
+            }
         }
         return unused;
     }

@@ -75,7 +75,7 @@ public final class StoredParts {
                 LOG.info("{} reused: same inputs and settings as in run {}", what, origin);
                 provenance.put(label, Map.of("status", "reused", "computed-in", origin));
             } else {
-                Path partial = folder.resolveSibling("." + fingerprint + ".partial");
+                Path partial = StageStore.partialPart(folder);
                 if (Files.exists(partial)) {
                     StageStore.delete(partial); // left by a run killed while writing it; we hold its lock
                 }

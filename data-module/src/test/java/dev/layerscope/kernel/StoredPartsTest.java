@@ -73,17 +73,38 @@ class StoredPartsTest {
     }
 
     @Test
-    void aWriterThatFailsLeavesNoPartToReuse() throws IOException {
+    void aWriterThatFailsLeavesNoPartToReuseAndCleanupRemovesWhatItWrote() throws IOException {
         Path first = dir.resolve("run1/out");
         assertThrows(IOException.class, () -> parts(first, false).include("a", "value=1", folder -> {
             Files.writeString(folder.resolve("a.txt"), "half");
             throw new IOException("disk full");
         }));
+        List<Path> halfWritten = partials();
+        assertEquals(1, halfWritten.size());
+        StageStore store = new StageStore(dir.resolve("runs"));
+        assertEquals(halfWritten, store.unreferenced());
+        assertTrue(store.removeIfUnreferenced(halfWritten.getFirst()));
+        assertEquals(List.of(), partials());
+
         assertFalse(parts(dir.resolve("run2/out"), false).include("a", "value=1", write("one")));
         assertEquals("one", Files.readString(dir.resolve("run2/out/a.txt")));
+    }
+
+    @Test
+    void aPartLeftHalfWrittenIsRemovedWhenItIsComputedAgain() throws IOException {
+        assertThrows(IOException.class, () -> parts(dir.resolve("run1/out"), false).include("a", "value=1",
+                folder -> {
+                    Files.writeString(folder.resolve("a.txt"), "half");
+                    throw new IOException("killed");
+                }));
+        assertFalse(parts(dir.resolve("run2/out"), false).include("a", "value=1", write("one")));
+        assertEquals(List.of(), partials());
+        assertEquals("one", Files.readString(dir.resolve("run2/out/a.txt")));
+    }
+
+    private List<Path> partials() throws IOException {
         try (Stream<Path> parts = Files.list(dir.resolve("runs/.store/maps/.parts"))) {
-            assertEquals(List.of(), parts.map(path -> path.getFileName().toString())
-                    .filter(name -> name.endsWith(".partial")).toList(), "the half-written part was removed");
+            return parts.filter(path -> path.getFileName().toString().endsWith(".partial")).toList();
         }
     }
 
