@@ -73,13 +73,14 @@ public final class PipelineRunner {
                     return new RunResult(runDir, completed, rejected);
                 }
                 Plan.PlannedStage planned = stages.get(i);
-                String fingerprint = fingerprint(plan, planned, fingerprints);
+                String codeAndInputs = codeAndInputs(planned, fingerprints);
+                String fingerprint = fingerprint(plan, planned, codeAndInputs);
                 json.fingerprint(planned.name(), fingerprint);
                 boolean forced = plan.runs().force().contains(RunsSettings.FORCE_ALL)
                         || plan.runs().force().contains(planned.name());
                 Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
                         ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json,
-                                codeAndInputs(planned, fingerprints))
+                                codeAndInputs)
                         : runStage(planned, runDir, artifacts, json, null, (partial, metrics) ->
                                 Files.move(partial, runDir.resolve(planned.name()), StandardCopyOption.ATOMIC_MOVE));
                 if (failure.isPresent()) {
@@ -123,11 +124,11 @@ public final class PipelineRunner {
     }
 
     /**
-     * What a stage's output depends on: its class, its {@link ReusableStage#version()}, the settings it was given
-     * and the fingerprints of the artifacts it reads.
+     * What a stage's output depends on: its class, its {@link ReusableStage#version()} and the fingerprints of the
+     * artifacts it reads ({@code codeAndInputs}), and the settings it was given.
      */
-    private static String fingerprint(Plan plan, Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
-        StringBuilder identity = new StringBuilder(codeAndInputs(planned, fingerprints));
+    private static String fingerprint(Plan plan, Plan.PlannedStage planned, String codeAndInputs) {
+        StringBuilder identity = new StringBuilder(codeAndInputs);
         planned.settingsPaths().stream().filter(path -> !RUN_SECTIONS.contains(path)).sorted()
                 .forEach(path -> identity.append(path).append('=')
                         .append(plan.experiment().config().getValue(path).render(ConfigRenderOptions.concise()))
@@ -177,7 +178,7 @@ public final class PipelineRunner {
                     return Optional.of(e);
                 }
                 Files.createSymbolicLink(runDir.resolve(name), stored.get());
-                String origin = Files.readString(stored.get().resolve(StageStore.ORIGIN)).strip();
+                String origin = StageStore.origin(stored.get());
                 // read as HOCON: a NaN metric is rendered bare, which strict JSON rejects
                 json.stageReused(name, System.nanoTime() - start, stored.get(), origin, ConfigFactory.parseFile(
                         stored.get().resolve(StageStore.METRICS).toFile(),
@@ -189,12 +190,11 @@ public final class PipelineRunner {
             // the finished folder goes straight into the store: killed at any moment, the run leaves either
             // nothing stored or a complete folder with its manifest
             Optional<Throwable> failure = runStage(planned, runDir, artifacts, json, parts, (partial, metrics) -> {
-                Files.writeString(partial.resolve(StageStore.ORIGIN), runDir + "\n");
                 Json.write(partial.resolve(StageStore.METRICS), metrics);
                 if (!parts.fingerprints().isEmpty()) {
                     Files.write(partial.resolve(StageStore.PARTS), parts.fingerprints());
                 }
-                store.put(partial, folder);
+                store.put(partial, folder, runDir);
                 Files.createSymbolicLink(runDir.resolve(name), folder);
             });
             if (failure.isEmpty() && !parts.fingerprints().isEmpty()) {

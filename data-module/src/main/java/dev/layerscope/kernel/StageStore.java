@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,8 +186,11 @@ public final class StageStore {
         return Optional.empty();
     }
 
-    /** Writes the manifest of a finished folder and moves it to its place in the store. */
-    void put(Path finished, Path folder) throws IOException {
+    /**
+     * Notes the run that computed a finished folder, writes its manifest and moves it to its place in the store.
+     */
+    void put(Path finished, Path folder, Path computedIn) throws IOException {
+        Files.writeString(finished.resolve(ORIGIN), computedIn + "\n");
         List<String> lines = new ArrayList<>();
         for (Path file : files(finished)) {
             lines.add(Hashes.sha256(file) + "\t" + Files.size(file) + "\t" + finished.relativize(file));
@@ -194,6 +198,11 @@ public final class StageStore {
         Files.write(finished.resolve(MANIFEST), lines);
         Files.createDirectories(folder.getParent());
         Files.move(finished, folder, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The run folder that computed a stored folder. */
+    static String origin(Path folder) throws IOException {
+        return Files.readString(folder.resolve(ORIGIN)).strip();
     }
 
     /**
@@ -218,29 +227,29 @@ public final class StageStore {
             }
         }
         List<Path> unused = new ArrayList<>();
-        for (Path stage : folders(root)) {
-            folders(stage).stream().filter(folder -> !referenced.contains(folder.toAbsolutePath().normalize()))
-                    .forEach(unused::add);
-            folders(stage.resolve(PARTS_FOLDER)).stream()
-                    .filter(part -> !referencedParts.contains(part.toAbsolutePath().normalize()))
-                    .forEach(unused::add);
-            if (Files.isDirectory(stage.resolve(PARTS_FOLDER))) {
-                try (Stream<Path> entries = Files.list(stage.resolve(PARTS_FOLDER))) {
-                    entries.filter(StageStore::isPartialPart).sorted().forEach(unused::add);
-                }
-            }
+        for (Path stage : folders(root, StageStore::isVisible)) {
+            folders(stage, StageStore::isVisible).stream()
+                    .filter(folder -> !referenced.contains(folder.toAbsolutePath().normalize())).forEach(unused::add);
+            Path parts = stage.resolve(PARTS_FOLDER);
+            folders(parts, StageStore::isVisible).stream()
+                    .filter(part -> !referencedParts.contains(part.toAbsolutePath().normalize())).forEach(unused::add);
+            unused.addAll(folders(parts, StageStore::isPartialPart));
         }
         return unused;
     }
 
-    /** The folders in a folder of the store, but for hidden ones (the parts, and parts being written). */
-    private static List<Path> folders(Path parent) throws IOException {
+    /** Not hidden: hidden are the parts folder and parts being written. */
+    private static boolean isVisible(Path folder) {
+        return !folder.getFileName().toString().startsWith(".");
+    }
+
+    /** The folders in a folder of the store that {@code which} accepts, sorted. */
+    private static List<Path> folders(Path parent, Predicate<Path> which) throws IOException {
         if (!Files.isDirectory(parent)) {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(parent)) {
-            return entries.filter(Files::isDirectory).filter(folder -> !folder.getFileName().toString()
-                    .startsWith(".")).sorted().toList();
+            return entries.filter(Files::isDirectory).filter(which).sorted().toList();
         }
     }
 

@@ -71,7 +71,7 @@ public final class StoredParts {
             }
             reused = stored.isPresent();
             if (reused) {
-                String origin = Files.readString(folder.resolve(StageStore.ORIGIN)).strip();
+                String origin = StageStore.origin(folder);
                 LOG.info("{} reused: same inputs and settings as in run {}", what, origin);
                 provenance.put(label, Map.of("status", "reused", "computed-in", origin));
             } else {
@@ -81,8 +81,7 @@ public final class StoredParts {
                 }
                 Files.createDirectories(partial);
                 writer.write(partial);
-                Files.writeString(partial.resolve(StageStore.ORIGIN), runDir + "\n");
-                store.put(partial, folder);
+                store.put(partial, folder, runDir);
                 provenance.put(label, Map.of("status", "computed"));
             }
             link(folder);

@@ -144,6 +144,7 @@ public final class ReduceStage implements ReusableStage {
                         Json.write(folder.resolve(name + ".json"), record(embedding));
                         memory.sample();
                     });
+                    // computed or reused, the map is read from the stage folder: one path, and a few hundred KB
                     Embeddings.Embedding embedding = read(context.outputDir(),
                             ConfigFactory.parseFile(context.outputDir().resolve(name + ".json").toFile()), activations);
                     made.add(embedding);
