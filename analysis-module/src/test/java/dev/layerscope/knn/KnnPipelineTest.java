@@ -9,11 +9,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.data.Npy;
+import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
-import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
+import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KnnPipelineTest {
 
     private static final String EXPERIMENT = """
-            pipeline = [dev.layerscope.train.SyntheticDataStage, train, capture, reduce, knn]
+            pipeline = [synthetic, train, capture, reduce, knn]
             synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
             model {
               layers = [{ type = dense, units = 16 }, { type = dense, units = 3 }, { type = output }]
@@ -204,7 +205,7 @@ class KnnPipelineTest {
                 + "(data.class-names): the stages disagree on the classes",
     })
     void aBrokenMapStopsTheRunBeforeTheKnnStage(String fault, String expected) throws IOException {
-        String experiment = "pipeline = [dev.layerscope.train.SyntheticDataStage, train, capture, "
+        String experiment = "pipeline = [synthetic, train, capture, "
                 + BrokenMapStage.class.getName() + ", knn]\nbroken-map.fault = " + fault;
         assertNotEquals(Launcher.OK, launch(dir, experiment, new ByteArrayOutputStream()));
         Path runDir = onlyRun();
@@ -238,7 +239,7 @@ class KnnPipelineTest {
     private static int launch(Path folder, String extra, ByteArrayOutputStream errors) throws IOException {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
-        return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
+        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
                 new KnnModule(), new HardNegativeModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }

@@ -12,6 +12,7 @@ import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.kernel.StageStore;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddingPipelineTest {
 
     private static final String EXPERIMENT = """
-            pipeline = [dev.layerscope.train.SyntheticDataStage, train, capture, reduce]
+            pipeline = [synthetic, train, capture, reduce]
             synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
             model {
               layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.2 }, { type = dense, units = 3 },
@@ -260,7 +261,7 @@ class EmbeddingPipelineTest {
         Files.writeString(file, "runs.dir = \"" + dir.resolve("runs") + "\"\n" + EXPERIMENT);
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
-        return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule()))
+        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule()))
                 .run(properties, Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

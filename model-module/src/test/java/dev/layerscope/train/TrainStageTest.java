@@ -11,6 +11,8 @@ import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.synthetic.SyntheticDataStage;
+import dev.layerscope.synthetic.SyntheticModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrainStageTest {
 
     private static final String EXPERIMENT = """
-            pipeline = [dev.layerscope.train.SyntheticDataStage, train]
+            pipeline = [synthetic, train]
             synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
             model {
               layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.2 }, { type = dense, units = 2 },
@@ -136,7 +138,7 @@ class TrainStageTest {
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int exit = new Launcher(List.of(new LoadModule(), new TrainModule())).run(properties, Map.of(),
+        int exit = new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule())).run(properties, Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
         try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {

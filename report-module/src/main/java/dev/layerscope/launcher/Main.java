@@ -1,6 +1,15 @@
 package dev.layerscope.launcher;
 
 import com.google.inject.Module;
+import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.hardneg.HardNegativeModule;
+import dev.layerscope.kernel.Launcher;
+import dev.layerscope.knn.KnnModule;
+import dev.layerscope.load.LoadModule;
+import dev.layerscope.reduce.ReduceModule;
+import dev.layerscope.report.ReportModule;
+import dev.layerscope.synthetic.SyntheticModule;
+import dev.layerscope.train.TrainModule;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -8,14 +17,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import dev.layerscope.capture.CaptureModule;
-import dev.layerscope.hardneg.HardNegativeModule;
-import dev.layerscope.knn.KnnModule;
-import dev.layerscope.kernel.Launcher;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.report.ReportModule;
-import dev.layerscope.train.TrainModule;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ import java.util.Map;
 public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
-    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new TrainModule(), new CaptureModule(),
+    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
             new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ReportModule());
 
     private Main() {
