@@ -5,6 +5,7 @@ import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
+import dev.layerscope.linalg.SmileNatives;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.report.ReportModule;
@@ -49,6 +50,8 @@ public final class Main {
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
             Launcher.endWithParent();
+            // before any stage, so that a stage of a researcher's own that calls Smile directly finds it ready
+            SmileNatives.ensureLoaded();
         }
         int exitCode = child ? launcher.run(properties, System.getenv(), System.err)
                 : launcher.runForked(properties, System.getenv(), System.err, Main.class.getName(), classpath());

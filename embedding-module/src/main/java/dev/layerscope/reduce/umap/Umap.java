@@ -2,6 +2,7 @@ package dev.layerscope.reduce.umap;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import dev.layerscope.linalg.SmileNatives;
 import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.reduce.pca.Pca;
 import java.util.SplittableRandom;
@@ -27,6 +28,11 @@ public final class Umap {
     private static final Logger LOG = LoggerFactory.getLogger(Umap.class);
     private static final int LARGE_DATA = 10_000;
     private static final int CURVE_POINTS = 300;
+
+    static {
+        // findAB fits its curve with Smile's Levenberg-Marquardt, which reaches Smile's LAPACK
+        SmileNatives.ensureLoaded();
+    }
 
     /**
      * The settings, named after umap-learn's: {@code neighbors} is its {@code n_neighbors} and counts the point
