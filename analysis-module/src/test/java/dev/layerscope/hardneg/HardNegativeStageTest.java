@@ -11,6 +11,7 @@ import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.reduce.ReduceModule;
+import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -209,7 +210,7 @@ class HardNegativeStageTest {
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         // every module whose reference.conf is on the classpath, or its section is an unknown key
-        return new Launcher(List.of(new LoadModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
+        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
                 new KnnModule(), new HardNegativeModule())).run(properties, Map.of(), new PrintStream(errors, true,
                 StandardCharsets.UTF_8));
     }

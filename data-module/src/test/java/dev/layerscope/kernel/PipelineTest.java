@@ -11,6 +11,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.fixtures.FixtureModule;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.synthetic.SyntheticModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +217,7 @@ class PipelineTest {
     }
 
     Plan plan(Path file, Map<String, String> overrides) throws IOException {
-        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule());
+        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule(), new SyntheticModule());
         PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
         Experiment experiment = new ExperimentLoader(getClass().getClassLoader())
                 .load(file, overrides, Map.of(), planner.sections());

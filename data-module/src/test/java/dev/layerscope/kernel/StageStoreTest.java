@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.fixtures.FixtureModule;
 import dev.layerscope.kernel.fixtures.SquareStage;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.synthetic.SyntheticModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -172,7 +173,7 @@ class StageStoreTest {
         Path file = Files.createTempFile(dir, "experiment", ".conf");
         Files.writeString(file, "name = stored\nruns.dir = \"" + dir.resolve("runs") + "\"\n"
                 + "pipeline = [count, square]\n" + settings + "\n");
-        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule());
+        Injector injector = Guice.createInjector(new FixtureModule(), new LoadModule(), new SyntheticModule());
         PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
         Experiment experiment = new ExperimentLoader(getClass().getClassLoader())
                 .load(file, overrides, Map.of(), planner.sections());
