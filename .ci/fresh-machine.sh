@@ -5,20 +5,20 @@
 #   - LayerScope's own modules in the local Maven repository (left there by an earlier `mvn install`): an empty
 #     folder covers ~/.m2/repository/dev/layerscope, so every module must come from the reactor;
 #   - JavaCPP's cache of extracted native libraries (~/.javacpp): a fresh machine extracts them on first use.
-# With LAYERSCOPE_EMPTY_M2=1 the whole local Maven repository is an empty one too, to see what a first build
+# With FRESH_MACHINE_EMPTY_M2=1 the whole local Maven repository is an empty one too, to see what a first build
 # downloads. Nothing is changed outside: it all happens in a private mount namespace (unshare --mount) that ends
 # with the command.
 #
 #   .ci/fresh-machine.sh mvn -B test
-#   LAYERSCOPE_EMPTY_M2=1 .ci/fresh-machine.sh mvn -q compile exec:java -Dexperiment=conf/smoke.conf
+#   FRESH_MACHINE_EMPTY_M2=1 .ci/fresh-machine.sh mvn -q compile exec:java -Dexperiment=conf/smoke.conf
 set -euo pipefail
 if [ $# -eq 0 ]; then
   echo "usage: $0 COMMAND [ARG...]" >&2
   exit 2
 fi
 
-if [ -z "${LAYERSCOPE_FRESH_MACHINE:-}" ]; then
-  export LAYERSCOPE_FRESH_MACHINE=1
+if [ -z "${FRESH_MACHINE_NAMESPACE:-}" ]; then
+  export FRESH_MACHINE_NAMESPACE=1
   # root (CI) can make the namespace directly; another user needs a user namespace of its own for it
   if [ "$(id -u)" -eq 0 ]; then
     exec unshare --mount --propagation private -- bash "$0" "$@"
@@ -34,7 +34,7 @@ done < <(find /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt -xdev -type f 
            \( -name 'lib*blas*.so*' -o -name 'lib*lapack*.so*' \) -print0 2>/dev/null)
 
 m2="$HOME/.m2/repository"
-if [ -n "${LAYERSCOPE_EMPTY_M2:-}" ]; then
+if [ -n "${FRESH_MACHINE_EMPTY_M2:-}" ]; then
   mkdir -p "$m2"
   mount -t tmpfs layerscope-empty-m2 "$m2"
   echo "fresh machine: the local Maven repository $m2 is empty"
