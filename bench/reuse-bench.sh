@@ -45,8 +45,8 @@ run() { # label runs-dir experiment-file [overrides...]
   shift 3
   local start end
   start=$(date +%s.%N)
-  # compile in the same invocation: exec:java alone would take the other modules from ~/.m2
-  mvn -q -o compile exec:java -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@" \
+  # compile in the same invocation, so the run uses this tree's classes
+  mvn -q compile exec:java -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@" \
     >"$OUT/$label.log" 2>&1
   end=$(date +%s.%N)
   printf '%s: %.1f s wall\n' "$label" "$(echo "$end - $start" | bc)"
