@@ -2,6 +2,7 @@ package dev.layerscope.knn;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import dev.layerscope.neighbors.NearestHeap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -107,7 +108,7 @@ final class EmbeddingQuality {
                         for (int m = 0; m < maps.size(); m++) {
                             FloatMatrix map = maps.get(m);
                             for (int j = 0; j < n; j++) {
-                                mapRow[j] = squaredDistance(map, i, j);
+                                mapRow[j] = map.squaredDistance(i, map, j);
                             }
                             nearestOthers(mapRow, i, nearest, mapNeighbors);
                             int point = i;
@@ -178,15 +179,6 @@ final class EmbeddingQuality {
             }
         }
         return 1 + before;
-    }
-
-    private static double squaredDistance(FloatMatrix points, int a, int b) {
-        double sum = 0;
-        for (int c = 0; c < points.cols(); c++) {
-            double difference = (double) points.get(a, c) - points.get(b, c);
-            sum += difference * difference;
-        }
-        return sum;
     }
 
     /** Point i's silhouette from its squared distances to every point. */

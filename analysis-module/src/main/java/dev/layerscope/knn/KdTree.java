@@ -1,6 +1,7 @@
 package dev.layerscope.knn;
 
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.neighbors.NearestHeap;
 
 /**
  * A k-d tree of 2-D points for exact nearest-neighbour queries. A brute-force search of 10,000 test points against

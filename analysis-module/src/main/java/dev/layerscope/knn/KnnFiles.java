@@ -88,16 +88,35 @@ final class KnnFiles {
         return Double.isNaN(value) ? null : value;
     }
 
+    /** A kNN line whole, as knn.json holds it: its counts, from which everything else follows. */
     private static Map<String, Object> toJson(KnnResults.Accuracy accuracy) {
+        Map<String, Object> json = line(accuracy);
+        json.put("train-points", accuracy.trainPoints());
+        json.put("correct", ints(accuracy.correct()));
+        json.put("points", ints(accuracy.points()));
+        return json;
+    }
+
+    /** A kNN line as run.json holds it: its accuracy overall and per class (null where a class has no points). */
+    static Map<String, Object> summary(KnnResults.Accuracy accuracy, List<String> classNames) {
+        Map<String, Object> json = line(accuracy);
+        json.put("accuracy", accuracy.accuracy());
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        for (int c = 0; c < classNames.size(); c++) {
+            perClass.put(classNames.get(c), orNull(accuracy.classAccuracy(c)));
+        }
+        json.put("per-class", perClass);
+        return json;
+    }
+
+    /** What names a kNN line: the map or layer it searched and its k. */
+    private static Map<String, Object> line(KnnResults.Accuracy accuracy) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("input", accuracy.input());
         json.put("method", accuracy.method());
         json.put("placement", accuracy.placement());
         json.put("dimensions", accuracy.dimensions());
         json.put("k", accuracy.k());
-        json.put("train-points", accuracy.trainPoints());
-        json.put("correct", ints(accuracy.correct()));
-        json.put("points", ints(accuracy.points()));
         return json;
     }
 

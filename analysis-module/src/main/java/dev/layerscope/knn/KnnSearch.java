@@ -3,6 +3,7 @@ package dev.layerscope.knn;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
+import dev.layerscope.neighbors.NearestHeap;
 import dev.layerscope.neighbors.NeighborGraph;
 
 /**
@@ -34,53 +35,24 @@ final class KnnSearch {
                 nearest.drain(indices, distances, q * k);
             }
         });
-        return graph(test.rows(), k, indices, distances);
+        return ExactNeighbors.euclidean(test.rows(), k, indices, distances);
     }
 
     /**
      * Neighbours in a high-dimensional input: the {@code CANDIDATES x k} nearest by {@link ExactNeighbors}' blocked
-     * BLAS products (fast, but in the rounding of |q|^2 + |r|^2 - 2 q.r), then ranked by their exact distance, the
-     * sum of squared differences in double, with equal distances in the order of the training rows.
+     * BLAS products (fast, but in the rounding of |q|^2 + |r|^2 - 2 q.r), then ranked by their exact distance
+     * ({@link ExactNeighbors#refine}).
      */
     static NeighborGraph highDimensional(FloatMatrix train, FloatMatrix test, int k, Parallel parallel) {
         requireK(train, k);
         int candidates = Math.min(CANDIDATES * k, train.rows());
         NeighborGraph found = ExactNeighbors.query(train, test, candidates, parallel);
-        int[] indices = new int[test.rows() * k];
-        double[] distances = new double[test.rows() * k];
-        int d = train.cols();
-        float[] trainValues = train.values();
-        float[] testValues = test.values();
-        parallel.forRange(test.rows(), (from, to) -> {
-            NearestHeap nearest = new NearestHeap(k);
-            for (int q = from; q < to; q++) {
-                for (int r = 0; r < candidates; r++) {
-                    int j = found.neighbor(q, r);
-                    double sum = 0;
-                    for (int c = 0, a = q * d, b = j * d; c < d; c++) {
-                        double difference = (double) testValues[a + c] - trainValues[b + c];
-                        sum += difference * difference;
-                    }
-                    nearest.offer(sum, j);
-                }
-                nearest.drain(indices, distances, q * k);
-            }
-        });
-        return graph(test.rows(), k, indices, distances);
+        return ExactNeighbors.refine(train, test, found, k, parallel);
     }
 
     private static void requireK(FloatMatrix train, int k) {
         if (k > train.rows()) {
             throw new IllegalArgumentException("k = " + k + " neighbours of " + train.rows() + " training points");
         }
-    }
-
-    /** The graph of Euclidean distances from the squared ones the heaps ordered. */
-    private static NeighborGraph graph(int size, int k, int[] indices, double[] squared) {
-        float[] distances = new float[squared.length];
-        for (int i = 0; i < squared.length; i++) {
-            distances[i] = (float) Math.sqrt(squared[i]);
-        }
-        return new NeighborGraph(size, k, indices, distances);
     }
 }

@@ -136,7 +136,7 @@ public final class KnnStage implements ReusableStage {
         }
         KnnResults results = new KnnResults(dataset.classNames(), accuracies, quality);
         KnnFiles.write(context.outputDir(), results);
-        context.metric("accuracy", results.accuracies().stream().map(a -> record(a, results.classNames())).toList());
+        context.metric("accuracy", results.accuracies().stream().map(a -> KnnFiles.summary(a, results.classNames())).toList());
         context.metric("quality", results.quality().stream().map(KnnFiles::toJson).toList());
         context.metric("high-dimensional-seconds", searchSeconds);
         context.metric("quality-seconds", qualitySeconds);
@@ -271,22 +271,6 @@ public final class KnnStage implements ReusableStage {
                     + "the stage that made it)");
         }
         return points;
-    }
-
-    private static Map<String, Object> record(KnnResults.Accuracy accuracy, List<String> classNames) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("input", accuracy.input());
-        record.put("method", accuracy.method());
-        record.put("placement", accuracy.placement());
-        record.put("dimensions", accuracy.dimensions());
-        record.put("k", accuracy.k());
-        record.put("accuracy", accuracy.accuracy());
-        Map<String, Object> perClass = new LinkedHashMap<>();
-        for (int c = 0; c < classNames.size(); c++) {
-            perClass.put(classNames.get(c), KnnFiles.orNull(accuracy.classAccuracy(c)));
-        }
-        record.put("per-class", perClass);
-        return record;
     }
 
     private static double seconds(long start) {

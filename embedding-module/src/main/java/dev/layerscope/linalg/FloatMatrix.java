@@ -46,13 +46,17 @@ public record FloatMatrix(int rows, int cols, float[] values) {
         return new FloatMatrix(indices.length, cols, picked);
     }
 
-    /** Squared Euclidean distance between row {@code a} of this matrix and row {@code b} of {@code other}. */
-    public float squaredDistance(int a, FloatMatrix other, int b) {
-        float sum = 0;
+    /**
+     * Squared Euclidean distance between row {@code a} of this matrix and row {@code b} of {@code other}, the sum of
+     * squared differences in double: exact for float data up to the last rounding, unlike the expanded
+     * {@code |a|^2 + |b|^2 - 2 a.b} of a search by matrix products.
+     */
+    public double squaredDistance(int a, FloatMatrix other, int b) {
+        double sum = 0;
         int offsetA = a * cols;
         int offsetB = b * other.cols;
         for (int j = 0; j < cols; j++) {
-            float d = values[offsetA + j] - other.values[offsetB + j];
+            double d = (double) values[offsetA + j] - other.values[offsetB + j];
             sum += d * d;
         }
         return sum;

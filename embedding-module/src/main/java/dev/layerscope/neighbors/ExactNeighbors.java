@@ -138,8 +138,11 @@ public final class ExactNeighbors {
     }
 
     /**
-     * The {@code k} nearest of each query's {@code candidates} (rows of {@code reference}) by their exact distance:
-     * the second step of a search whose candidates came from a cheaper space.
+     * The {@code k} nearest of each query's {@code candidates} (rows of {@code reference}) by their exact distance
+     * ({@link FloatMatrix#squaredDistance}, in double), equal distances in the order of the rows
+     * ({@link NearestHeap}): the second step of a search whose candidates came from a cheaper or rounder space (a
+     * projection, or the expanded products of {@link #query}). The result depends on the candidates' set, not on
+     * their order or on the thread count.
      */
     public static NeighborGraph refine(FloatMatrix reference, FloatMatrix queries, NeighborGraph candidates, int k,
                                        Parallel parallel) {
@@ -147,16 +150,28 @@ public final class ExactNeighbors {
             throw new IllegalArgumentException(candidates.k() + " candidates cannot give " + k + " neighbours");
         }
         int m = queries.rows();
-        BoundedHeaps heaps = new BoundedHeaps(m, k);
+        int[] indices = new int[m * k];
+        double[] squared = new double[m * k];
         parallel.forRange(m, (from, to) -> {
+            NearestHeap nearest = new NearestHeap(k);
             for (int q = from; q < to; q++) {
                 for (int r = 0; r < candidates.k(); r++) {
                     int j = candidates.neighbor(q, r);
-                    heaps.offer(q, j, queries.squaredDistance(q, reference, j));
+                    nearest.offer(queries.squaredDistance(q, reference, j), j);
                 }
+                nearest.drain(indices, squared, q * k);
             }
         });
-        return graph(heaps, m, k);
+        return euclidean(m, k, indices, squared);
+    }
+
+    /** A graph of Euclidean distances from squared ones listed nearest first, {@code k} per point. */
+    public static NeighborGraph euclidean(int size, int k, int[] indices, double[] squared) {
+        float[] distances = new float[squared.length];
+        for (int i = 0; i < squared.length; i++) {
+            distances[i] = (float) Math.sqrt(squared[i]);
+        }
+        return new NeighborGraph(size, k, indices, distances);
     }
 
     /** The heaps' first {@code m} rows as a graph of Euclidean distances (the heaps hold squared ones). */

@@ -93,6 +93,26 @@ class ExactNeighborsTest {
     }
 
     @Test
+    void refineRanksCandidatesByExactDistanceWithTiesToTheLowerRowWhateverTheirOrder() {
+        // rows 0..5 of the reference: distances 2, 1, 1, 3, 1, 2 from the query at the origin
+        FloatMatrix reference = new FloatMatrix(6, 2, new float[] {2, 0, 0, 1, -1, 0, 0, 3, 0, -1, 0, 2});
+        FloatMatrix query = new FloatMatrix(1, 2, new float[] {0, 0});
+        int[] expected = {1, 2, 4, 0};
+        int[][] candidateOrders = {{3, 5, 4, 0, 2, 1}, {1, 2, 4, 0, 5, 3}, {4, 2, 1, 5, 0, 3}};
+        for (int threads : new int[] {1, 2}) {
+            try (Parallel parallel = new Parallel(threads)) {
+                for (int[] order : candidateOrders) {
+                    NeighborGraph candidates = new NeighborGraph(1, 6, order, new float[6]);
+                    NeighborGraph refined = ExactNeighbors.refine(reference, query, candidates, 4, parallel);
+                    assertArrayEquals(expected, IntStream.range(0, 4).map(r -> refined.neighbor(0, r)).toArray());
+                    assertEquals(1f, refined.distance(0, 0));
+                    assertEquals(2f, refined.distance(0, 3));
+                }
+            }
+        }
+    }
+
+    @Test
     void truncateKeepsTheNearest() {
         FloatMatrix data = random(50, 3, 8);
         try (Parallel parallel = new Parallel(1)) {

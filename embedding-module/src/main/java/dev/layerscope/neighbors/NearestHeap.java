@@ -1,19 +1,21 @@
-package dev.layerscope.knn;
+package dev.layerscope.neighbors;
 
 /**
- * The {@code k} smallest of the (distance, id) pairs offered to it, as a bounded max-heap. Pairs are ordered by
- * distance and then by id, so that equal distances always keep and list the lower id first, whatever order the
- * pairs came in: that makes every neighbour list of this stage, and with it every vote, independent of the search
- * order and of the thread count. (The reduce stage's heaps keep whichever equal pair came first.)
+ * The {@code k} smallest of the (distance, id) pairs offered to it, as a bounded max-heap: LayerScope's one rule for
+ * the order of neighbours. Pairs are ordered by distance and then by id, so that equal distances always keep and
+ * list the lower id first, whatever order the pairs came in: every neighbour list ranked by it (the exact
+ * refinement of {@link ExactNeighbors#refine}, the knn stage's 2-D searches), and with it every vote, is
+ * independent of the search order and of the thread count. One heap serves one query at a time; reuse it after
+ * {@link #drain}.
  */
-final class NearestHeap {
+public final class NearestHeap {
 
     private final int k;
     private final double[] distances;
     private final int[] ids;
     private int size;
 
-    NearestHeap(int k) {
+    public NearestHeap(int k) {
         if (k < 1) {
             throw new IllegalArgumentException("a heap of the k nearest needs k >= 1, got " + k);
         }
@@ -23,12 +25,12 @@ final class NearestHeap {
     }
 
     /** The largest distance kept once full, infinity before: a pair farther than this cannot enter. */
-    double worst() {
+    public double worst() {
         return size < k ? Double.POSITIVE_INFINITY : distances[0];
     }
 
     /** Keeps (distance, id) if it is among the k smallest pairs offered since the last drain. */
-    void offer(double distance, int id) {
+    public void offer(double distance, int id) {
         if (size < k) {
             int i = size++;
             while (i > 0) {
@@ -51,7 +53,7 @@ final class NearestHeap {
      * Writes the kept pairs nearest first into {@code targetIds} and {@code targetDistances} from {@code offset}
      * (either array may be null) and empties the heap.
      */
-    void drain(int[] targetIds, double[] targetDistances, int offset) {
+    public void drain(int[] targetIds, double[] targetDistances, int offset) {
         for (int last = size - 1; last >= 0; last--) {
             if (targetIds != null) {
                 targetIds[offset + last] = ids[0];
@@ -65,7 +67,7 @@ final class NearestHeap {
     }
 
     /** Whether (a, aId) comes before (b, bId): nearer, or as near with the lower id. */
-    static boolean before(double a, int aId, double b, int bId) {
+    public static boolean before(double a, int aId, double b, int bId) {
         return a < b || (a == b && aId < bId);
     }
 
