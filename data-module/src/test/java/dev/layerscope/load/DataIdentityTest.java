@@ -36,14 +36,7 @@ class DataIdentityTest {
 
     @Test
     void anotherFolderAndClassNamesWithoutTheRestOfTheIdentityAreRejected() throws IOException {
-        Path data = small.writeTo(dir.resolve("letters"));
-        Path experiment = write("""
-                pipeline = [load]
-                data {
-                  dir = "%s"
-                  class-names = [a, b, c]
-                }
-                """.formatted(data));
+        Path experiment = loadFrom(small.writeTo(dir.resolve("letters")), "class-names = [a, b, c]");
         String output = launch(experiment, Launcher.INVALID_EXPERIMENT);
         assertTrue(output.contains(experiment + ":4: data.class-names: is stated, but not data.name, data.files:"),
                 output);
@@ -73,21 +66,7 @@ class DataIdentityTest {
     @Test
     void aWholeIdentityOfOnesOwnIsLoadedUnderItsOwnName() throws IOException {
         Path data = small.writeTo(dir.resolve("letters"));
-        Path experiment = write("""
-                pipeline = [load]
-                data {
-                  name = Letters
-                  dir = "%s"
-                  files {
-                    train-images { name = %s, md5 = %s }
-                    train-labels { name = %s, md5 = null }
-                    test-images { name = %s, md5 = null }
-                    test-labels { name = %s, md5 = null }
-                  }
-                  class-names = [a, b, c]
-                }
-                """.formatted(data, small.name(0), DataFiles.md5(data.resolve(small.name(0))), small.name(1),
-                small.name(2), small.name(3)));
+        Path experiment = loadFrom(data, letters(DataFiles.md5(data.resolve(small.name(0)))));
         launch(experiment, Launcher.OK);
         Path load = onlyRunFolder().resolve("load");
         String summary = Files.readString(load.resolve("summary.txt"));
@@ -102,17 +81,7 @@ class DataIdentityTest {
     void aMissingFileOfASetWithoutAddressIsNotFetchedFromFashionMnists() throws IOException {
         Path data = small.writeTo(dir.resolve("letters"));
         Files.delete(data.resolve(small.name(3)));
-        Path experiment = write("""
-                pipeline = [load]
-                data {
-                  name = Letters
-                  dir = "%s"
-                  files {
-                    train-images.name = %s, train-labels.name = %s, test-images.name = %s, test-labels.name = %s
-                  }
-                  class-names = [a, b, c]
-                }
-                """.formatted(data, small.name(0), small.name(1), small.name(2), small.name(3)));
+        Path experiment = loadFrom(data, letters("null"));
         launch(experiment, Launcher.STAGE_FAILED);
         String error = stageError();
         assertTrue(error.startsWith("Letters is not complete in " + data + " and it has no download address"
@@ -137,6 +106,25 @@ class DataIdentityTest {
         try (Stream<Path> files = Files.list(data)) {
             assertEquals(1, files.count(), "nothing was written into the folder");
         }
+    }
+
+    /** An experiment that loads from {@code data} with {@code keys} in its {@code data} section beside dir. */
+    private Path loadFrom(Path data, String keys) throws IOException {
+        return write("pipeline = [load]\ndata {\n  dir = \"" + data + "\"\n" + keys.indent(2) + "}\n");
+    }
+
+    /** The whole identity of the small set, called Letters: no download address, the first file's md5 only. */
+    private String letters(String firstMd5) {
+        return """
+                name = Letters
+                files {
+                  train-images { name = %s, md5 = %s }
+                  train-labels { name = %s, md5 = null }
+                  test-images { name = %s, md5 = null }
+                  test-labels { name = %s, md5 = null }
+                }
+                class-names = [a, b, c]
+                """.formatted(small.name(0), firstMd5, small.name(1), small.name(2), small.name(3));
     }
 
     private Path write(String experiment) throws IOException {
