@@ -79,6 +79,15 @@ public final class Launcher {
      * @return an exit code
      */
     public int run(Map<String, String> properties, Map<String, String> env, PrintStream err) {
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
+        try {
+            return runHere(properties, env, err);
+        } finally {
+            Thread.currentThread().setContextClassLoader(caller);
+        }
+    }
+
+    private int runHere(Map<String, String> properties, Map<String, String> env, PrintStream err) {
         Optional<Plan> plan = prepare(properties, env, err);
         if (plan.isEmpty()) {
             return INVALID_EXPERIMENT;
@@ -102,7 +111,13 @@ public final class Launcher {
      */
     public int runForked(Map<String, String> properties, Map<String, String> env, PrintStream err,
                          String mainClass, String classpath) throws IOException, InterruptedException {
-        Optional<Plan> plan = prepare(properties, env, err);
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
+        Optional<Plan> plan;
+        try {
+            plan = prepare(properties, env, err);
+        } finally {
+            Thread.currentThread().setContextClassLoader(caller);
+        }
         if (plan.isEmpty()) {
             return INVALID_EXPERIMENT;
         }
@@ -143,14 +158,24 @@ public final class Launcher {
         }));
     }
 
-    /** Reads and validates the experiment; prints usage or every problem and returns empty when it cannot run. */
+    /**
+     * Reads and validates the experiment; prints usage or every problem and returns empty when it cannot run. When
+     * the experiment has a {@code classpath}, it becomes this thread's context class loader (the caller restores it).
+     */
     private Optional<Plan> prepare(Map<String, String> properties, Map<String, String> env, PrintStream err) {
         Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));
         Injector injector = Guice.createInjector(modules);
         PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
         try {
-            Experiment experiment = new ExperimentLoader(Thread.currentThread().getContextClassLoader())
-                    .load(file, properties, env, planner.sections());
+            ClassLoader base = Thread.currentThread().getContextClassLoader();
+            Experiment experiment = new ExperimentLoader(base).load(file, properties, env, planner.sections());
+            List<Path> stageClasspath = StageClasspath.entries(experiment);
+            if (!stageClasspath.isEmpty()) {
+                // read again with the stages' own reference.conf; the planner finds their classes through it
+                ClassLoader withStages = StageClasspath.loader(stageClasspath, base);
+                Thread.currentThread().setContextClassLoader(withStages);
+                experiment = new ExperimentLoader(withStages).load(file, properties, env, planner.sections());
+            }
             return Optional.of(planner.plan(experiment));
         } catch (NoSuchFileException e) {
             err.println(usage(file));

@@ -79,7 +79,7 @@ public final class PipelinePlanner {
 
         List<Class<? extends Stage>> pipelineClasses = resolved.stream().flatMap(Optional::stream).toList();
         Map<String, Class<? extends Record>> byPath = settingsByPath(pipelineClasses, problems);
-        Map<Class<? extends Record>, Record> settings = bindAll(root, byPath, problems);
+        Map<Class<? extends Record>, Record> settings = bindAll(root, experiment.file().toString(), byPath, problems);
 
         Injector stageInjector = injector.createChildInjector(new AbstractModule() {
             @Override
@@ -145,7 +145,8 @@ public final class PipelinePlanner {
      * Binds each settings record at its path. Intermediate sections that no record binds (the root, or
      * {@code reduce} when only {@code reduce.tsne} is bound) are checked for unknown keys too.
      */
-    private Map<Class<? extends Record>, Record> bindAll(ConfigObject root, Map<String, Class<? extends Record>> byPath,
+    private Map<Class<? extends Record>, Record> bindAll(ConfigObject root, String file,
+                                                         Map<String, Class<? extends Record>> byPath,
                                                          List<ConfigProblem> problems) {
         Set<String> nodes = new TreeSet<>();
         for (String path : byPath.keySet()) {
@@ -165,7 +166,7 @@ public final class PipelinePlanner {
                                 .name().toLowerCase(Locale.ROOT)));
                 continue;
             }
-            ConfigObject object = value.map(v -> (ConfigObject) v).orElse(emptyObjectAt(root));
+            ConfigObject object = value.map(v -> (ConfigObject) v).orElse(emptyObjectIn(file));
             Class<? extends Record> type = byPath.get(node);
             if (type != null) {
                 binder.bind(object, node, type, claimed).ifPresent(record -> bound.put(type, record));
@@ -206,9 +207,9 @@ public final class PipelinePlanner {
         return Optional.of(current);
     }
 
-    private static ConfigObject emptyObjectAt(ConfigObject root) {
-        return ConfigValueFactory.fromMap(Map.of(), "no such section in "
-                + ConfigProblem.describe(root.origin()));
+    /** A section that neither the experiment nor any reference.conf has: its missing keys are the file's to add. */
+    private static ConfigObject emptyObjectIn(String file) {
+        return ConfigValueFactory.fromMap(Map.of(), file);
     }
 
     private static Optional<Stage> create(Injector stageInjector, Class<? extends Stage> type,

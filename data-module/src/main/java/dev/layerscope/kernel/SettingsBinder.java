@@ -100,7 +100,9 @@ public final class SettingsBinder {
                     continue;
                 }
                 problem(object.origin(), childPath, "is missing; expected " + describe(component.getGenericType())
-                        + " (add `" + key + " = ...` to the experiment or to the module's reference.conf)");
+                        + " (add `" + (childPath.contains("[") ? key : childPath) + " = ...` to the experiment, or a"
+                        + " default to the reference.conf"
+                        + " beside the stage's classes)");
                 valid = false;
                 continue;
             }

@@ -75,7 +75,9 @@ public final class StageCatalog {
             }
             return new Resolution.Found(type.asSubclass(Stage.class));
         } catch (ClassNotFoundException | LinkageError e) {
-            return new Resolution.NotFound("no class " + entry + " on the classpath (is its jar or folder on it?)");
+            return new Resolution.NotFound("no class " + entry + " on the classpath: name the jar or the folder of"
+                    + " compiled classes that holds it in the experiment's `" + StageClasspath.KEY + " = [...]`"
+                    + " (see docs/stages.md, \"Adding a stage of your own\")");
         }
     }
 

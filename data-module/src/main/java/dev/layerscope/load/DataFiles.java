@@ -14,10 +14,13 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +43,19 @@ final class DataFiles {
 
     /**
      * The four files, in the order of {@link DataSettings.Files#all()}, each hashed once and checked against its
-     * configured MD5.
+     * configured MD5. The files already there are checked before any missing one is fetched, so that nothing is
+     * downloaded into a folder that holds another data set.
      */
     static List<Located> locate(DataSettings settings) throws IOException {
-        Path dir = settings.dir().toAbsolutePath().normalize();
+        DataSettings.Identity identity = settings.identity();
+        Path dir = settings.folder().toAbsolutePath().normalize();
+        Map<DataSettings.DataFile, Located> found = new HashMap<>();
         List<DataSettings.DataFile> missing = new ArrayList<>();
-        for (DataSettings.DataFile file : settings.files().all()) {
-            if (find(dir, file).isEmpty()) {
+        for (DataSettings.DataFile file : identity.files().all()) {
+            Optional<Path> path = find(dir, file);
+            if (path.isPresent()) {
+                found.put(file, checked(identity, file, path.get()));
+            } else {
                 missing.add(file);
             }
         }
@@ -54,22 +63,32 @@ final class DataFiles {
             fetch(settings, dir, missing);
         }
         List<Located> located = new ArrayList<>();
-        for (DataSettings.DataFile file : settings.files().all()) {
-            Path path = find(dir, file).orElseThrow();
-            String md5 = md5(path);
-            boolean asNamed = path.getFileName().toString().equals(file.name());
-            if (asNamed && file.md5().isPresent() && !md5.equalsIgnoreCase(file.md5().get())) {
-                throw new DataException(Kind.CHECKSUM_MISMATCH, String.format(
-                        "%s has md5 %s but the experiment expects %s: the file is damaged or a different file. "
-                                + "Replace it, or fix data.files.*.md5 if you meant to use this file.",
-                        path, md5, file.md5().get()));
-            } else if (!asNamed) {
-                LOG.info("{}: found as {}; its configured md5 is for {}, so it is not checked", file.name(),
-                        path.getFileName(), file.name());
-            }
-            located.add(new Located(path, md5));
+        for (DataSettings.DataFile file : identity.files().all()) {
+            Located known = found.get(file);
+            located.add(known != null ? known : checked(identity, file, find(dir, file).orElseThrow()));
         }
         return located;
+    }
+
+    /** The file hashed, and checked against its MD5 where one is configured for it under this name. */
+    private static Located checked(DataSettings.Identity identity, DataSettings.DataFile file, Path path)
+            throws IOException {
+        String md5 = md5(path);
+        boolean asNamed = path.getFileName().toString().equals(file.name());
+        if (asNamed && file.md5().isPresent() && !md5.equalsIgnoreCase(file.md5().get())) {
+            throw new DataException(Kind.CHECKSUM_MISMATCH, KnownDataSet.describeFileWith(md5)
+                    .map(other -> String.format("%s has md5 %s: it is %s, but the experiment reads %s. Choose the"
+                            + " data set the folder holds with data.set, or point data.dir at %s's files.",
+                            path, md5, other, identity.name(), identity.name()))
+                    .orElse(String.format("%s has md5 %s but %s's %s has %s: the file is damaged or a different"
+                            + " file. Replace it; or, if the folder holds another data set, state that data set"
+                            + " (data.set, or data.name, data.files and data.class-names of your own).",
+                            path, md5, identity.name(), file.name(), file.md5().get())));
+        } else if (!asNamed) {
+            LOG.info("{}: found as {}; its configured md5 is for {}, so it is not checked", file.name(),
+                    path.getFileName(), file.name());
+        }
+        return new Located(path, md5);
     }
 
     /** The file as named, or its gzip/uncompressed twin. */
@@ -85,9 +104,20 @@ final class DataFiles {
     }
 
     private static void fetch(DataSettings settings, Path dir, List<DataSettings.DataFile> missing)
-            throws DataException {
+            throws IOException {
+        DataSettings.Identity identity = settings.identity();
         if (!settings.download().enabled()) {
-            throw missingFiles(settings, dir, missing, "downloading is off (data.download.enabled = false)");
+            throw missingFiles(identity, dir, missing, "downloading is off (data.download.enabled = false)");
+        }
+        if (identity.downloadUrl().isEmpty()) {
+            throw missingFiles(identity, dir, missing, "it has no download address (data.download.base-url)");
+        }
+        List<String> others = otherIdxFiles(dir, identity);
+        if (!others.isEmpty()) {
+            throw missingFiles(identity, dir, missing, "the folder holds IDX files of another data set ("
+                    + String.join(", ", others) + "), so nothing is downloaded into it. If the experiment should read"
+                    + " them, state that data set: data.set, or data.name, data.files and data.class-names of your"
+                    + " own");
         }
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.download().timeout())
@@ -96,25 +126,25 @@ final class DataFiles {
         try {
             Files.createDirectories(dir);
             for (DataSettings.DataFile file : missing) {
-                download(client, settings.download(), dir, file);
+                download(client, identity, settings.download().timeout(), dir, file);
             }
         } catch (DataException e) {
             throw e;
         } catch (IOException e) {
-            throw missingFiles(settings, dir, missing, "downloading from " + settings.download().baseUrl()
+            throw missingFiles(identity, dir, missing, "downloading from " + identity.downloadUrl().orElseThrow()
                     + " failed: " + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw missingFiles(settings, dir, missing, "the download was interrupted");
+            throw missingFiles(identity, dir, missing, "the download was interrupted");
         }
     }
 
-    private static void download(HttpClient client, DataSettings.Download download, Path dir,
+    private static void download(HttpClient client, DataSettings.Identity identity, Duration timeout, Path dir,
                                  DataSettings.DataFile file) throws IOException, InterruptedException {
-        var uri = download.uriOf(file.name());
-        LOG.info("Downloading {} from {}", file.name(), uri);
+        var uri = identity.uriOf(file.name());
+        LOG.info("Downloading {} of {} from {}", file.name(), identity.name(), uri);
         long start = System.nanoTime();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(download.timeout()).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
         Path partial = dir.resolve(file.name() + ".part");
         try (InputStream body = response.body()) {
@@ -139,18 +169,34 @@ final class DataFiles {
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
     }
 
-    private static DataException missingFiles(DataSettings settings, Path dir, List<DataSettings.DataFile> missing,
-                                              String reason) {
+    /** IDX files in {@code dir} that are neither the set's files nor their gzip/uncompressed twins. */
+    private static List<String> otherIdxFiles(Path dir, DataSettings.Identity identity) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> own = new ArrayList<>();
+        for (DataSettings.DataFile file : identity.files().all()) {
+            own.add(file.name().replaceFirst("\\.gz$", ""));
+        }
+        try (var listing = Files.list(dir)) {
+            return listing.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches(".*-idx\\d-ubyte(\\.gz)?"))
+                    .filter(n -> !own.contains(n.replaceFirst("\\.gz$", ""))).sorted().toList();
+        }
+    }
+
+    private static DataException missingFiles(DataSettings.Identity identity, Path dir,
+                                              List<DataSettings.DataFile> missing, String reason) {
         StringBuilder message = new StringBuilder();
-        message.append(settings.name()).append(" is not complete in ").append(dir).append(" and ").append(reason)
+        message.append(identity.name()).append(" is not complete in ").append(dir).append(" and ").append(reason)
                 .append(".\nPut these files in ").append(dir).append(" (gzip-compressed or not):\n");
         for (DataSettings.DataFile file : missing) {
             message.append(String.format("  %-30s %s%n", file.name(),
                     file.md5().map(md5 -> "md5 " + md5).orElse("")));
         }
-        message.append("They are published at ").append(settings.download().baseUrl())
-                .append(". Or point data.dir at a folder that has them: -Ddata.dir=<folder>, or the environment "
-                        + "variable LAYERSCOPE_DATA_DIR.");
+        identity.downloadUrl().ifPresent(url -> message.append("They are published at ").append(url).append(". "));
+        message.append("Or point data.dir at a folder that has them: -Ddata.dir=<folder>, or the environment "
+                + "variable LAYERSCOPE_DATA_DIR.");
         return new DataException(Kind.MISSING_FILES, message.toString());
     }
 

@@ -21,7 +21,7 @@ final class DatasetReader {
      * @param contentId what identifies these files and this split (see {@link Dataset#contentId()})
      */
     static Dataset read(DataSettings settings, List<Path> files, String contentId) throws IOException {
-        int classes = settings.classNames().size();
+        int classes = settings.identity().classNames().size();
         ImageSet trainFile = pair(files.get(0), files.get(1), settings);
         ImageSet testFile = pair(files.get(2), files.get(3), settings);
         if (trainFile.rows() != testFile.rows() || trainFile.cols() != testFile.cols()) {
@@ -33,7 +33,8 @@ final class DatasetReader {
         int[][] trainValidation = Splits.stratified(trainFile.labels(), pool, classes,
                 settings.validationFraction(), settings.seed());
         int[] test = Splits.subsample(testFile.labels(), classes, settings.limitPerClass(), settings.seed() + 1);
-        return new Dataset(settings.name(), settings.classNames(), trainFile.rows(), trainFile.cols(),
+        DataSettings.Identity identity = settings.identity();
+        return new Dataset(identity.name(), identity.classNames(), trainFile.rows(), trainFile.cols(),
                 new Split("train", trainFile, trainValidation[0]),
                 new Split("validation", trainFile, trainValidation[1]),
                 new Split("test", testFile, test), contentId);
@@ -47,7 +48,7 @@ final class DatasetReader {
                     "%s holds %,d images but %s holds %,d labels; the two files must come from the same release",
                     imagesFile, images.count(), labelsFile, labels.length));
         }
-        int classes = settings.classNames().size();
+        int classes = settings.identity().classNames().size();
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= classes) {
                 throw new DataException(Kind.LABEL_OUT_OF_RANGE, String.format(

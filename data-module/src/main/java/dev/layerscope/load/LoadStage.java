@@ -51,12 +51,12 @@ public final class LoadStage implements Stage {
             progress.advance(1);
         }
         Dataset dataset;
-        try (Progress progress = context.progress("reading " + settings.name(), 1)) {
+        try (Progress progress = context.progress("reading " + settings.identity().name(), 1)) {
             dataset = DatasetReader.read(settings, files.stream().map(DataFiles.Located::path).toList(),
                     contentId(files));
             progress.advance(1);
         }
-        String summary = summary(dataset, settings.dir().toAbsolutePath().normalize());
+        String summary = summary(dataset, settings.folder().toAbsolutePath().normalize());
         LOG.info("\n{}", summary);
         Files.writeString(context.outputDir().resolve("summary.txt"), summary);
         Json.write(context.outputDir().resolve("dataset.json"), description(dataset, files));
@@ -74,7 +74,8 @@ public final class LoadStage implements Stage {
     private String contentId(List<DataFiles.Located> files) {
         StringBuilder identity = new StringBuilder();
         files.forEach(file -> identity.append(file.md5()).append('\n'));
-        identity.append(settings.classNames()).append('\n').append(settings.validationFraction()).append('\n')
+        identity.append(settings.identity().classNames()).append('\n')
+                .append(settings.validationFraction()).append('\n')
                 .append(settings.seed()).append('\n').append(settings.limitPerClass());
         return Hashes.sha256(identity.toString());
     }
@@ -101,7 +102,7 @@ public final class LoadStage implements Stage {
     private Map<String, Object> description(Dataset dataset, List<DataFiles.Located> files) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("name", dataset.name());
-        json.put("dir", settings.dir().toAbsolutePath().normalize().toString());
+        json.put("dir", settings.folder().toAbsolutePath().normalize().toString());
         json.put("rows", dataset.rows());
         json.put("cols", dataset.cols());
         json.put("class-names", dataset.classNames());

@@ -77,6 +77,15 @@ class PipelineTest {
     }
 
     @Test
+    void aSectionNoFileHasIsReportedAgainstTheExperimentWithTheKeyToAdd() throws IOException {
+        Path file = write("pipeline = [count, double, dev.layerscope.kernel.fixtures.PluggedInStage]\n");
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of("count.up-to", "2")));
+        assertEquals(List.of(file + ": plugged.greeting: is missing; expected a string (add `plugged.greeting = ...`"
+                + " to the experiment, or a default to the reference.conf beside the stage's classes)"),
+                e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void aLaterStageRejectsItsSettingsAsSoonAsTheDataProvesThemImpossible() throws IOException {
         RunResult result = run("""
                 pipeline = [count, double, dev.layerscope.kernel.fixtures.CappedStage]

@@ -64,8 +64,8 @@ class DatasetReaderTest {
         DataSettings settings = settings(dir, set, 1 / 6.0, 0);
         Dataset first = load(settings);
         Dataset again = load(settings);
-        Dataset otherSeed = load(new DataSettings(settings.name(), settings.dir(), settings.files(),
-                settings.download(), settings.classNames(), settings.validationFraction(), 7, 0));
+        Dataset otherSeed = load(DataSettings.of(settings.identity(), settings.folder(), settings.download(),
+                settings.validationFraction(), 7, 0));
 
         assertArrayEquals(first.validation().indices(), again.validation().indices());
         assertFalse(Arrays.equals(first.validation().indices(), otherSeed.validation().indices()));
@@ -112,7 +112,7 @@ class DatasetReaderTest {
         SmallIdxSet set = new SmallIdxSet(3, 3, 3, 5, 2, true);
         set.writeTo(dir);
         DataSettings twoClasses = LoadTestSupport.settings(dir, set, classNames(2), 0.2, 0, noMd5(set),
-                new DataSettings.Download(false, "http://127.0.0.1:9/", Duration.ofSeconds(1)));
+                new DataSettings.Download(false, Optional.of("http://127.0.0.1:9/"), Duration.ofSeconds(1)));
         DataException e = assertThrows(DataException.class, () -> load(twoClasses));
         assertEquals(Kind.LABEL_OUT_OF_RANGE, e.kind());
         assertTrue(e.getMessage().contains("label 2") && e.getMessage().contains("class-names"), e.getMessage());
@@ -138,7 +138,7 @@ class DatasetReaderTest {
                 new DataSettings.DataFile(set.name(2), Optional.empty()),
                 new DataSettings.DataFile(set.name(3), Optional.empty()));
         DataSettings settings = LoadTestSupport.settings(dir, set, classNames(2), 0.2, 0, files,
-                new DataSettings.Download(false, "http://127.0.0.1:9/", Duration.ofSeconds(1)));
+                new DataSettings.Download(false, Optional.of("http://127.0.0.1:9/"), Duration.ofSeconds(1)));
         DataException e = assertThrows(DataException.class, () -> load(settings));
         assertEquals(Kind.CHECKSUM_MISMATCH, e.kind());
         assertTrue(e.getMessage().contains(set.name(1)) && e.getMessage().contains("0123456789abcdef"),

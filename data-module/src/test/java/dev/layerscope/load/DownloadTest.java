@@ -117,7 +117,7 @@ class DownloadTest {
 
     private DataSettings settings(String baseUrl, DataSettings.Files files) {
         return LoadTestSupport.settings(dataDir.resolve("fresh"), set, classNames(3), 0.0, 0, files,
-                new DataSettings.Download(true, baseUrl, Duration.ofSeconds(5)));
+                new DataSettings.Download(true, Optional.of(baseUrl), Duration.ofSeconds(5)));
     }
 
     private DataSettings.Files withMd5s() throws IOException {

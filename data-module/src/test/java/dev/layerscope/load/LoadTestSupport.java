@@ -14,12 +14,13 @@ final class LoadTestSupport {
 
     static DataSettings settings(Path dir, SmallIdxSet set, double validationFraction, int limitPerClass) {
         return settings(dir, set, classNames(set.classes()), validationFraction, limitPerClass, noMd5(set),
-                new DataSettings.Download(false, "http://127.0.0.1:9/", Duration.ofSeconds(5)));
+                new DataSettings.Download(false, Optional.of("http://127.0.0.1:9/"), Duration.ofSeconds(5)));
     }
 
     static DataSettings settings(Path dir, SmallIdxSet set, List<String> classNames, double validationFraction,
                                  int limitPerClass, DataSettings.Files files, DataSettings.Download download) {
-        return new DataSettings("Small", dir, files, download, classNames, validationFraction, 42, limitPerClass);
+        return DataSettings.of(new DataSettings.Identity("Small", files, classNames, download.baseUrl()), dir, download,
+                validationFraction, 42, limitPerClass);
     }
 
     static DataSettings.Files noMd5(SmallIdxSet set) {

@@ -2,10 +2,12 @@ package dev.layerscope.load;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.layerscope.data.DataException;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ConfigProblem;
@@ -52,22 +54,23 @@ class RealDataTest {
     }
 
     @Test
-    void mnistLoadsByChangingOnlyTheDataSettings() throws IOException {
-        Dataset dataset = load(realDir("mnist"), """
-                name = MNIST
-                files {
-                  train-images.md5 = f68b3c2dcbeaaa9fbdd348bbdeb94873
-                  train-labels.md5 = d53e105ee54ea40749a09fcbcd1e9432
-                  test-images.md5 = 9fb629c4189551a2d022fa330f9573f3
-                  test-labels.md5 = ec29112dd5afa0611ce80d1b7f02629c
-                }
-                class-names = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]
-                """);
+    void mnistLoadsByChoosingTheKnownSet() throws IOException {
+        Dataset dataset = load(realDir("mnist"), "set = mnist");
+        assertEquals("MNIST", dataset.name());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), dataset.classNames());
         assertArrayEquals(new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
                 perClass(dataset.train().source().labels()));
         assertArrayEquals(new int[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009},
                 dataset.test().classCounts(10));
         assertEquals(60_000, dataset.train().size() + dataset.validation().size());
+    }
+
+    @Test
+    void aFolderOfMnistIsNotReadAsFashionMnist() {
+        DataException e = assertThrows(DataException.class, () -> load(realDir("mnist"), ""));
+        assertEquals(DataException.Kind.CHECKSUM_MISMATCH, e.kind());
+        assertTrue(e.getMessage().contains("it is MNIST's train-images-idx3-ubyte.gz (data.set = mnist), but the"
+                + " experiment reads Fashion-MNIST"), e.getMessage());
     }
 
     /** Binds the data section as the launcher would: reference.conf defaults plus {@code overrides}. */

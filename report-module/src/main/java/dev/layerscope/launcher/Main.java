@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,6 +34,15 @@ public final class Main {
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
             new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ReportModule());
 
+    /**
+     * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets
+     * (LayerScope's classes and every library) on javac's, to compile a stage of one's own against:
+     * {@code mvn -q compile exec:java -Djavac-args=target/layerscope.args}, then {@code javac @target/layerscope.args
+     * ...}. Without a value the file is {@value #DEFAULT_JAVAC_ARGS}.
+     */
+    static final String JAVAC_ARGS_PROPERTY = "javac-args";
+    static final String DEFAULT_JAVAC_ARGS = "target/layerscope.args";
+
     private Main() {
     }
 
@@ -41,6 +51,14 @@ public final class Main {
         System.getProperties().forEach((key, value) -> properties.put(key.toString(), value.toString()));
         if (args.length > 0) {
             properties.put(Launcher.EXPERIMENT_PROPERTY, args[0]);
+        }
+        if (properties.containsKey(JAVAC_ARGS_PROPERTY)) {
+            String value = properties.get(JAVAC_ARGS_PROPERTY);
+            Path file = Path.of(value.isBlank() || value.equals("true") ? DEFAULT_JAVAC_ARGS : value);
+            writeJavacArgs(file, classpath());
+            System.err.println("Wrote " + file.toAbsolutePath() + ": compile with javac @" + file
+                    + " -d <classes> <sources>");
+            return;
         }
         if (properties.containsKey(Launcher.CLEANUP_PROPERTY)) {
             System.exit(Launcher.cleanup(Path.of(properties.getOrDefault("runs.dir", "runs")),
@@ -58,6 +76,14 @@ public final class Main {
         if (exitCode != Launcher.OK) {
             System.exit(exitCode);
         }
+    }
+
+    /** A javac argument file with {@code -cp} and {@code classpath}, quoted as javac reads it. */
+    static void writeJavacArgs(Path file, String classpath) throws IOException {
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        Files.writeString(file, "-cp\n\"" + classpath.replace("\\", "\\\\").replace("\"", "\\\"") + "\"\n");
     }
 
     /** This JVM's classpath: exec:java's class loader's, or the {@code java -cp} one. */
