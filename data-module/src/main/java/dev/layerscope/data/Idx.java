@@ -1,6 +1,7 @@
 package dev.layerscope.data;
 
 import dev.layerscope.data.DataException.Kind;
+import dev.layerscope.kernel.Numbers;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -121,8 +122,8 @@ public final class Idx {
             throws IOException {
         byte[] head = data.readNBytes(4);
         if (head.length < 4) {
-            throw new DataException(Kind.TRUNCATED, file + ": ends after " + head.length
-                    + " bytes, before the 4-byte IDX magic number");
+            throw new DataException(Kind.TRUNCATED, file + ": ends after " + Numbers.count(head.length, "byte")
+                    + ", before the 4-byte IDX magic number");
         }
         int magic = ((head[0] & 0xFF) << 24) | ((head[1] & 0xFF) << 16) | ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
         if (head[0] != 0 || head[1] != 0) {
@@ -137,8 +138,8 @@ public final class Idx {
         int dims = head[3] & 0xFF;
         if (dims != expectedDims) {
             throw new DataException(Kind.BAD_DIMENSIONS, String.format(
-                    "%s has %d dimensions (magic 0x%08X) but %s has %d (magic 0x%08X); is it the right file?",
-                    file, dims, magic, what, expectedDims, expectedMagic));
+                    "%s has %s (magic 0x%08X) but %s has %d (magic 0x%08X); is it the right file?",
+                    file, Numbers.count(dims, "dimension"), magic, what, expectedDims, expectedMagic));
         }
         int[] sizes = new int[dims];
         for (int i = 0; i < dims; i++) {
@@ -160,8 +161,8 @@ public final class Idx {
         byte[] body = data.readNBytes(expected);
         if (body.length < expected) {
             throw new DataException(Kind.TRUNCATED, String.format(
-                    "%s is truncated: its header announces %,d %s but only %,d bytes follow", file, (long) expected,
-                    what, (long) body.length));
+                    "%s is truncated: its header announces %,d %s but only %s follow%s", file, (long) expected,
+                    what, Numbers.count(body.length, "byte"), body.length == 1 ? "s" : ""));
         }
         byte[] rest = data.readNBytes(4096);
         if (rest.length > 0) {
@@ -170,8 +171,8 @@ public final class Idx {
                 extra++;
             }
             throw new DataException(Kind.TRAILING_BYTES, String.format(
-                    "%s has %,d bytes after the %,d %s its header announces; is the header wrong or the file "
-                            + "two files joined?", file, extra, (long) expected, what));
+                    "%s has %s after the %,d %s its header announces; is the header wrong or the file "
+                            + "two files joined?", file, Numbers.count(extra, "byte"), (long) expected, what));
         }
         return body;
     }

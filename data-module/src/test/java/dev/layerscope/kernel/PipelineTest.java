@@ -123,6 +123,19 @@ class PipelineTest {
                 "every problem names the file and line: " + problems);
         assertTrue(message.contains("9 problems; nothing was run"), message);
         assertFalse(Files.exists(dir.resolve("runs")), "nothing may run when the experiment is invalid");
+        List<Integer> lines = e.problems().stream()
+                .map(p -> Integer.parseInt(p.where().substring(p.where().lastIndexOf(':') + 1))).toList();
+        assertEquals(lines.stream().sorted().toList(), lines, "problems are listed in line order: " + message);
+        assertTrue(message.indexOf("up-to: 0 is out of range") < message.indexOf("modle"), message);
+    }
+
+    @Test
+    void aStageNameNothingIsNearListsTheKnownStages() throws IOException {
+        Path file = write("pipeline = [frobnicate]");
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        assertHas(e.problems().stream().map(ConfigProblem::toString).toList(),
+                "pipeline[0]: no stage is called `frobnicate`. Known stages: ");
+        assertTrue(e.getMessage().contains("has 1 problem; nothing was run"), e.getMessage());
     }
 
     @Test
