@@ -331,49 +331,12 @@ public final class SettingsBinder {
     }
 
     private Object check(RecordComponent component, ConfigValue value, String path, Object converted) {
-        Range range = component.getAnnotation(Range.class);
-        if (range != null) {
-            Object present = converted instanceof Optional<?> optional ? optional.orElse(null) : converted;
-            if (present instanceof List<?> list) {
-                for (int i = 0; i < list.size(); i++) {
-                    if (outside(range, (Number) list.get(i))) {
-                        problem(value.origin(), path + "[" + i + "]", outOfRange(range, (Number) list.get(i)));
-                        return INVALID;
-                    }
-                }
-            } else if (present != null && outside(range, (Number) present)) {
-                problem(value.origin(), path, outOfRange(range, (Number) present));
-                return INVALID;
-            }
-        }
-        if (component.isAnnotationPresent(NonEmpty.class)) {
-            boolean empty = converted instanceof List<?> list ? list.isEmpty()
-                    : converted instanceof String s && s.isBlank();
-            if (empty) {
-                problem(value.origin(), path, "must not be empty");
-                return INVALID;
-            }
+        Optional<SettingRules.Violation> broken = SettingRules.violation(component, converted);
+        if (broken.isPresent()) {
+            problem(value.origin(), path + broken.get().index(), broken.get().message());
+            return INVALID;
         }
         return converted;
-    }
-
-    private static boolean outside(Range range, Number value) {
-        double number = value.doubleValue();
-        boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
-        boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
-        return low || high;
-    }
-
-    private static String outOfRange(Range range, Number value) {
-        return Numbers.number(value.doubleValue()) + " is out of range; allowed: " + describe(range);
-    }
-
-    static String describe(Range range) {
-        String low = Double.isInfinite(range.min()) ? ""
-                : Numbers.number(range.min()) + (range.minExclusive() ? " < " : " <= ");
-        String high = Double.isInfinite(range.max()) ? ""
-                : (range.maxExclusive() ? " < " : " <= ") + Numbers.number(range.max());
-        return low + "value" + high;
     }
 
     private Object wrongType(ConfigValue value, String path, Type type) {

@@ -95,9 +95,13 @@ public final class ReduceStage implements ReusableStage {
             int test = capturedRows(dataset.test(), dataset.classCount());
             for (ReduceSettings.Method method : settings.methods()) {
                 Reducer reducer = reducer(method);
-                reducer.check(train);
-                if (placement(method) == ReduceSettings.Placement.SEPARATE) {
-                    reducer.check(test);
+                try {
+                    reducer.check(train);
+                    if (placement(method) == ReduceSettings.Placement.SEPARATE) {
+                        reducer.check(test);
+                    }
+                } catch (InvalidSetting e) {
+                    throw e.under("reduce." + methodName(method));
                 }
             }
         });

@@ -123,7 +123,7 @@ class EmbeddingPipelineTest {
         try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
             Path runDir = runs.findFirst().orElseThrow();
             String log = Files.readString(runDir.resolve("log.txt"));
-            assertTrue(log.contains("reduce.tsne") && log.contains("perplexity 100.0 needs more than 300.0 points")
+            assertTrue(log.contains("reduce.tsne.perplexity: perplexity = 100 needs more than 300 points")
                     && log.contains("got 192"), log);
             assertFalse(Files.exists(runDir.resolve("train")), "the check came before training");
         }
