@@ -39,21 +39,39 @@ public final class Idx {
     public record Images(int count, int rows, int cols, byte[] pixels) {
     }
 
+    /** What the header of an IDX image file announces: {@code count} images of {@code rows x cols}. */
+    public record ImagesHeader(int count, int rows, int cols) {
+    }
+
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
             DataInputStream data = new DataInputStream(in);
-            int[] dims = header(file, data, IMAGES_MAGIC, 3, "an image file (count, rows, columns)");
-            long size = (long) dims[0] * dims[1] * dims[2];
-            if (dims[1] == 0 || dims[2] == 0 || size > HEADER_LIMIT) {
-                throw new DataException(Kind.BAD_DIMENSIONS, file + ": impossible image dimensions "
-                        + dims[0] + " x " + dims[1] + " x " + dims[2]);
-            }
-            byte[] pixels = body(file, data, (int) size, "pixel bytes for " + dims[0] + " images of "
-                    + dims[1] + "x" + dims[2]);
-            return new Images(dims[0], dims[1], dims[2], pixels);
+            ImagesHeader header = imagesHeader(file, data);
+            byte[] pixels = body(file, data, header.count() * header.rows() * header.cols(), "pixel bytes for "
+                    + header.count() + " images of " + header.rows() + "x" + header.cols());
+            return new Images(header.count(), header.rows(), header.cols(), pixels);
         } catch (ZipException | EOFException e) {
             throw corruptGzip(file, e);
         }
+    }
+
+    /** Reads only the header of an IDX image file: its first 16 bytes, whatever the size of the file. */
+    public static ImagesHeader readImagesHeader(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            return imagesHeader(file, new DataInputStream(in));
+        } catch (ZipException | EOFException e) {
+            throw corruptGzip(file, e);
+        }
+    }
+
+    private static ImagesHeader imagesHeader(Path file, DataInputStream data) throws IOException {
+        int[] dims = header(file, data, IMAGES_MAGIC, 3, "an image file (count, rows, columns)");
+        long size = (long) dims[0] * dims[1] * dims[2];
+        if (dims[1] == 0 || dims[2] == 0 || size > HEADER_LIMIT) {
+            throw new DataException(Kind.BAD_DIMENSIONS, file + ": impossible image dimensions "
+                    + dims[0] + " x " + dims[1] + " x " + dims[2]);
+        }
+        return new ImagesHeader(dims[0], dims[1], dims[2]);
     }
 
     public static int[] readLabels(Path file) throws IOException {

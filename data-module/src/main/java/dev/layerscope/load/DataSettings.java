@@ -1,5 +1,6 @@
 package dev.layerscope.load;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.NonEmpty;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,10 +35,10 @@ public record DataSettings(@NonEmpty String name, Path dir, Files files, Downloa
 
     public DataSettings {
         if (new HashSet<>(classNames).size() != classNames.size()) {
-            throw new IllegalArgumentException("class-names has a name twice: " + classNames);
+            throw new InvalidSetting("class-names", "has a name twice: " + classNames);
         }
         if (classNames.size() > 256) {
-            throw new IllegalArgumentException("class-names lists " + classNames.size()
+            throw new InvalidSetting("class-names", "lists " + classNames.size()
                     + " classes, but IDX labels are bytes (at most 256 classes)");
         }
     }
@@ -60,11 +62,11 @@ public record DataSettings(@NonEmpty String name, Path dir, Files files, Downloa
 
         public DataFile {
             if (name.contains("/") || name.contains("\\")) {
-                throw new IllegalArgumentException("file name `" + name + "` must be a plain name; put the folder"
-                        + " in data.dir");
+                throw new InvalidSetting("name", "`" + name + "` must be a plain file name; put the folder in "
+                        + "data.dir");
             }
             if (md5.isPresent() && !MD5.matcher(md5.get()).matches()) {
-                throw new IllegalArgumentException("md5 `" + md5.get() + "` of " + name
+                throw new InvalidSetting("md5", "`" + md5.get() + "` of " + name
                         + " is not 32 hexadecimal digits (set it to null to skip the check)");
             }
         }
@@ -80,18 +82,19 @@ public record DataSettings(@NonEmpty String name, Path dir, Files files, Downloa
     public record Download(boolean enabled, String baseUrl, Duration timeout) {
         public Download {
             if (enabled) {
+                URI uri;
                 try {
-                    URI uri = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
-                    if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
-                        throw new IllegalArgumentException("base-url `" + baseUrl + "` must be an http(s) URL");
-                    }
+                    uri = URI.create(baseUrl.endsWith("/") ? baseUrl : baseUrl + "/");
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("download.base-url `" + baseUrl + "` is not a URL: "
-                            + e.getMessage());
+                    throw new InvalidSetting("base-url", "`" + baseUrl + "` is not a URL: " + e.getMessage());
+                }
+                if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+                    throw new InvalidSetting("base-url", "`" + baseUrl + "` must be an http(s) URL");
                 }
             }
             if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("download.timeout must be positive, got " + timeout);
+                throw new InvalidSetting("timeout", "must be positive, got "
+                        + timeout.toString().substring(2).toLowerCase(Locale.ROOT));
             }
         }
 

@@ -94,6 +94,28 @@ class PipelineTest {
     }
 
     @Test
+    void whatAStageTellsAtPlanningIsCheckedWithEveryOtherProblemBeforeAnythingRuns() throws IOException {
+        Path file = write("""
+                pipeline = [foreseen-count, double, dev.layerscope.kernel.fixtures.CappedStage]
+                count.up-to = 5
+                capped.max = 3
+                modle.epochs = 3
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+        assertEquals(2, problems.size(), problems.toString());
+        assertEquals(file + ":4: capped.max: the count is 5; raise capped.max to at least it", problems.get(0));
+        assertTrue(problems.get(1).startsWith(file + ":5: modle: is not a known key"), problems.get(1));
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+
+        assertTrue(run("""
+                pipeline = [foreseen-count, double, dev.layerscope.kernel.fixtures.CappedStage]
+                count.up-to = 3
+                capped.max = 3
+                """).succeeded(), "the count the stage foresaw is within the cap");
+    }
+
+    @Test
     void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
         Path file = write("""
                 pipeline = [double, count, doubel, com.example.NoSuchStage]

@@ -209,7 +209,8 @@ class ExperimentsTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 
-    private static Path realData() {
+    /** The real Fashion-MNIST files, or the test is skipped (failed where LAYERSCOPE_REQUIRE_REAL_DATA is set). */
+    static Path realData() {
         String fromEnv = System.getenv("LAYERSCOPE_DATA_DIR");
         Path dir = fromEnv != null ? Path.of(fromEnv) : Path.of("../../shared/data/fashion-mnist");
         if (System.getenv("LAYERSCOPE_REQUIRE_REAL_DATA") != null) {
