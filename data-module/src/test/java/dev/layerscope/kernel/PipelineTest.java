@@ -89,8 +89,11 @@ class PipelineTest {
         RunResult.Failure failure = result.failure().orElseThrow();
         assertEquals("dev.layerscope.kernel.fixtures.CappedStage", failure.stage());
         assertEquals("capped.max: the count is 5; raise capped.max to at least it", failure.error().getMessage());
-        assertEquals("failed", ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile())
-                .getString("status"));
+        Config runJson = ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile());
+        assertEquals("failed", runJson.getString("status"));
+        assertEquals("dev.layerscope.kernel.fixtures.CappedStage", runJson.getString("stopped.stage"));
+        assertEquals("capped.max: the count is 5; raise capped.max to at least it",
+                runJson.getString("stopped.reason"), "run.json says why, as the log does");
     }
 
     @Test
@@ -189,6 +192,8 @@ class PipelineTest {
         assertEquals(List.of("succeeded", "failed", "pending"),
                 stages.stream().map(s -> s.getString("status")).toList());
         assertEquals("deliberate failure", stages.get(1).getString("error"));
+        assertEquals("fail", runJson.getString("stopped.stage"));
+        assertEquals("deliberate failure", runJson.getString("stopped.reason"));
     }
 
     @Test

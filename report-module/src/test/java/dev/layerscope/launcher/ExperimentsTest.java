@@ -63,6 +63,9 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(onlyRunFolder().resolve("run.json").toFile());
         assertEquals("failed", json.getString("status"));
         assertTrue(json.getConfigList("stages").get(0).getString("error").contains("is not complete in"));
+        assertEquals("load", json.getString("stopped.stage"));
+        assertTrue(json.getString("stopped.reason").contains("is not complete in"),
+                "run.json says why the run stopped");
     }
 
     @Test
