@@ -28,7 +28,12 @@ public record ConfigProblem(String where, String path, String message) {
         if (origin.resource() != null) {
             return origin.lineNumber() > 0 ? origin.resource() + ":" + origin.lineNumber() : origin.resource();
         }
-        return origin.description();
+        // a value from the command line or the environment is one line: "-Dpipeline", not "-Dpipeline: 1"
+        String description = origin.description();
+        boolean override = description.startsWith(ExperimentLoader.COMMAND_LINE)
+                || description.startsWith(ExperimentLoader.ENVIRONMENT);
+        return override && description.endsWith(": 1") ? description.substring(0, description.length() - 3)
+                : description;
     }
 
     /** The file (or the command line's {@code -Dkey}) of {@link #where}, without its line. */

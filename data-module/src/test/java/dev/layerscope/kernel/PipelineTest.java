@@ -155,6 +155,15 @@ class PipelineTest {
     }
 
     @Test
+    void aProblemOnTheCommandLineNamesTheOverride() throws IOException {
+        Path file = write("pipeline = [count]");
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> plan(file, Map.of("pipeline", "[count, doubel]")));
+        assertEquals(List.of("-Dpipeline: pipeline[1]: no stage is called `doubel`; did you mean `double`?"),
+                e.problems().stream().map(p -> p.toString().replaceFirst(" Known stages: .*", "")).toList());
+    }
+
+    @Test
     void aStageNameNothingIsNearListsTheKnownStages() throws IOException {
         Path file = write("pipeline = [frobnicate]");
         ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
