@@ -1,10 +1,13 @@
 package dev.layerscope.knn;
 
 import dev.layerscope.capture.Activations;
+import dev.layerscope.capture.CaptureSettings;
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
@@ -43,10 +46,13 @@ public final class KnnStage implements ReusableStage {
     private static final String TEST = "test";
 
     private final KnnSettings settings;
+    private final CaptureSettings capture;
 
     @Inject
-    KnnStage(KnnSettings settings) {
+    KnnStage(KnnSettings settings, CaptureSettings capture) {
         this.settings = settings;
+        this.capture = capture;
+        capture.requireTrainAndTest("the knn stage classifies the test split from the train split");
     }
 
     @Override
@@ -60,15 +66,16 @@ public final class KnnStage implements ReusableStage {
     }
 
     /**
-     * Checks the settings against the data as soon as each part of it exists: the point counts once the data is
-     * loaded (capture keeps at most a split's images, so a k above the training split can never work), exactly
-     * once it is captured, and the maps once they are made.
+     * Checks the settings against the data as soon as each part of it exists: the point counts the capture will
+     * keep once the data's shape is known (at planning), exactly once it is captured, and the maps once they are
+     * made.
      */
     @Override
     public void check(Artifacts available) {
         Optional<Dataset> dataset = available.find(Dataset.ARTIFACT);
         Optional<Activations> activations = available.find(Activations.ARTIFACT);
-        dataset.ifPresent(data -> checkPoints(data.train().size(), data.test().size(), "in the dataset's"));
+        DataShape.in(available).ifPresent(data -> checkPoints(capture.rows(data.train()), capture.rows(data.test()),
+                "captured from the"));
         if (dataset.isPresent() && activations.isPresent()) {
             checkCaptured(dataset.get(), activations.get());
             available.find(Embeddings.ARTIFACT).ifPresent(embeddings -> checkMaps(dataset.get().classCount(),
@@ -194,26 +201,29 @@ public final class KnnStage implements ReusableStage {
      * 2 x neighbors test points.
      */
     private void checkPoints(int trainPoints, int testPoints, String where) {
+        List<InvalidSetting> problems = new ArrayList<>();
         int largest = settings.largestK();
         if (largest > trainPoints) {
-            throw new InvalidSetting("knn.k", "k = " + largest + " needs at least " + largest + " training points; "
-                    + "there are " + trainPoints + " " + where + " training split");
+            problems.add(new InvalidSetting("knn.k", "k = " + largest + " needs at least " + largest + " training "
+                    + "points; there are " + trainPoints + " " + where + " training split"));
         }
         int neighbors = settings.quality().neighbors();
         int sample = Math.min(settings.quality().sample(), testPoints);
         if (2 * neighbors >= sample) {
-            throw new InvalidSetting("knn.quality.neighbors", "neighbors = " + neighbors + " needs a sample of more "
-                    + "than " + 2 * neighbors + " test points; there are " + testPoints + " " + where
-                    + " test split");
+            problems.add(new InvalidSetting("knn.quality.neighbors", "neighbors = " + neighbors + " needs a sample "
+                    + "of more than " + 2 * neighbors + " test points; there are " + testPoints + " " + where
+                    + " test split"));
         }
+        InvalidSettings.throwIfAny(problems);
     }
 
     /** The captured splits against the settings and the dataset's classes. */
     private void checkCaptured(Dataset dataset, Activations activations) {
         for (String split : List.of(TRAIN, TEST)) {
             if (!activations.splits().containsKey(split)) {
-                throw new InvalidSetting("capture.splits", "the knn stage classifies the test split from the "
-                        + "train split; add " + split + " to capture.splits");
+                throw new IllegalArgumentException("the knn stage classifies the test split from the train split, "
+                        + "but the activations hold no " + split + " split (captured: "
+                        + String.join(", ", activations.splits().keySet()) + ")");
             }
             checkLabels(activations.splits().get(split).labels(), dataset.classCount(),
                     "the capture stage's " + split + " labels");

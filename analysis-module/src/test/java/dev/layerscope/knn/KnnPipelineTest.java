@@ -185,17 +185,20 @@ class KnnPipelineTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "knn.k = [3, 500]           | knn.k: k = 500 needs at least 500 training points; there are 192 in the "
-                + "dataset's training split",
+        "knn.k = [3, 500]           | knn.k: k = 500 needs at least 500 training points; there are 192 captured "
+                + "from the training split",
         "knn.quality.neighbors = 40 | knn.quality.neighbors: neighbors = 40 needs a sample of more than 80 test "
-                + "points; there are 60 in the dataset's test split",
+                + "points; there are 60 captured from the test split",
+        "capture.per-class = 20, knn.k = [3, 90] | knn.k: k = 90 needs at least 90 training points; there are 80 "
+                + "captured",
+        "capture.splits = [train]   | capture.splits: the knn stage classifies the test split from the train split; "
+                + "add test to capture.splits",
     })
-    void settingsTooLargeForTheDataStopTheRunBeforeTraining(String settings, String expected) throws IOException {
-        assertNotEquals(Launcher.OK, launch(dir, settings, new ByteArrayOutputStream()));
-        Path runDir = onlyRun();
-        String log = Files.readString(runDir.resolve("log.txt"));
-        assertTrue(log.contains("Run stopped before stage knn could start") && log.contains(expected), log);
-        assertFalse(Files.exists(runDir.resolve("train")), "the check came before training");
+    void settingsTooLargeForTheDataAreRejectedBeforeAnythingRuns(String settings, String expected)
+            throws IOException {
+        String errors = launchFailing(settings);
+        assertTrue(errors.contains(expected), errors);
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -30,4 +30,13 @@ public record Dataset(String name, List<String> classNames, int rows, int cols, 
     public List<Split> splits() {
         return List.of(train, validation, test);
     }
+
+    /** The image size, classes and split sizes, as later stages check their settings against them. */
+    public DataShape shape() {
+        return new DataShape(name, rows, cols, classNames, counts(train), counts(validation), counts(test));
+    }
+
+    private DataShape.ClassCounts counts(Split split) {
+        return new DataShape.ClassCounts(split.classCounts(classCount()));
+    }
 }

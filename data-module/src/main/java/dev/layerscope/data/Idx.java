@@ -1,6 +1,7 @@
 package dev.layerscope.data;
 
 import dev.layerscope.data.DataException.Kind;
+import dev.layerscope.kernel.Numbers;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -38,21 +39,39 @@ public final class Idx {
     public record Images(int count, int rows, int cols, byte[] pixels) {
     }
 
+    /** What the header of an IDX image file announces: {@code count} images of {@code rows x cols}. */
+    public record ImagesHeader(int count, int rows, int cols) {
+    }
+
     public static Images readImages(Path file) throws IOException {
         try (InputStream in = open(file)) {
             DataInputStream data = new DataInputStream(in);
-            int[] dims = header(file, data, IMAGES_MAGIC, 3, "an image file (count, rows, columns)");
-            long size = (long) dims[0] * dims[1] * dims[2];
-            if (dims[1] == 0 || dims[2] == 0 || size > HEADER_LIMIT) {
-                throw new DataException(Kind.BAD_DIMENSIONS, file + ": impossible image dimensions "
-                        + dims[0] + " x " + dims[1] + " x " + dims[2]);
-            }
-            byte[] pixels = body(file, data, (int) size, "pixel bytes for " + dims[0] + " images of "
-                    + dims[1] + "x" + dims[2]);
-            return new Images(dims[0], dims[1], dims[2], pixels);
+            ImagesHeader header = imagesHeader(file, data);
+            byte[] pixels = body(file, data, header.count() * header.rows() * header.cols(), "pixel bytes for "
+                    + header.count() + " images of " + header.rows() + "x" + header.cols());
+            return new Images(header.count(), header.rows(), header.cols(), pixels);
         } catch (ZipException | EOFException e) {
             throw corruptGzip(file, e);
         }
+    }
+
+    /** Reads only the header of an IDX image file: its first 16 bytes, whatever the size of the file. */
+    public static ImagesHeader readImagesHeader(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            return imagesHeader(file, new DataInputStream(in));
+        } catch (ZipException | EOFException e) {
+            throw corruptGzip(file, e);
+        }
+    }
+
+    private static ImagesHeader imagesHeader(Path file, DataInputStream data) throws IOException {
+        int[] dims = header(file, data, IMAGES_MAGIC, 3, "an image file (count, rows, columns)");
+        long size = (long) dims[0] * dims[1] * dims[2];
+        if (dims[1] == 0 || dims[2] == 0 || size > HEADER_LIMIT) {
+            throw new DataException(Kind.BAD_DIMENSIONS, file + ": impossible image dimensions "
+                    + dims[0] + " x " + dims[1] + " x " + dims[2]);
+        }
+        return new ImagesHeader(dims[0], dims[1], dims[2]);
     }
 
     public static int[] readLabels(Path file) throws IOException {
@@ -121,8 +140,8 @@ public final class Idx {
             throws IOException {
         byte[] head = data.readNBytes(4);
         if (head.length < 4) {
-            throw new DataException(Kind.TRUNCATED, file + ": ends after " + head.length
-                    + " bytes, before the 4-byte IDX magic number");
+            throw new DataException(Kind.TRUNCATED, file + ": ends after " + Numbers.count(head.length, "byte")
+                    + ", before the 4-byte IDX magic number");
         }
         int magic = ((head[0] & 0xFF) << 24) | ((head[1] & 0xFF) << 16) | ((head[2] & 0xFF) << 8) | (head[3] & 0xFF);
         if (head[0] != 0 || head[1] != 0) {
@@ -137,8 +156,8 @@ public final class Idx {
         int dims = head[3] & 0xFF;
         if (dims != expectedDims) {
             throw new DataException(Kind.BAD_DIMENSIONS, String.format(
-                    "%s has %d dimensions (magic 0x%08X) but %s has %d (magic 0x%08X); is it the right file?",
-                    file, dims, magic, what, expectedDims, expectedMagic));
+                    "%s has %s (magic 0x%08X) but %s has %d (magic 0x%08X); is it the right file?",
+                    file, Numbers.count(dims, "dimension"), magic, what, expectedDims, expectedMagic));
         }
         int[] sizes = new int[dims];
         for (int i = 0; i < dims; i++) {
@@ -160,8 +179,8 @@ public final class Idx {
         byte[] body = data.readNBytes(expected);
         if (body.length < expected) {
             throw new DataException(Kind.TRUNCATED, String.format(
-                    "%s is truncated: its header announces %,d %s but only %,d bytes follow", file, (long) expected,
-                    what, (long) body.length));
+                    "%s is truncated: its header announces %,d %s but only %s follow%s", file, (long) expected,
+                    what, Numbers.count(body.length, "byte"), body.length == 1 ? "s" : ""));
         }
         byte[] rest = data.readNBytes(4096);
         if (rest.length > 0) {
@@ -170,8 +189,8 @@ public final class Idx {
                 extra++;
             }
             throw new DataException(Kind.TRAILING_BYTES, String.format(
-                    "%s has %,d bytes after the %,d %s its header announces; is the header wrong or the file "
-                            + "two files joined?", file, extra, (long) expected, what));
+                    "%s has %s after the %,d %s its header announces; is the header wrong or the file "
+                            + "two files joined?", file, Numbers.count(extra, "byte"), (long) expected, what));
         }
         return body;
     }

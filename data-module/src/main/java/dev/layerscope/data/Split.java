@@ -30,10 +30,6 @@ public record Split(String name, ImageSet source, int[] indices) {
 
     /** How many images of each class this split holds. */
     public int[] classCounts(int classes) {
-        int[] counts = new int[classes];
-        for (int index : indices) {
-            counts[source.labels()[index]]++;
-        }
-        return counts;
+        return DataShape.ClassCounts.of(source.labels(), indices, classes).perClass();
     }
 }

@@ -1,10 +1,16 @@
 package dev.layerscope.kernel;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** The artifacts written so far in a run, as a stage's {@link Stage#check} sees them. */
+/**
+ * The artifacts a stage's {@link Stage#check} sees: at planning, what the earlier stages could {@linkplain
+ * Stage#preview() tell before running}; in a run, what the earlier stages have written.
+ */
 public final class Artifacts {
+
+    private static final Artifacts NONE = new Artifacts(Map.of());
 
     private final Map<ArtifactKey<?>, Object> written;
 
@@ -12,8 +18,22 @@ public final class Artifacts {
         this.written = written;
     }
 
-    /** The artifact, if a stage has written it yet. */
+    /** No artifacts: what a stage that cannot tell anything before it runs previews. */
+    public static Artifacts none() {
+        return NONE;
+    }
+
+    /** One artifact, as a stage previews it. */
+    public static <T> Artifacts of(ArtifactKey<T> key, T value) {
+        return new Artifacts(Map.of(key, key.type().cast(Objects.requireNonNull(value, key.name()))));
+    }
+
+    /** The artifact, if a stage has written it yet (or, at planning, previewed it). */
     public <T> Optional<T> find(ArtifactKey<T> key) {
         return Optional.ofNullable(written.get(key)).map(key.type()::cast);
+    }
+
+    Map<ArtifactKey<?>, Object> all() {
+        return written;
     }
 }

@@ -3,14 +3,21 @@ package dev.layerscope.kernel;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The experiment cannot run as written; carries every problem found, not just the first. */
+/**
+ * The experiment cannot run as written; carries every problem found, not just the first, in the order of the files
+ * and lines they are at.
+ */
 public class ExperimentException extends RuntimeException {
 
     private final transient List<ConfigProblem> problems;
 
     public ExperimentException(String experiment, List<ConfigProblem> problems) {
-        super(render(experiment, problems));
-        this.problems = List.copyOf(problems);
+        super(render(experiment, inFileOrder(problems)));
+        this.problems = inFileOrder(problems);
+    }
+
+    private static List<ConfigProblem> inFileOrder(List<ConfigProblem> problems) {
+        return problems.stream().sorted(ConfigProblem.IN_FILE_ORDER).toList();
     }
 
     public List<ConfigProblem> problems() {
@@ -18,9 +25,8 @@ public class ExperimentException extends RuntimeException {
     }
 
     private static String render(String experiment, List<ConfigProblem> problems) {
-        String heading = problems.size() == 1
-                ? "The experiment " + experiment + " has 1 problem; nothing was run:"
-                : "The experiment " + experiment + " has " + problems.size() + " problems; nothing was run:";
+        String heading = "The experiment " + experiment + " has " + Numbers.count(problems.size(), "problem")
+                + "; nothing was run:";
         return problems.stream().map(p -> "  - " + p).collect(Collectors.joining("\n", heading + "\n", ""));
     }
 }

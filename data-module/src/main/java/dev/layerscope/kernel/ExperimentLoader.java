@@ -31,6 +31,11 @@ public final class ExperimentLoader {
     /** The prefix of environment variables that override experiment keys. */
     public static final String ENV_PREFIX = "LAYERSCOPE_";
 
+    /** How the origin of a value from the command line starts: {@code -Ddata.dir}. */
+    static final String COMMAND_LINE = "-D";
+    /** How the origin of a value from the environment starts: {@code environment variable LAYERSCOPE_DATA_DIR}. */
+    static final String ENVIRONMENT = "environment variable ";
+
     private final ClassLoader classLoader;
 
     public ExperimentLoader(ClassLoader classLoader) {
@@ -77,7 +82,7 @@ public final class ExperimentLoader {
             if (!sections.contains(key.split("\\.", 2)[0])) {
                 continue;
             }
-            config = override(key, entry.getValue(), "-D" + key).withFallback(config);
+            config = override(key, entry.getValue(), COMMAND_LINE + key).withFallback(config);
             applied.add("-D" + key + "=" + entry.getValue());
         }
         return config;
@@ -88,7 +93,7 @@ public final class ExperimentLoader {
         for (var entry : env.entrySet()) {
             if (entry.getKey().startsWith(ENV_PREFIX) && entry.getKey().length() > ENV_PREFIX.length()) {
                 String key = envKey(entry.getKey().substring(ENV_PREFIX.length()));
-                config = override(key, entry.getValue(), "environment variable " + entry.getKey()).withFallback(config);
+                config = override(key, entry.getValue(), ENVIRONMENT + entry.getKey()).withFallback(config);
                 applied.add(entry.getKey() + "=" + entry.getValue());
             }
         }

@@ -23,4 +23,12 @@ public final class InvalidSetting extends IllegalArgumentException {
     public String key() {
         return key;
     }
+
+    /**
+     * The same problem with its key under {@code path}: a record's {@code perplexity} under {@code reduce.tsne}
+     * where a stage checks the record against its data and reports the full path.
+     */
+    public InvalidSetting under(String path) {
+        return new InvalidSetting(path + "." + key, getMessage());
+    }
 }

@@ -102,6 +102,7 @@ public final class PipelinePlanner {
             }
         }
         checkDataFlow(root, entries, instances, problems);
+        checkAgainstPreviews(root, instances, problems);
         if (settings.get(RunsSettings.class) instanceof RunsSettings runs) {
             for (String forced : runs.force()) {
                 if (!forced.equals(RunsSettings.FORCE_ALL) && !entries.contains(forced)) {
@@ -221,10 +222,9 @@ public final class PipelinePlanner {
         try {
             return Optional.of(stageInjector.getInstance(type));
         } catch (ConfigurationException | ProvisionException | CreationException e) {
-            if (e.getCause() instanceof InvalidSetting invalid) {
-                // a stage checks settings of different sections against each other; its key is a full path
-                String origin = at(root, invalid.key()).map(v -> ConfigProblem.describe(v.origin())).orElse(where);
-                problems.add(new ConfigProblem(origin, invalid.key(), invalid.getMessage()));
+            if (e.getCause() instanceof InvalidSetting || e.getCause() instanceof InvalidSettings) {
+                // a stage checks settings of different sections against each other; its keys are full paths
+                settingProblems((IllegalArgumentException) e.getCause(), root, where, index, problems);
             } else {
                 String reason = e.getCause() != null && e.getCause().getMessage() != null
                         ? e.getCause().getMessage() : e.getMessage();
@@ -232,6 +232,48 @@ public final class PipelinePlanner {
                         + type.getName() + ": " + reason));
             }
             return Optional.empty();
+        }
+    }
+
+    /**
+     * Lets each stage check its settings against what the stages before it can tell without running (the data's
+     * shape, say), so that a setting the data makes impossible is reported now, with every other problem.
+     */
+    private static void checkAgainstPreviews(ConfigObject root, List<Optional<Stage>> instances,
+                                             List<ConfigProblem> problems) {
+        Map<ArtifactKey<?>, Object> previewed = new HashMap<>();
+        for (int i = 0; i < instances.size(); i++) {
+            if (instances.get(i).isEmpty()) {
+                continue;
+            }
+            Stage stage = instances.get(i).get();
+            try {
+                stage.check(new Artifacts(previewed));
+            } catch (IllegalArgumentException e) {
+                settingProblems(e, root, pipelineOrigin(root, i), i, problems);
+            }
+            try {
+                previewed.putAll(stage.preview().all());
+            } catch (IllegalArgumentException e) {
+                settingProblems(e, root, pipelineOrigin(root, i), i, problems);
+            }
+        }
+    }
+
+    /**
+     * The problems a stage found with its settings: each {@link InvalidSetting} at its key's file and line (its key
+     * is a full path), anything else at the stage's pipeline entry.
+     */
+    private static void settingProblems(IllegalArgumentException e, ConfigObject root, String where, int index,
+                                        List<ConfigProblem> problems) {
+        List<InvalidSetting> invalid = e instanceof InvalidSettings several ? several.problems()
+                : e instanceof InvalidSetting one ? List.of(one) : List.of();
+        if (invalid.isEmpty()) {
+            problems.add(new ConfigProblem(where, "pipeline[" + index + "]", e.getMessage()));
+        }
+        for (InvalidSetting one : invalid) {
+            String origin = at(root, one.key()).map(v -> ConfigProblem.describe(v.origin())).orElse(where);
+            problems.add(new ConfigProblem(origin, one.key(), one.getMessage()));
         }
     }
 

@@ -67,6 +67,7 @@ public final class PipelineRunner {
             for (int i = 0; i < stages.size(); i++) {
                 Optional<RunResult.Failure> rejected = checkLaterStages(stages.subList(i, stages.size()), artifacts);
                 if (rejected.isPresent()) {
+                    json.stopped(rejected.get().stage(), rejected.get().error().getMessage());
                     json.finish("failed", System.nanoTime() - runStart);
                     LOG.error("Run stopped before stage {} could start: {}; run folder {}", rejected.get().stage(),
                             rejected.get().error().getMessage(), runDir);
@@ -84,6 +85,7 @@ public final class PipelineRunner {
                         : runStage(planned, runDir, artifacts, json, null, (partial, metrics) ->
                                 Files.move(partial, runDir.resolve(planned.name()), StandardCopyOption.ATOMIC_MOVE));
                 if (failure.isPresent()) {
+                    json.stopped(planned.name(), reason(failure.get()));
                     json.finish("failed", System.nanoTime() - runStart);
                     LOG.error("Run failed in stage {}; run folder {}", planned.name(), runDir);
                     return new RunResult(runDir, completed, Optional.of(
@@ -115,12 +117,18 @@ public final class PipelineRunner {
             try {
                 stage.stage().check(available);
             } catch (IllegalArgumentException e) {
-                String key = e instanceof InvalidSetting invalid ? invalid.key() + ": " : "";
-                return Optional.of(new RunResult.Failure(stage.name(),
-                        new IllegalArgumentException(key + e.getMessage(), e)));
+                return Optional.of(new RunResult.Failure(stage.name(), new IllegalArgumentException(reason(e), e)));
             }
         }
         return Optional.empty();
+    }
+
+    /** Why a stage stopped the run, as run.json and the log say it: a setting's problem with its key. */
+    private static String reason(Throwable e) {
+        if (e instanceof InvalidSetting invalid) {
+            return invalid.key() + ": " + invalid.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /**
@@ -238,12 +246,12 @@ public final class PipelineRunner {
             finish.accept(partial, context.metrics());
         } catch (Exception | LinkageError | OutOfMemoryError e) {
             long nanos = System.nanoTime() - start;
-            if (e instanceof RuntimeException || e instanceof Error) {
+            if ((e instanceof RuntimeException || e instanceof Error) && !(e instanceof InvalidSetting)) {
                 LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e, e); // a bug: keep the trace
             } else {
-                LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), e.getMessage());
+                LOG.error("[{}] failed after {}: {}", name, Progress.seconds(nanos), reason(e));
             }
-            json.stageEnded(name, "failed", nanos, context.metrics(), Optional.of(String.valueOf(e.getMessage())));
+            json.stageEnded(name, "failed", nanos, context.metrics(), Optional.of(reason(e)));
             return Optional.of(e);
         }
         long nanos = System.nanoTime() - start;
@@ -312,6 +320,14 @@ public final class PipelineRunner {
             entry.put("metrics", new LinkedHashMap<>(metrics));
             error.ifPresent(message -> entry.put("error", message));
             write();
+        }
+
+        /** Which stage stopped the run, and why: the same reason the log gives. */
+        void stopped(String stage, String reason) {
+            Map<String, Object> stopped = new LinkedHashMap<>();
+            stopped.put("stage", stage);
+            stopped.put("reason", reason);
+            root.put("stopped", stopped);
         }
 
         void fingerprint(String name, String fingerprint) {

@@ -51,12 +51,17 @@ public final class Progress implements AutoCloseable {
         return done.get();
     }
 
-    /** Logs the task's end with its duration, or where it stopped when it did not finish. */
+    /**
+     * Logs the task's end with its duration, or where it stopped when it did not finish; a task of one step that
+     * did not finish logs nothing, since "at 0 of 1" says no more than the failure its stage reports.
+     */
     @Override
     public void close() {
         String elapsed = seconds(nanoClock.getAsLong() - startNanos);
         if (done.get() < total) {
-            log.info("{}: stopped after {} at {} of {}", task, elapsed, count(done.get()), count(total));
+            if (total > 1) {
+                log.info("{}: stopped after {} at {} of {}", task, elapsed, count(done.get()), count(total));
+            }
         } else if (total > 1) {
             log.info("{}: done, {} of {} in {}", task, count(done.get()), count(total), elapsed);
         } else {

@@ -34,7 +34,7 @@ public record RuntimeSettings(String heap, String offHeap, @Range(min = 1, max =
     private static long bytes(String key, String size) {
         Matcher matcher = SIZE.matcher(size.trim().toLowerCase(Locale.ROOT));
         if (!matcher.matches()) {
-            throw new IllegalArgumentException(key + " `" + size + "` is not a size such as 512m or 4g");
+            throw new InvalidSetting(key, "`" + size + "` is not a size such as 512m or 4g");
         }
         long value = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {

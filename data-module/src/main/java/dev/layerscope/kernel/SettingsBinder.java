@@ -150,14 +150,16 @@ public final class SettingsBinder {
         return allKnown;
     }
 
-    /** "is not a setting here; did you mean X? Allowed: ..." with the nearest allowed key when one is close. */
+    /** "is not a known key; did you mean `x`? Allowed here: ..." with the nearest allowed key when one is close. */
     public static String unknownKeyMessage(String present, Set<String> allowed) {
-        String message = "is not a known key";
-        Optional<String> nearest = nearest(present, allowed);
-        if (nearest.isPresent()) {
-            message += "; did you mean `" + nearest.get() + "`?";
-        }
-        return message + " Allowed here: " + String.join(", ", allowed);
+        return "is not a known key" + didYouMean(present, allowed) + " Allowed here: " + String.join(", ", allowed);
+    }
+
+    /**
+     * "; did you mean `x`?" when a candidate is close to {@code word}, else "."; what follows starts a sentence.
+     */
+    public static String didYouMean(String word, Iterable<String> candidates) {
+        return nearest(word, candidates).map(n -> "; did you mean `" + n + "`?").orElse(".");
     }
 
     /** The candidate within a small edit distance of {@code word}, if any. */
@@ -271,7 +273,9 @@ public final class SettingsBinder {
                         return constant;
                     }
                 }
-                return wrongType(value, path, type);
+                List<String> names = Arrays.stream(raw.getEnumConstants()).map(SettingsBinder::enumKey).toList();
+                return wrongType(value, path, type, nearest(text, names).map(n -> " (did you mean `" + n + "`?)")
+                        .orElse(""));
             }
         } catch (NumberFormatException | InvalidPathException | ConfigException e) {
             return wrongType(value, path, type);
@@ -329,55 +333,20 @@ public final class SettingsBinder {
     }
 
     private Object check(RecordComponent component, ConfigValue value, String path, Object converted) {
-        Range range = component.getAnnotation(Range.class);
-        if (range != null) {
-            Object present = converted instanceof Optional<?> optional ? optional.orElse(null) : converted;
-            if (present instanceof List<?> list) {
-                for (int i = 0; i < list.size(); i++) {
-                    if (outside(range, (Number) list.get(i))) {
-                        problem(value.origin(), path + "[" + i + "]", outOfRange(range, (Number) list.get(i)));
-                        return INVALID;
-                    }
-                }
-            } else if (present != null && outside(range, (Number) present)) {
-                problem(value.origin(), path, outOfRange(range, (Number) present));
-                return INVALID;
-            }
-        }
-        if (component.isAnnotationPresent(NonEmpty.class)) {
-            boolean empty = converted instanceof List<?> list ? list.isEmpty()
-                    : converted instanceof String s && s.isBlank();
-            if (empty) {
-                problem(value.origin(), path, "must not be empty");
-                return INVALID;
-            }
+        Optional<SettingRules.Violation> broken = SettingRules.violation(component, converted);
+        if (broken.isPresent()) {
+            problem(value.origin(), path + broken.get().index(), broken.get().message());
+            return INVALID;
         }
         return converted;
     }
 
-    private static boolean outside(Range range, Number value) {
-        double number = value.doubleValue();
-        boolean low = range.minExclusive() ? number <= range.min() : number < range.min();
-        boolean high = range.maxExclusive() ? number >= range.max() : number > range.max();
-        return low || high;
-    }
-
-    private static String outOfRange(Range range, Number value) {
-        return number(value.doubleValue()) + " is out of range; allowed: " + describe(range);
-    }
-
-    static String describe(Range range) {
-        String low = Double.isInfinite(range.min()) ? "" : number(range.min()) + (range.minExclusive() ? " < " : " <= ");
-        String high = Double.isInfinite(range.max()) ? "" : (range.maxExclusive() ? " < " : " <= ") + number(range.max());
-        return low + "value" + high;
-    }
-
-    private static String number(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
-    }
-
     private Object wrongType(ConfigValue value, String path, Type type) {
-        problem(value.origin(), path, "expected " + describe(type) + ", got " + render(value));
+        return wrongType(value, path, type, "");
+    }
+
+    private Object wrongType(ConfigValue value, String path, Type type, String suggestion) {
+        problem(value.origin(), path, "expected " + describe(type) + ", got " + render(value) + suggestion);
         return INVALID;
     }
 

@@ -22,11 +22,25 @@ public interface Stage {
     Set<ArtifactKey<?>> writes();
 
     /**
-     * Checks this stage's settings against what earlier stages produced, as soon as it exists: before the first
-     * stage and after each completed one, the runner calls it for every stage still to come. A setting that is
-     * impossible for this data (a perplexity too large for the number of points) so fails seconds after the data
-     * is loaded, not after an hour of training. Throw {@link InvalidSetting} with the key's full path, or an
-     * {@link IllegalArgumentException}, saying what to change.
+     * What this stage can tell at planning, without running, about what it will hand on: the load stage reads the
+     * image size and the split sizes from its files' headers and labels. Later stages' {@link #check} sees it, so a
+     * setting the data makes impossible is reported with the experiment's other problems, before anything runs.
+     * Keep it quick (it runs whenever an experiment is planned) and leave out what cannot be known yet (files still
+     * to be downloaded): the runner checks again with what the stage wrote. Throw {@link InvalidSetting} with the
+     * key's full path for a setting of this stage's own that the data makes impossible.
+     */
+    default Artifacts preview() {
+        return Artifacts.none();
+    }
+
+    /**
+     * Checks this stage's settings against what earlier stages hand on. The planner calls it with the earlier
+     * stages' {@linkplain #preview() previews}, so that a setting that is impossible for this data (a perplexity too
+     * large for the number of points, a convolution kernel larger than the image) is reported before anything runs,
+     * with every other problem of the experiment; the runner calls it again before the first stage and after each
+     * completed one, for every stage still to come, with the artifacts written so far. Throw {@link InvalidSetting}
+     * with the key's full path ({@link InvalidSettings} for several), or an {@link IllegalArgumentException}, saying
+     * what to change.
      */
     default void check(Artifacts available) {
     }

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -57,12 +56,9 @@ public final class StageCatalog {
             return new Resolution.Found(named);
         }
         if (!entry.contains(".")) {
-            String message = "no stage is called `" + entry + "`";
-            Optional<String> nearest = SettingsBinder.nearest(entry, byName.keySet());
-            if (nearest.isPresent()) {
-                message += "; did you mean `" + nearest.get() + "`?";
-            }
-            return new Resolution.NotFound(message + " Known stages: " + String.join(", ", byName.keySet())
+            return new Resolution.NotFound("no stage is called `" + entry + "`"
+                    + SettingsBinder.didYouMean(entry, byName.keySet()) + " Known stages: "
+                    + String.join(", ", byName.keySet())
                     + "; or give the fully qualified class name of your own Stage");
         }
         try {

@@ -274,7 +274,8 @@ public final class StageStore {
                 return Optional.of(fields[2] + " is missing");
             }
             if (Files.size(file) != Long.parseLong(fields[1])) {
-                return Optional.of(fields[2] + " has " + Files.size(file) + " bytes, the manifest says " + fields[1]);
+                return Optional.of(fields[2] + " has " + Numbers.count(Files.size(file), "byte")
+                        + ", the manifest says " + fields[1]);
             }
             if (!Hashes.sha256(file).equals(fields[0])) {
                 return Optional.of(fields[2] + " does not match its checksum");

@@ -91,6 +91,23 @@ final class DataFiles {
         return new Located(path, md5);
     }
 
+    /**
+     * The four files, in the order of {@link DataSettings.Files#all()}, if all are in the data folder already;
+     * nothing is fetched or hashed.
+     */
+    static Optional<List<Path>> present(DataSettings settings) {
+        Path dir = settings.folder().toAbsolutePath().normalize();
+        List<Path> found = new ArrayList<>();
+        for (DataSettings.DataFile file : settings.identity().files().all()) {
+            Optional<Path> path = find(dir, file);
+            if (path.isEmpty()) {
+                return Optional.empty();
+            }
+            found.add(path.get());
+        }
+        return Optional.of(found);
+    }
+
     /** The file as named, or its gzip/uncompressed twin. */
     private static Optional<Path> find(Path dir, DataSettings.DataFile file) {
         Path named = dir.resolve(file.name());

@@ -152,11 +152,11 @@ public record DataSettings(Optional<KnownDataSet> set, Optional<String> name, Op
 
         public DataFile {
             if (name.contains("/") || name.contains("\\")) {
-                throw new IllegalArgumentException("file name `" + name + "` must be a plain name; put the folder"
-                        + " in data.dir");
+                throw new InvalidSetting("name", "`" + name + "` must be a plain file name; put the folder in "
+                        + "data.dir");
             }
             if (md5.isPresent() && !MD5.matcher(md5.get()).matches()) {
-                throw new IllegalArgumentException("md5 `" + md5.get() + "` of " + name
+                throw new InvalidSetting("md5", "`" + md5.get() + "` of " + name
                         + " is not 32 hexadecimal digits (set it to null to skip the check)");
             }
         }
@@ -178,18 +178,19 @@ public record DataSettings(Optional<KnownDataSet> set, Optional<String> name, Op
         public Download {
             if (enabled && baseUrl.isPresent()) {
                 String url = baseUrl.get();
+                URI uri;
                 try {
-                    URI uri = URI.create(url.endsWith("/") ? url : url + "/");
-                    if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
-                        throw new IllegalArgumentException("base-url `" + url + "` must be an http(s) URL");
-                    }
+                    uri = URI.create(url.endsWith("/") ? url : url + "/");
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("download.base-url `" + url + "` is not a URL: "
-                            + e.getMessage());
+                    throw new InvalidSetting("base-url", "`" + url + "` is not a URL: " + e.getMessage());
+                }
+                if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+                    throw new InvalidSetting("base-url", "`" + url + "` must be an http(s) URL");
                 }
             }
             if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("download.timeout must be positive, got " + timeout);
+                throw new InvalidSetting("timeout", "must be positive, got "
+                        + timeout.toString().substring(2).toLowerCase(Locale.ROOT));
             }
         }
 

@@ -1,9 +1,13 @@
 package dev.layerscope.load;
 
+import dev.layerscope.data.DataException;
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.Hashes;
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Json;
 import dev.layerscope.kernel.Progress;
 import dev.layerscope.kernel.Stage;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +46,30 @@ public final class LoadStage implements Stage {
     @Override
     public Set<ArtifactKey<?>> writes() {
         return Set.of(Dataset.ARTIFACT);
+    }
+
+    /**
+     * The data's shape from the image files' headers and the labels, when the four files are there: what later
+     * stages check their settings against before anything runs. Labels beyond data.class-names are a problem of
+     * the experiment; a file that cannot be read is left to {@link #run}, which checks its MD5 first and says what
+     * is wrong with it, and files still to be downloaded leave the shape unknown until then.
+     */
+    @Override
+    public Artifacts preview() {
+        Optional<List<Path>> files = DataFiles.present(settings);
+        if (files.isEmpty()) {
+            return Artifacts.none();
+        }
+        try {
+            return Artifacts.of(DataShape.ARTIFACT, DatasetReader.shape(settings, files.get()));
+        } catch (DataException e) {
+            if (e.kind() == DataException.Kind.LABEL_OUT_OF_RANGE) {
+                throw new InvalidSetting("data.class-names", e.getMessage());
+            }
+            return Artifacts.none();
+        } catch (IOException e) {
+            return Artifacts.none();
+        }
     }
 
     @Override

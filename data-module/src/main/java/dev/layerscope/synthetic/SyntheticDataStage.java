@@ -1,15 +1,16 @@
 package dev.layerscope.synthetic;
 
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.ImageSet;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
 import dev.layerscope.kernel.Stage;
 import dev.layerscope.kernel.StageContext;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -32,6 +33,8 @@ public final class SyntheticDataStage implements Stage {
                                     long seed) {
     }
 
+    private static final String NAME = "Synthetic bars";
+
     private final SyntheticSettings settings;
 
     @Inject
@@ -44,6 +47,12 @@ public final class SyntheticDataStage implements Stage {
         return Set.of(Dataset.ARTIFACT);
     }
 
+    /** The shape of the data set these settings describe, told from the settings alone. */
+    @Override
+    public Artifacts preview() {
+        return Artifacts.of(DataShape.ARTIFACT, shape(settings));
+    }
+
     @Override
     public void run(StageContext context) {
         context.write(Dataset.ARTIFACT, dataset(settings));
@@ -52,24 +61,48 @@ public final class SyntheticDataStage implements Stage {
     /** The data set these settings describe; the same settings always give the same images. */
     public static Dataset dataset(SyntheticSettings s) {
         Random random = new Random(s.seed());
-        ImageSet train = images(s, s.perClass(), random);
-        ImageSet test = images(s, Math.max(1, s.perClass() / 4), random);
-        int validation = train.count() / 5;
-        List<String> names = new ArrayList<>();
-        IntStream.range(0, s.classes()).forEach(c -> names.add("bar-" + c));
-        return new Dataset("Synthetic bars", names, s.rows(), s.cols(),
-                new Split("train", train, IntStream.range(validation, train.count()).toArray()),
-                new Split("validation", train, IntStream.range(0, validation).toArray()),
-                new Split("test", test, IntStream.range(0, test.count()).toArray()),
-                "synthetic " + s);
+        ImageSet train = images(s, labels(s, s.perClass()), random);
+        ImageSet test = images(s, labels(s, testPerClass(s)), random);
+        int[][] splits = splits(train.count(), test.count());
+        return new Dataset(NAME, classNames(s), s.rows(), s.cols(), new Split("train", train, splits[0]),
+                new Split("validation", train, splits[1]), new Split("test", test, splits[2]), "synthetic " + s);
     }
 
-    private static ImageSet images(SyntheticSettings s, int perClass, Random random) {
-        int n = perClass * s.classes();
+    /** What {@link #dataset} gives, without making its images. */
+    static DataShape shape(SyntheticSettings s) {
+        int[] train = labels(s, s.perClass());
+        int[] test = labels(s, testPerClass(s));
+        int[][] splits = splits(train.length, test.length);
+        return new DataShape(NAME, s.rows(), s.cols(), classNames(s),
+                DataShape.ClassCounts.of(train, splits[0], s.classes()),
+                DataShape.ClassCounts.of(train, splits[1], s.classes()),
+                DataShape.ClassCounts.of(test, splits[2], s.classes()));
+    }
+
+    private static int testPerClass(SyntheticSettings s) {
+        return Math.max(1, s.perClass() / 4);
+    }
+
+    /** Classes in turn: 0, 1, 2, ..., 0, 1, 2, ... */
+    private static int[] labels(SyntheticSettings s, int perClass) {
+        return IntStream.range(0, perClass * s.classes()).map(i -> i % s.classes()).toArray();
+    }
+
+    /** Train, validation (the first fifth of the training images) and test, as indices into their image sets. */
+    private static int[][] splits(int trainImages, int testImages) {
+        int validation = trainImages / 5;
+        return new int[][] {IntStream.range(validation, trainImages).toArray(),
+            IntStream.range(0, validation).toArray(), IntStream.range(0, testImages).toArray()};
+    }
+
+    private static List<String> classNames(SyntheticSettings s) {
+        return IntStream.range(0, s.classes()).mapToObj(c -> "bar-" + c).toList();
+    }
+
+    private static ImageSet images(SyntheticSettings s, int[] labels, Random random) {
+        int n = labels.length;
         byte[] pixels = new byte[n * s.rows() * s.cols()];
-        int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            labels[i] = i % s.classes();
             int bar = labels[i] * s.rows() / s.classes();
             for (int r = 0; r < s.rows(); r++) {
                 for (int c = 0; c < s.cols(); c++) {

@@ -71,7 +71,7 @@ class IdxTest {
         Idx.writeLabels(dir.resolve("labels"), new int[] {1, 2, 3}, false);
         DataException e = assertThrows(DataException.class, () -> Idx.readImages(dir.resolve("labels")));
         assertEquals(Kind.BAD_DIMENSIONS, e.kind());
-        assertTrue(e.getMessage().contains("has 1 dimensions"), e.getMessage());
+        assertTrue(e.getMessage().contains("has 1 dimension ("), e.getMessage());
     }
 
     @Test
@@ -101,6 +101,19 @@ class IdxTest {
         DataException e = assertThrows(DataException.class, () -> Idx.readLabels(file));
         assertEquals(Kind.TRAILING_BYTES, e.kind());
         assertTrue(e.getMessage().contains("2 bytes after"), e.getMessage());
+    }
+
+    @Test
+    void countsOneByteAsOne() throws IOException {
+        Path trailing = write(header(Idx.LABELS_MAGIC, 3), new byte[] {1, 2, 3, 4});
+        String message = assertThrows(DataException.class, () -> Idx.readLabels(trailing)).getMessage();
+        assertTrue(message.contains("has 1 byte after the 3 labels"), message);
+        Path truncated = write(header(Idx.LABELS_MAGIC, 3), new byte[] {1});
+        message = assertThrows(DataException.class, () -> Idx.readLabels(truncated)).getMessage();
+        assertTrue(message.contains("announces 3 labels but only 1 byte follows"), message);
+        Path stub = write(new byte[] {0}, new byte[0]);
+        message = assertThrows(DataException.class, () -> Idx.readLabels(stub)).getMessage();
+        assertTrue(message.contains("ends after 1 byte, before"), message);
     }
 
     @Test

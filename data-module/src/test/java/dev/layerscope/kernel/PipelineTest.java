@@ -98,8 +98,33 @@ class PipelineTest {
         RunResult.Failure failure = result.failure().orElseThrow();
         assertEquals("dev.layerscope.kernel.fixtures.CappedStage", failure.stage());
         assertEquals("capped.max: the count is 5; raise capped.max to at least it", failure.error().getMessage());
-        assertEquals("failed", ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile())
-                .getString("status"));
+        Config runJson = ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile());
+        assertEquals("failed", runJson.getString("status"));
+        assertEquals("dev.layerscope.kernel.fixtures.CappedStage", runJson.getString("stopped.stage"));
+        assertEquals("capped.max: the count is 5; raise capped.max to at least it",
+                runJson.getString("stopped.reason"), "run.json says why, as the log does");
+    }
+
+    @Test
+    void whatAStageTellsAtPlanningIsCheckedWithEveryOtherProblemBeforeAnythingRuns() throws IOException {
+        Path file = write("""
+                pipeline = [foreseen-count, double, dev.layerscope.kernel.fixtures.CappedStage]
+                count.up-to = 5
+                capped.max = 3
+                modle.epochs = 3
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+        assertEquals(2, problems.size(), problems.toString());
+        assertEquals(file + ":4: capped.max: the count is 5; raise capped.max to at least it", problems.get(0));
+        assertTrue(problems.get(1).startsWith(file + ":5: modle: is not a known key"), problems.get(1));
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+
+        assertTrue(run("""
+                pipeline = [foreseen-count, double, dev.layerscope.kernel.fixtures.CappedStage]
+                count.up-to = 3
+                capped.max = 3
+                """).succeeded(), "the count the stage foresaw is within the cap");
     }
 
     @Test
@@ -132,6 +157,28 @@ class PipelineTest {
                 "every problem names the file and line: " + problems);
         assertTrue(message.contains("9 problems; nothing was run"), message);
         assertFalse(Files.exists(dir.resolve("runs")), "nothing may run when the experiment is invalid");
+        List<Integer> lines = e.problems().stream()
+                .map(p -> Integer.parseInt(p.where().substring(p.where().lastIndexOf(':') + 1))).toList();
+        assertEquals(lines.stream().sorted().toList(), lines, "problems are listed in line order: " + message);
+        assertTrue(message.indexOf("up-to: 0 is out of range") < message.indexOf("modle"), message);
+    }
+
+    @Test
+    void aProblemOnTheCommandLineNamesTheOverride() throws IOException {
+        Path file = write("pipeline = [count]");
+        ExperimentException e = assertThrows(ExperimentException.class,
+                () -> plan(file, Map.of("pipeline", "[count, doubel]")));
+        assertEquals(List.of("-Dpipeline: pipeline[1]: no stage is called `doubel`; did you mean `double`?"),
+                e.problems().stream().map(p -> p.toString().replaceFirst(" Known stages: .*", "")).toList());
+    }
+
+    @Test
+    void aStageNameNothingIsNearListsTheKnownStages() throws IOException {
+        Path file = write("pipeline = [frobnicate]");
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        assertHas(e.problems().stream().map(ConfigProblem::toString).toList(),
+                "pipeline[0]: no stage is called `frobnicate`. Known stages: ");
+        assertTrue(e.getMessage().contains("has 1 problem; nothing was run"), e.getMessage());
     }
 
     @Test
@@ -163,6 +210,8 @@ class PipelineTest {
         assertEquals(List.of("succeeded", "failed", "pending"),
                 stages.stream().map(s -> s.getString("status")).toList());
         assertEquals("deliberate failure", stages.get(1).getString("error"));
+        assertEquals("fail", runJson.getString("stopped.stage"));
+        assertEquals("deliberate failure", runJson.getString("stopped.reason"));
     }
 
     @Test

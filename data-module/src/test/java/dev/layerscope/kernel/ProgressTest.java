@@ -46,6 +46,20 @@ class ProgressTest {
         assertEquals(List.of("reading: stopped after 0.0 s at 1 of 4"), lines);
     }
 
+    @Test
+    void aOneStepTaskThatFailsLeavesItsFailureToTheStage() {
+        AtomicLong clock = new AtomicLong();
+        List<String> lines = new ArrayList<>();
+        try (Progress progress = new Progress(new CollectingLogger(lines), "locating", 1, clock::get, 1_000)) {
+            clock.addAndGet(100_000_000L); // it fails before advancing
+        }
+        assertEquals(List.of(), lines);
+        try (Progress progress = new Progress(new CollectingLogger(lines), "locating", 1, clock::get, 1_000)) {
+            progress.advance(1);
+        }
+        assertEquals(List.of("locating: done in 0.0 s"), lines);
+    }
+
     /** Keeps formatted INFO lines. */
     private static final class CollectingLogger extends LegacyAbstractLogger {
         private final transient List<String> lines;

@@ -65,6 +65,7 @@ class SettingsBinderTest {
         "learning-rate = [1]   | s.learning-rate: expected a number, got [1]",
         "shuffle = maybe       | s.shuffle: expected true or false, got \"maybe\"",
         "method = lda          | s.method: expected one of pca, t-sne, umap, got \"lda\"",
+        "method = tsne         | s.method: expected one of pca, t-sne, umap, got \"tsne\" (did you mean `t-sne`?)",
         "ks = 3                | s.ks: expected a list of whole numbers, got 3",
         "ks = [3, x]           | s.ks[1]: expected a whole number, got \"x\"",
         "inner = 1             | s.inner: expected an object with keys rate, on, got 1",
@@ -72,6 +73,7 @@ class SettingsBinderTest {
         "inner.rat = 1         | s.inner.rat: is not a known key; did you mean `rate`?",
         "timeout = soon        | s.timeout: expected a duration such as 30s or 5m, got \"soon\"",
         "epoch = 3             | s.epoch: is not a known key; did you mean `epochs`?",
+        "zzz = 3               | s.zzz: is not a known key. Allowed here: dir, epochs,",
         "label = forbidden     | s: label `forbidden` needs epochs = 0",
     })
     void reportsWhatIsWrongWithTheKeyPath(String change, String expected) {

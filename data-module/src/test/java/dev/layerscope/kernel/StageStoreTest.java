@@ -84,7 +84,7 @@ class StageStoreTest {
 
         assertEquals(2, SquareStage.RUNS.get());
         assertEquals("16", Files.readString(second.runDir().resolve("square/square.txt")));
-        assertTrue(Files.readString(second.runDir().resolve("log.txt")).contains("is damaged (square.txt has 1 bytes"));
+        assertTrue(Files.readString(second.runDir().resolve("log.txt")).contains("is damaged (square.txt has 1 byte,"));
     }
 
     @Test

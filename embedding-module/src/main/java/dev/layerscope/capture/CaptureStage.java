@@ -10,6 +10,7 @@ import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.train.ModelSettings;
 import dev.layerscope.train.NetworkFactory;
+import dev.layerscope.train.NetworkShapes;
 import dev.layerscope.train.TrainedModel;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -23,9 +24,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,10 +45,12 @@ public final class CaptureStage implements ReusableStage {
     private static final String LAYERS = "layers.tsv";
 
     private final CaptureSettings settings;
+    private final ModelSettings modelSettings;
 
     @Inject
     CaptureStage(CaptureSettings settings, ModelSettings model) {
         this.settings = settings;
+        this.modelSettings = model;
         List<String> known = new ArrayList<>();
         known.add(CaptureSettings.INPUT);
         known.addAll(NetworkFactory.dl4jLayerNames(model));
@@ -80,7 +80,8 @@ public final class CaptureStage implements ReusableStage {
         int pixels = dataset.rows() * dataset.cols();
 
         Map<String, Integer> widths = layerWidths(network, model.layerNames(), pixels);
-        List<String> layers = chosenLayers(network, model.layerNames(), widths);
+        List<String> layers = chosenLayers(NetworkShapes.check(modelSettings.layers(),
+                new NetworkShapes.Input(1, dataset.rows(), dataset.cols()), dataset.classCount()).layers());
         Map<String, Integer> chosenWidths = new LinkedHashMap<>();
         layers.forEach(layer -> chosenWidths.put(layer, widths.get(layer)));
         LOG.info("Capturing {} for {}", describe(chosenWidths), settings.splits().stream()
@@ -198,29 +199,18 @@ public final class CaptureStage implements ReusableStage {
         return widths;
     }
 
-    /**
-     * The layers named in the settings, or by default the input and every hidden layer that computes a
-     * representation (dense, convolution, pooling; not dropout, batch norm or the output) no wider than
-     * {@code maxWidth}.
-     */
-    private List<String> chosenLayers(MultiLayerNetwork network, List<String> layerNames, Map<String, Integer> widths) {
-        if (!settings.layers().isEmpty()) {
-            return settings.layers();
-        }
-        List<String> layers = new ArrayList<>(List.of(CaptureSettings.INPUT));
-        for (int i = 0; i < layerNames.size() - 1; i++) {
-            var layer = network.getLayer(i).conf().getLayer();
-            boolean representation = layer instanceof DenseLayer || layer instanceof ConvolutionLayer
-                    || layer instanceof SubsamplingLayer;
-            String name = layerNames.get(i);
-            if (representation && widths.get(name) <= settings.maxWidth()) {
-                layers.add(name);
-            } else if (representation) {
+    /** The layers to capture (see {@link CaptureSettings#chosenLayers}), saying which are left out and why. */
+    private List<String> chosenLayers(List<NetworkShapes.Layer> walked) {
+        List<String> chosen = settings.chosenLayers(walked);
+        for (NetworkShapes.Layer layer : walked) {
+            if (CaptureSettings.representation(layer) && !chosen.contains(layer.name())
+                    && layer.width() > settings.maxWidth()) {
                 LOG.info("Not capturing {} by default: {} values per image is more than capture.max-width = {} "
-                        + "(name it in capture.layers to capture it)", name, widths.get(name), settings.maxWidth());
+                        + "(name it in capture.layers to capture it)", layer.name(), layer.width(),
+                        settings.maxWidth());
             }
         }
-        return layers;
+        return chosen;
     }
 
     /** The split's rows to capture: all, or a seeded subset of {@code perClass} per class in ascending order. */

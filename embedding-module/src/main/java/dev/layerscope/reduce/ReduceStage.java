@@ -4,11 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureSettings;
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
-import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.Json;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
@@ -19,7 +20,7 @@ import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.reduce.pca.Pca;
 import dev.layerscope.train.MemoryUse;
 import dev.layerscope.train.ModelSettings;
-import dev.layerscope.train.NetworkFactory;
+import dev.layerscope.train.NetworkShapes;
 import jakarta.inject.Inject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -54,27 +55,16 @@ public final class ReduceStage implements ReusableStage {
 
     private final ReduceSettings settings;
     private final CaptureSettings capture;
+    private final ModelSettings model;
 
     @Inject
     ReduceStage(ReduceSettings settings, CaptureSettings capture, ModelSettings model) {
         this.settings = settings;
         this.capture = capture;
-        List<String> known = new ArrayList<>();
-        known.add(CaptureSettings.INPUT);
-        known.addAll(capture.layers().isEmpty() ? NetworkFactory.dl4jLayerNames(model) : capture.layers());
-        for (String input : settings.inputs()) {
-            if (!known.contains(input)) {
-                throw new InvalidSetting("reduce.inputs", "`" + input + "` is not captured; captured layers can be "
-                        + String.join(", ", known) + " (capture.layers says which are captured)");
-            }
-        }
-        for (CaptureSettings.SplitName needed : List.of(CaptureSettings.SplitName.TRAIN,
-                CaptureSettings.SplitName.TEST)) {
-            if (!capture.splits().contains(needed)) {
-                throw new InvalidSetting("capture.splits", "the reduce stage maps the train and test splits; add "
-                        + needed.name().toLowerCase(Locale.ROOT) + " to capture.splits");
-            }
-        }
+        this.model = model;
+        // before the image size is known, every layer the capture takes by default counts, whatever its width
+        InvalidSettings.throwIfAny(uncaptured(NetworkShapes.check(model.layers(), null).layers()));
+        capture.requireTrainAndTest("the reduce stage maps the train and test splits");
     }
 
     @Override
@@ -87,20 +77,45 @@ public final class ReduceStage implements ReusableStage {
         return Set.of(Embeddings.ARTIFACT);
     }
 
-    /** Checks every method against the number of points it will get, as soon as the data is loaded. */
+    /**
+     * Checks, as soon as the data's shape is known (at planning), that every input is captured (a layer wider than
+     * capture.max-width is not, by default) and that every method can map the number of points it will get.
+     */
     @Override
     public void check(Artifacts available) {
-        available.find(Dataset.ARTIFACT).ifPresent(dataset -> {
-            int train = capturedRows(dataset.train(), dataset.classCount());
-            int test = capturedRows(dataset.test(), dataset.classCount());
+        DataShape.in(available).ifPresent(data -> {
+            List<InvalidSetting> problems = new ArrayList<>(uncaptured(NetworkShapes.check(model.layers(),
+                    new NetworkShapes.Input(1, data.rows(), data.cols()), data.classCount()).layers()));
+            int train = capture.rows(data.train());
+            int test = capture.rows(data.test());
             for (ReduceSettings.Method method : settings.methods()) {
                 Reducer reducer = reducer(method);
-                reducer.check(train);
-                if (placement(method) == ReduceSettings.Placement.SEPARATE) {
-                    reducer.check(test);
+                try {
+                    reducer.check(train);
+                    if (placement(method) == ReduceSettings.Placement.SEPARATE) {
+                        reducer.check(test);
+                    }
+                } catch (InvalidSetting e) {
+                    problems.add(e.under("reduce." + methodName(method)));
                 }
             }
+            InvalidSettings.throwIfAny(problems);
         });
+    }
+
+    /** The inputs the capture stage does not take of the network {@code walked}, one problem each. */
+    private List<InvalidSetting> uncaptured(List<NetworkShapes.Layer> walked) {
+        List<String> captured = capture.chosenLayers(walked);
+        List<InvalidSetting> problems = new ArrayList<>();
+        for (String input : settings.inputs()) {
+            if (!captured.contains(input)) {
+                problems.add(new InvalidSetting("reduce.inputs", "`" + input + "` is not captured; the capture "
+                        + "takes " + String.join(", ", captured) + (capture.layers().isEmpty() ? " (by default "
+                        + "the input and the hidden dense, convolution and pooling layers at most capture.max-width = "
+                        + capture.maxWidth() + " values wide; name others in capture.layers)" : " (capture.layers)")));
+            }
+        }
+        return problems;
     }
 
     @Override
@@ -355,18 +370,6 @@ public final class ReduceStage implements ReusableStage {
     private ReduceSettings.Placement placement(ReduceSettings.Method method) {
         return method == ReduceSettings.Method.TSNE || method == ReduceSettings.Method.TRIMAP
                 ? settings.testPlacement() : ReduceSettings.Placement.TRANSFORM;
-    }
-
-    /** How many images of a split the capture stage keeps. */
-    private int capturedRows(Split split, int classes) {
-        if (capture.perClass() == 0) {
-            return split.size();
-        }
-        int rows = 0;
-        for (int count : split.classCounts(classes)) {
-            rows += Math.min(count, capture.perClass());
-        }
-        return rows;
     }
 
     private static FloatMatrix finite(FloatMatrix rows, String input, String split) {

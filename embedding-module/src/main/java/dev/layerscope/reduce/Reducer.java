@@ -14,7 +14,11 @@ interface Reducer {
     /** The neighbours per point this method needs in a graph of {@code n} points; 0 when it needs no graph. */
     int neighbors(int n);
 
-    /** Throws, saying which setting to change, when this method cannot work on {@code n} points. */
+    /**
+     * Throws, saying which setting to change, when this method cannot work on {@code n} points: an
+     * {@link dev.layerscope.kernel.InvalidSetting} names its key within the method's section
+     * ({@code perplexity} of {@code reduce.tsne}).
+     */
     void check(int n);
 
     /** Fits a 2-D map of {@code rows}; {@code graph} holds at least {@link #neighbors} neighbours (or is null). */

@@ -9,35 +9,25 @@ import java.util.Map;
 /** TriMAP; test points are placed by optimising them against the fixed training map, or mapped on their own. */
 final class TrimapReducer implements Reducer {
 
-    private final ReduceSettings.Trimap settings;
+    private final TriMap.Options options;
 
-    TrimapReducer(ReduceSettings.Trimap settings) {
-        this.settings = settings;
-    }
-
-    private TriMap.Options options(int threads) {
-        return new TriMap.Options(settings.inliers(), settings.outliers(), settings.random(),
-                settings.weightTemperature(), settings.learningRate(), settings.iterations(),
-                settings.pcaDimensions(), settings.seed(), threads);
+    TrimapReducer(TriMap.Options options) {
+        this.options = options;
     }
 
     @Override
     public int neighbors(int n) {
-        return TriMap.neighborsNeeded(options(1), n);
+        return TriMap.neighborsNeeded(options, n);
     }
 
     @Override
     public void check(int n) {
-        try {
-            TriMap.checkSize(options(1), n);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("reduce.trimap: " + e.getMessage(), e);
-        }
+        options.checkSize(n);
     }
 
     @Override
     public Fitted fit(FloatMatrix rows, NeighborGraph graph, Parallel parallel) {
-        TriMap trimap = TriMap.fit(rows, graph, options(parallel.threads()));
+        TriMap trimap = TriMap.fit(rows, graph, options, parallel);
         return new Fitted() {
             @Override
             public FloatMatrix embedding() {
@@ -45,8 +35,8 @@ final class TrimapReducer implements Reducer {
             }
 
             @Override
-            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel ignored) {
-                return trimap.transform(newRows, toFitted);
+            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel threads) {
+                return trimap.transform(newRows, toFitted, threads);
             }
 
             @Override

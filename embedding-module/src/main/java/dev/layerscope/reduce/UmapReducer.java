@@ -9,35 +9,25 @@ import java.util.Map;
 /** UMAP; the test split is placed by umap-learn's transform. */
 final class UmapReducer implements Reducer {
 
-    private final ReduceSettings.Umap settings;
+    private final Umap.Options options;
 
-    UmapReducer(ReduceSettings.Umap settings) {
-        this.settings = settings;
-    }
-
-    private Umap.Options options(int threads) {
-        return new Umap.Options(settings.neighbors(), settings.minDist(), settings.spread(), settings.epochs(),
-                settings.learningRate(), settings.negativeSampleRate(), settings.repulsionStrength(),
-                settings.localConnectivity(), settings.seed(), threads);
+    UmapReducer(Umap.Options options) {
+        this.options = options;
     }
 
     @Override
     public int neighbors(int n) {
-        return Math.min(settings.neighbors(), n - 1);
+        return Math.min(options.neighbors(), n - 1);
     }
 
     @Override
     public void check(int n) {
-        try {
-            Umap.checkSize(options(1), n);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("reduce.umap: " + e.getMessage(), e);
-        }
+        options.checkSize(n);
     }
 
     @Override
     public Fitted fit(FloatMatrix rows, NeighborGraph graph, Parallel parallel) {
-        Umap umap = Umap.fit(rows, graph, options(parallel.threads()));
+        Umap umap = Umap.fit(rows, graph, options, parallel);
         return new Fitted() {
             @Override
             public FloatMatrix embedding() {
@@ -45,8 +35,8 @@ final class UmapReducer implements Reducer {
             }
 
             @Override
-            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel ignored) {
-                return umap.transform(toFitted);
+            public FloatMatrix transform(FloatMatrix newRows, NeighborGraph toFitted, Parallel threads) {
+                return umap.transform(toFitted, threads);
             }
 
             @Override

@@ -22,7 +22,7 @@ public final class SmileInAFreshJvm {
         Umap umap;
         try (Parallel parallel = new Parallel(1)) {
             umap = Umap.fit(blobs.data(), ExactNeighbors.of(blobs.data(), 9, parallel),
-                    Umap.Options.defaults().withNeighbors(10).withEpochs(20).withThreads(1));
+                    Umap.Options.defaults().withNeighbors(10).withEpochs(20), parallel);
         }
         System.out.println("a=" + umap.a() + " b=" + umap.b());
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {

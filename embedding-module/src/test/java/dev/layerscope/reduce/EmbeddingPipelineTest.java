@@ -116,17 +116,27 @@ class EmbeddingPipelineTest {
     }
 
     @Test
-    void aPerplexityTooLargeForTheDataStopsTheRunBeforeTraining() throws IOException {
-        ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int exit = launch(Map.of("reduce.methods", "[tsne]", "reduce.tsne.perplexity", "100"), errors);
-        assertTrue(exit != Launcher.OK);
-        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
-            Path runDir = runs.findFirst().orElseThrow();
-            String log = Files.readString(runDir.resolve("log.txt"));
-            assertTrue(log.contains("reduce.tsne") && log.contains("perplexity 100.0 needs more than 300.0 points")
-                    && log.contains("got 192"), log);
-            assertFalse(Files.exists(runDir.resolve("train")), "the check came before training");
-        }
+    void settingsTooLargeForTheDataAreRejectedTogetherBeforeAnythingRuns() throws IOException {
+        String errors = failedRun(Map.of("reduce.methods", "[tsne, umap]", "reduce.tsne.perplexity", "100",
+                "reduce.umap.neighbors", "200"));
+        assertTrue(errors.contains("reduce.tsne.perplexity: perplexity = 100 needs more than 300 points "
+                + "(3 x perplexity), got 192; lower perplexity or map more points"), errors);
+        assertTrue(errors.contains("reduce.umap.neighbors: neighbors = 200 (counting the point itself) needs at "
+                + "least that many points, got 192"), errors);
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    @Test
+    void anInputTheCaptureDoesNotTakeIsRejectedBeforeAnythingRuns() throws IOException {
+        String dropout = failedRun(Map.of("reduce.inputs", "[dropout1]"));
+        assertTrue(dropout.contains("reduce.inputs: `dropout1` is not captured; the capture takes input, dense1, "
+                + "dense2"), dropout);
+        // dense1 is 16 values wide: with max-width 10 the capture leaves it out, which only the shape can tell
+        String wide = failedRun(Map.of("reduce.inputs", "[dense1]", "capture.max-width", "10"));
+        assertTrue(wide.contains("reduce.inputs: `dense1` is not captured; the capture takes input, dense2 (by "
+                + "default the input and the hidden dense, convolution and pooling layers at most "
+                + "capture.max-width = 10 values wide"), wide);
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
     }
 
     @Test

@@ -18,12 +18,8 @@ final class Augmenter {
     private final int cols;
     private final Random random;
 
+    /** {@code settings.shift()} is below the image's side: {@link ModelSettings#problemsWith} says so first. */
     Augmenter(ModelSettings.Augment settings, int rows, int cols, long seed) {
-        if (settings.shift() >= Math.min(rows, cols)) {
-            throw new IllegalArgumentException("model.augment.shift = " + settings.shift() + " would move a " + rows
-                    + "x" + cols + " image out of sight; use a shift below " + Math.min(rows, cols)
-                    + " (2 or 3 pixels is typical for 28x28)");
-        }
         this.shift = settings.shift();
         this.flip = settings.flip();
         this.rows = rows;

@@ -1,9 +1,11 @@
 package dev.layerscope.train;
 
+import dev.layerscope.data.DataShape;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.NonEmpty;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,6 +33,28 @@ public record ModelSettings(@NonEmpty List<LayerSpec> layers, Updater updater, W
         if (!problems.isEmpty()) {
             throw new InvalidSetting("layers", "the layer stack is impossible: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * What makes these settings impossible for the data, each with its key in this section: a layer stack that
+     * cannot take the images (a kernel or pooling window larger than what reaches it), a shift that would move every
+     * image out of sight.
+     */
+    public List<InvalidSetting> problemsWith(DataShape data) {
+        List<InvalidSetting> found = new ArrayList<>();
+        List<String> stack = NetworkShapes.check(layers, new NetworkShapes.Input(1, data.rows(), data.cols()),
+                data.classCount()).problems();
+        if (!stack.isEmpty()) {
+            found.add(new InvalidSetting("layers", "the layer stack cannot take " + data.describe() + ": "
+                    + String.join("; ", stack)));
+        }
+        int side = Math.min(data.rows(), data.cols());
+        if (augment.shift() >= side) {
+            found.add(new InvalidSetting("augment.shift", "shift = " + augment.shift() + " would move "
+                    + data.describe() + " out of sight; use a shift below " + side + " (2 or 3 pixels is typical "
+                    + "for 28x28)"));
+        }
+        return found;
     }
 
     /**

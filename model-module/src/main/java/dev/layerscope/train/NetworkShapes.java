@@ -1,5 +1,6 @@
 package dev.layerscope.train;
 
+import dev.layerscope.kernel.Numbers;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,9 +27,10 @@ public final class NetworkShapes {
      * @param name   its name (given or default)
      * @param spec   what the experiment said
      * @param shape  its output, e.g. {@code 32x26x26} or {@code 256}; {@code ?} where the input size is unknown
+     * @param width  its output's values per image (21,632 for {@code 32x26x26}); -1 where unknown
      * @param params its trainable (and, for batch norm, running-statistics) parameters; -1 where unknown
      */
-    public record Layer(String name, LayerSpec spec, String shape, long params) {
+    public record Layer(String name, LayerSpec spec, String shape, long width, long params) {
     }
 
     /** The walk's result. */
@@ -67,7 +69,7 @@ public final class NetworkShapes {
             if (problem != null) {
                 problems.add(where + problem);
             }
-            result.add(new Layer(name, spec, walk.shape(), walk.lastParams));
+            result.add(new Layer(name, spec, walk.shape(), walk.flatSize(), walk.lastParams));
         }
         if (layers.isEmpty() || !(layers.get(layers.size() - 1) instanceof LayerSpec.Output)) {
             problems.add("the last layer must be `{ type = output }` (softmax over the data's classes)");
@@ -159,7 +161,7 @@ public final class NetworkShapes {
                 }
                 case LayerSpec.Dropout dropout -> {
                     boolean valid = dropout.rate() >= 0 && dropout.rate() < 1;
-                    return valid ? null : "rate must be in [0, 1), got " + dropout.rate();
+                    return valid ? null : "rate must be in [0, 1), got " + Numbers.number(dropout.rate());
                 }
                 case LayerSpec.Batchnorm batchnorm -> {
                     // gamma, beta, and the running mean and variance DL4J keeps as parameters too

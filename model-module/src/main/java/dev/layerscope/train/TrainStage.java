@@ -1,7 +1,10 @@
 package dev.layerscope.train;
 
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Artifacts;
+import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.RuntimeSettings;
 import dev.layerscope.kernel.StageContext;
@@ -41,15 +44,19 @@ public final class TrainStage implements ReusableStage {
         return Set.of(TrainedModel.ARTIFACT, Predictions.ARTIFACT, Trajectory.ARTIFACT);
     }
 
+    /** The network and its augmentation against the images, as soon as their size is known: at planning. */
+    @Override
+    public void check(Artifacts available) {
+        DataShape.in(available).ifPresent(data -> InvalidSettings.throwIfAny(settings.problemsWith(data).stream()
+                .map(problem -> problem.under("model")).toList()));
+    }
+
+    /** The runner has called {@link #check} with this run's dataset just before. */
     @Override
     public void run(StageContext context) throws IOException {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         NetworkShapes.Input input = new NetworkShapes.Input(1, dataset.rows(), dataset.cols());
         NetworkShapes.Shapes shapes = NetworkShapes.check(settings.layers(), input, dataset.classCount());
-        if (!shapes.problems().isEmpty()) {
-            throw new IllegalArgumentException("model.layers cannot take the " + dataset.rows() + "x"
-                    + dataset.cols() + " images of " + dataset.name() + ": " + String.join("; ", shapes.problems()));
-        }
         String table = TrainOutputs.networkTable(shapes);
         LOG.info("Network ({} parameters):\n{}", shapes.params(), table);
         useThreads(runtime.threads());

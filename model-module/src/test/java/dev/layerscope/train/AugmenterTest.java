@@ -3,7 +3,6 @@ package dev.layerscope.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -91,13 +90,6 @@ class AugmenterTest {
             second.apply(image, b, i * image.length);
         }
         assertArrayEquals(a, b);
-    }
-
-    @Test
-    void aShiftAsLargeAsTheImageIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Augmenter(new ModelSettings.Augment(5, false), ROWS, COLS, 1));
-        assertTrue(e.getMessage().contains("model.augment.shift = 5"), e.getMessage());
     }
 
     private static float[] ramp() {

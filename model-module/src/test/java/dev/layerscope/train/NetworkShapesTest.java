@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import dev.layerscope.data.DataShape;
 import dev.layerscope.kernel.ConfigProblem;
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.SettingsBinder;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,7 +78,7 @@ class NetworkShapesTest {
         "zero units | { type = dense, units = 0 }, { type = output }"
             + " | layers[0] (dense1): units must be at least 1, got 0",
         "dropout of one | { type = dense, units = 4 }, { type = dropout, rate = 1.0 }, { type = output }"
-            + " | layers[1] (dropout1): rate must be in [0, 1), got 1.0",
+            + " | layers[1] (dropout1): rate must be in [0, 1), got 1",
         "negative dropout | { type = dropout, rate = -0.1, name = drop-in }, { type = output }"
             + " | layers[0] (drop-in): rate must be in [0, 1), got -0.1",
         "output not last | { type = output }, { type = dense, units = 4 }"
@@ -103,6 +105,34 @@ class NetworkShapesTest {
                 "without the image size the stack is fine");
         assertEquals(List.of("layers[1] (big): kernel 5x5 is larger than its 4x4 input"),
                 NetworkShapes.check(net.layers(), new NetworkShapes.Input(1, 8, 8), 2).problems());
+    }
+
+    @Test
+    void aKernelAndAShiftTooLargeForTheImagesAreBothNamedWithTheirKeys() {
+        ModelSettings net = settings("layers = [{ type = conv2d, filters = 4, kernel = 40 }, { type = output }]\n"
+                + "augment.shift = 28");
+        DataShape mnist = new DataShape("MNIST", 28, 28, List.of("a", "b"), counts(5), counts(1), counts(2));
+        List<InvalidSetting> problems = net.problemsWith(mnist);
+        assertEquals(List.of("layers", "augment.shift"), problems.stream().map(InvalidSetting::key).toList());
+        assertEquals("the layer stack cannot take the 28x28 images of MNIST: layers[0] (conv1): kernel 40x40 is "
+                + "larger than its 28x28 input", problems.get(0).getMessage());
+        assertTrue(problems.get(1).getMessage().startsWith("shift = 28 would move the 28x28 images of MNIST out of "
+                + "sight; use a shift below 28"), problems.get(1).getMessage());
+        assertEquals(List.of(), settings("augment.shift = 27").problemsWith(mnist));
+    }
+
+    @Test
+    void eachLayerKnowsItsWidthOnceTheImageSizeIsKnown() {
+        ModelSettings cnn = settings("layers = [" + CNN + "]");
+        assertEquals(List.of(-1L, -1L, -1L, -1L, -1L, 128L, 128L, -1L), NetworkShapes.check(cnn.layers(), null)
+                .layers().stream().map(NetworkShapes.Layer::width).toList(), "a dense layer's width is its units");
+        assertEquals(List.of(21_632L, 36_864L, 9216L, 9216L, 9216L, 128L, 128L, 10L),
+                NetworkShapes.check(cnn.layers(), new NetworkShapes.Input(1, 28, 28), 10).layers().stream()
+                        .map(NetworkShapes.Layer::width).toList());
+    }
+
+    private static DataShape.ClassCounts counts(int each) {
+        return new DataShape.ClassCounts(new int[] {each, each});
     }
 
     private static void assertSameParametersAsDl4j(ModelSettings settings, NetworkShapes.Input input, int classes,

@@ -63,6 +63,9 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(onlyRunFolder().resolve("run.json").toFile());
         assertEquals("failed", json.getString("status"));
         assertTrue(json.getConfigList("stages").get(0).getString("error").contains("is not complete in"));
+        assertEquals("load", json.getString("stopped.stage"));
+        assertTrue(json.getString("stopped.reason").contains("is not complete in"),
+                "run.json says why the run stopped");
     }
 
     @Test
@@ -209,7 +212,8 @@ class ExperimentsTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 
-    private static Path realData() {
+    /** The real Fashion-MNIST files, or the test is skipped (failed where LAYERSCOPE_REQUIRE_REAL_DATA is set). */
+    static Path realData() {
         String fromEnv = System.getenv("LAYERSCOPE_DATA_DIR");
         Path dir = fromEnv != null ? Path.of(fromEnv) : Path.of("../../shared/data/fashion-mnist");
         if (System.getenv("LAYERSCOPE_REQUIRE_REAL_DATA") != null) {

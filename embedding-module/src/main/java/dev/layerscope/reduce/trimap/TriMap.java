@@ -1,5 +1,8 @@
 package dev.layerscope.reduce.trimap;
 
+import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.Range;
+import dev.layerscope.kernel.SettingRules;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.NeighborGraph;
@@ -18,7 +21,7 @@ import java.util.SplittableRandom;
  *   <li>each point's scale sigma_i is its mean distance to its 4th-6th nearest neighbours (counting itself as the
  *       1st), and its {@code inliers} are its nearest candidates by {@code d_ij^2 / (sigma_i sigma_j)};</li>
  *   <li>each (point, inlier) pair gets {@code outliers} uniformly drawn outliers that are not among its inliers, and
- *       each point {@code randomTriplets} uniformly random triplets;</li>
+ *       each point {@code random} uniformly random triplets;</li>
  *   <li>a triplet's weight is the gap of scaled distances, random ones times 0.1, all shifted to start at 0 and
  *       compressed by the tempered logarithm {@code log_t(1 + w)} with t = {@code weightTemperature};</li>
  *   <li>the embedding starts at 0.01 x the two leading principal coordinates and minimises
@@ -38,57 +41,52 @@ public final class TriMap {
     private static final int EXTRA_NEIGHBORS = 49;
 
     /**
-     * Settings, with the reference's defaults.
+     * TriMAP's settings, with the reference's defaults, as the experiment's {@code reduce.trimap} section binds them
+     * (keys in kebab-case: {@code weight-temperature}) and as {@link #fit} takes them.
      *
      * @param inliers           nearest neighbours (by scaled distance) each point forms triplets with
      * @param outliers          outliers drawn per (point, inlier) pair
-     * @param randomTriplets    uniformly random triplets per point (0 for none)
-     * @param weightTemperature temperature t of the tempered logarithm on the weights: 0 leaves them linear, larger
-     *                          values compress them more and give more compact clusters
+     * @param random            uniformly random triplets per point (0 for none)
+     * @param weightTemperature temperature t of the tempered logarithm on the weights: larger values compress them
+     *                          more and give more compact clusters
      * @param learningRate      the reference's {@code lr}, for its summed (not averaged) triplet gradient
      * @param iterations        delta-bar-delta steps
-     * @param pcaDimensions     principal components to reduce wider data to before anything else
+     * @param pcaDimensions     principal components to reduce wider data to before anything else; at least 2, as
+     *                          the embedding starts from two principal coordinates
      * @param seed              seeds the triplet sampling; with the same threads, the same seed gives the same bits
-     * @param threads           threads for the neighbour distances, weights and gradient
      */
-    public record Options(int inliers, int outliers, int randomTriplets, double weightTemperature,
-                          double learningRate, int iterations, int pcaDimensions, long seed, int threads) {
+    public record Options(@Range(min = 1) int inliers, @Range(min = 1) int outliers, @Range(min = 0) int random,
+                          @Range(min = 0, minExclusive = true) double weightTemperature,
+                          @Range(min = 0, minExclusive = true) double learningRate, @Range(min = 1) int iterations,
+                          @Range(min = 2) int pcaDimensions, long seed) {
 
         public Options {
-            if (inliers < 1) {
-                throw new IllegalArgumentException("inliers must be >= 1, got " + inliers);
-            }
-            if (outliers < 1) {
-                throw new IllegalArgumentException("outliers must be >= 1, got " + outliers);
-            }
-            if (randomTriplets < 0) {
-                throw new IllegalArgumentException("randomTriplets must be >= 0, got " + randomTriplets);
-            }
-            if (!(weightTemperature >= 0) || Double.isInfinite(weightTemperature)) {
-                throw new IllegalArgumentException("weightTemperature must be finite and >= 0, got "
-                        + weightTemperature);
-            }
-            if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
-            }
-            if (iterations < 1) {
-                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-            }
-            if (pcaDimensions < 2) {
-                throw new IllegalArgumentException("pcaDimensions must be >= 2 (the embedding starts from two "
-                        + "principal coordinates), got " + pcaDimensions);
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-            }
+            SettingRules.check(Options.class, inliers, outliers, random, weightTemperature, learningRate, iterations,
+                    pcaDimensions, seed);
         }
 
         /**
          * {@code n_inliers=12, n_outliers=4, n_random=3, weight_temp=0.5, lr=0.1, n_iters=400} and the 100 PCA
-         * dimensions of the reference's {@code TRIMAP}, seed 0, and every available core.
+         * dimensions of the reference's {@code TRIMAP}, seed 0.
          */
         public static Options defaults() {
-            return new Options(12, 4, 3, 0.5, 0.1, 400, 100, 0, Runtime.getRuntime().availableProcessors());
+            return new Options(12, 4, 3, 0.5, 0.1, 400, 100, 0);
+        }
+
+        /**
+         * Throws {@link InvalidSetting} naming the key to lower when these options cannot map {@code n} points: each
+         * point needs its inliers and, per inlier, outliers among the points that are not its inliers.
+         */
+        public void checkSize(int n) {
+            int needed = Math.max(inliers + 1, ScaledNeighbors.SIGMA_NEIGHBORS);
+            if (n <= needed) {
+                throw new InvalidSetting("inliers", "inliers = " + inliers + " needs more than " + needed
+                        + " points, got " + n + "; lower inliers or map more points");
+            }
+            if (outliers > n - 1 - inliers) {
+                throw new InvalidSetting("outliers", "outliers = " + outliers + " per inlier cannot be drawn from "
+                        + "the " + (n - 1 - inliers) + " points that are not a point's inliers; lower outliers");
+            }
         }
     }
 
@@ -122,19 +120,6 @@ public final class TriMap {
         return Math.min(options.inliers() + EXTRA_NEIGHBORS, trainSize - 1);
     }
 
-    /** Throws, saying which setting to lower, when these options cannot work on {@code n} points. */
-    public static void checkSize(Options options, int n) {
-        if (n <= options.inliers() + 1 || n <= ScaledNeighbors.SIGMA_NEIGHBORS) {
-            throw new IllegalArgumentException("TriMap with " + options.inliers() + " inliers needs more than "
-                    + Math.max(options.inliers() + 1, ScaledNeighbors.SIGMA_NEIGHBORS) + " points, got " + n
-                    + ": lower inliers or give more points");
-        }
-        if (options.outliers() > n - 1 - options.inliers()) {
-            throw new IllegalArgumentException(options.outliers() + " outliers per inlier cannot be drawn from the "
-                    + (n - 1 - options.inliers()) + " points that are not a point's inliers: lower outliers");
-        }
-    }
-
     /**
      * Fits the embedding of the rows of {@code data}.
      *
@@ -144,22 +129,20 @@ public final class TriMap {
      *              the raw data therefore differs from the reference's only where the two spaces rank the
      *              {@code inliers + 49} nearest points differently
      */
-    public static TriMap fit(FloatMatrix data, NeighborGraph graph, Options options) {
+    public static TriMap fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
         int n = data.rows();
-        checkSize(options, n);
+        options.checkSize(n);
         requireUsable(data, "data");
         requireGraph(graph, n, neighborsNeeded(options, n), "graph");
-        try (Parallel parallel = new Parallel(options.threads())) {
-            Prepared prepared = prepare(data, graph, options, parallel);
-            double weightShift = prepared.triplets().minimumRawWeight();
-            double[] embedding = prepared.space().initialEmbedding(prepared.working(), parallel);
-            Descent descent = new Descent(embedding, 0, prepared.triplets().points,
-                    prepared.triplets().weights(weightShift, options.weightTemperature()), options.learningRate(),
-                    parallel);
-            descent.run(options.iterations());
-            return new TriMap(options, data.cols(), prepared.space(), prepared.working(),
-                    prepared.inliers().sigma(), weightShift, embedding, descent.loss());
-        }
+        Prepared prepared = prepare(data, graph, options, parallel);
+        double weightShift = prepared.triplets().minimumRawWeight();
+        double[] embedding = prepared.space().initialEmbedding(prepared.working(), parallel);
+        Descent descent = new Descent(embedding, 0, prepared.triplets().points,
+                prepared.triplets().weights(weightShift, options.weightTemperature()), options.learningRate(),
+                parallel);
+        descent.run(options.iterations());
+        return new TriMap(options, data.cols(), prepared.space(), prepared.working(), prepared.inliers().sigma(),
+                weightShift, embedding, descent.loss());
     }
 
     /** Steps 1-3 of a fit: the working space, the inliers and the triplets. */
@@ -172,7 +155,7 @@ public final class TriMap {
         ScaledNeighbors inliers = ScaledNeighbors.of(working, working,
                 graph.truncate(neighborsNeeded(options, data.rows())), null, options.inliers(), parallel);
         Triplets triplets = Triplets.sample(working, working, true, inliers, inliers.sigma(), options.outliers(),
-                options.randomTriplets(), new SplittableRandom(options.seed()), parallel);
+                options.random(), new SplittableRandom(options.seed()), parallel);
         return new Prepared(space, working, inliers, triplets);
     }
 
@@ -196,7 +179,7 @@ public final class TriMap {
      * @param toTrain the {@link #neighborsNeeded} nearest training points of each new point (or more), found in the
      *                space of {@code newData}; as in {@link #fit}, they are re-measured in the PCA-reduced space
      */
-    public FloatMatrix transform(FloatMatrix newData, NeighborGraph toTrain) {
+    public FloatMatrix transform(FloatMatrix newData, NeighborGraph toTrain, Parallel parallel) {
         if (newData.cols() != inputColumns) {
             throw new IllegalArgumentException("TriMap was fitted on " + inputColumns + " columns, got "
                     + newData.cols());
@@ -208,27 +191,25 @@ public final class TriMap {
         if (newData.rows() == 0) {
             return new FloatMatrix(0, 2, new float[0]);
         }
-        try (Parallel parallel = new Parallel(options.threads())) {
-            FloatMatrix mapped = space.map(newData);
-            ScaledNeighbors inliers = ScaledNeighbors.of(mapped, working, toTrain.truncate(needed), sigma,
-                    options.inliers(), parallel);
-            Triplets triplets = Triplets.sample(mapped, working, false, inliers, sigma, options.outliers(),
-                    options.randomTriplets(), new SplittableRandom(options.seed()), parallel);
-            triplets.offsetAnchors(trainSize);
-            double[] placed = new double[embedding.length + 2 * newData.rows()];
-            System.arraycopy(embedding, 0, placed, 0, embedding.length);
-            for (int q = 0; q < newData.rows(); q++) {
-                for (int rank = 0; rank < inliers.count(); rank++) {
-                    int train = inliers.inlier(q, rank);
-                    placed[2 * (trainSize + q)] += embedding[2 * train] / inliers.count();
-                    placed[2 * (trainSize + q) + 1] += embedding[2 * train + 1] / inliers.count();
-                }
+        FloatMatrix mapped = space.map(newData);
+        ScaledNeighbors inliers = ScaledNeighbors.of(mapped, working, toTrain.truncate(needed), sigma,
+                options.inliers(), parallel);
+        Triplets triplets = Triplets.sample(mapped, working, false, inliers, sigma, options.outliers(),
+                options.random(), new SplittableRandom(options.seed()), parallel);
+        triplets.offsetAnchors(trainSize);
+        double[] placed = new double[embedding.length + 2 * newData.rows()];
+        System.arraycopy(embedding, 0, placed, 0, embedding.length);
+        for (int q = 0; q < newData.rows(); q++) {
+            for (int rank = 0; rank < inliers.count(); rank++) {
+                int train = inliers.inlier(q, rank);
+                placed[2 * (trainSize + q)] += embedding[2 * train] / inliers.count();
+                placed[2 * (trainSize + q) + 1] += embedding[2 * train + 1] / inliers.count();
             }
-            new Descent(placed, trainSize, triplets.points,
-                    triplets.weights(weightShift, options.weightTemperature()), options.learningRate(), parallel)
-                    .run(options.iterations());
-            return toMatrix(placed, trainSize, newData.rows());
         }
+        new Descent(placed, trainSize, triplets.points,
+                triplets.weights(weightShift, options.weightTemperature()), options.learningRate(), parallel)
+                .run(options.iterations());
+        return toMatrix(placed, trainSize, newData.rows());
     }
 
     private static FloatMatrix toMatrix(double[] pairs, int first, int count) {

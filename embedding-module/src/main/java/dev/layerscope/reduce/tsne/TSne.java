@@ -1,10 +1,15 @@
 package dev.layerscope.reduce.tsne;
 
+import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.Numbers;
+import dev.layerscope.kernel.Range;
+import dev.layerscope.kernel.SettingRules;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.reduce.pca.Pca;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Random;
 
 /**
@@ -33,115 +38,108 @@ public final class TSne {
     private static final double FINAL_MOMENTUM = 0.8;
     private static final double MIN_GAIN = 0.01;
 
+    /** openTSNE's transform: its learning rate (its gradient, without scikit-learn's factor 4). */
+    private static final double TRANSFORM_LEARNING_RATE = 0.1;
+    /** openTSNE's transform: the factor on the attraction to the neighbours. */
+    private static final double TRANSFORM_EXAGGERATION = 1.5;
+    /** openTSNE's final momentum (its transform runs no early phase). */
+    private static final double TRANSFORM_MOMENTUM = 0.8;
+    /** openTSNE's transform: the longest gradient step of a point. */
+    private static final double MAX_GRADIENT_NORM = 0.25;
+
     /**
-     * @param perplexity             the effective number of neighbours each point's affinities spread over
+     * t-SNE's settings, as the experiment's {@code reduce.tsne} section binds them (keys in kebab-case:
+     * {@code exaggeration-iterations}) and as {@link #fit} takes them. Defaults are scikit-learn's, in
+     * embedding-module's reference.conf and {@link #defaults()}.
+     *
+     * @param perplexity             the effective number of neighbours each point's affinities spread over; needs
+     *                               more than 3 x perplexity points
      * @param iterations             gradient steps in all, early exaggeration included
      * @param earlyExaggeration      the factor on the affinities during the first steps, which lets clusters form
-     *                               before they have to find their place
-     * @param exaggerationIterations how many of the steps are exaggerated
-     * @param learningRate           step size; {@code <= 0} means scikit-learn's {@code "auto"},
+     *                               before they have to find their place (1 means none)
+     * @param exaggerationIterations how many of the steps are exaggerated, at most {@code iterations}
+     * @param learningRate           step size; 0 means scikit-learn's {@code "auto"},
      *                               {@code max(n / earlyExaggeration / 4, 50)}, which keeps large data sets from
      *                               converging too slowly
      * @param theta                  Barnes-Hut accuracy: a cell is summarised when its width is below theta times
-     *                               its distance; 0 is exact and quadratic
+     *                               its distance; 0 is exact and quadratic. The transform uses it too
      * @param seed                   seeds the random initialisation used when PCA cannot give two components
      *                               (fewer than two columns, or no variance)
-     * @param threads                threads for the gradient
+     * @param transform              placing new points into the fitted map
      */
-    public record Options(double perplexity, int iterations, double earlyExaggeration, int exaggerationIterations,
-                          double learningRate, double theta, long seed, int threads) {
+    public record Options(@Range(min = 1) double perplexity, @Range(min = 1) int iterations,
+                          @Range(min = 1) double earlyExaggeration, @Range(min = 0) int exaggerationIterations,
+                          @Range(min = 0) double learningRate, @Range(min = 0, max = 1) double theta, long seed,
+                          TransformOptions transform) {
 
         public Options {
-            if (!(perplexity > 0) || !Double.isFinite(perplexity)) {
-                throw new IllegalArgumentException("perplexity must be a positive number, got " + perplexity);
-            }
-            if (iterations < 1) {
-                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-            }
-            if (!(earlyExaggeration >= 1) || !Double.isFinite(earlyExaggeration)) {
-                throw new IllegalArgumentException("earlyExaggeration must be >= 1 (1 means none), got "
-                        + earlyExaggeration);
-            }
-            if (exaggerationIterations < 0 || exaggerationIterations > iterations) {
-                throw new IllegalArgumentException("exaggerationIterations must be between 0 and iterations ("
-                        + iterations + "), got " + exaggerationIterations);
-            }
-            if (!Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be finite (<= 0 for automatic), got "
-                        + learningRate);
-            }
-            if (!(theta >= 0) || !Double.isFinite(theta)) {
-                throw new IllegalArgumentException("theta must be >= 0 (0 is exact), got " + theta);
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            SettingRules.check(Options.class, perplexity, iterations, earlyExaggeration, exaggerationIterations,
+                    learningRate, theta, seed, transform);
+            Objects.requireNonNull(transform, "transform");
+            if (exaggerationIterations > iterations) {
+                throw new InvalidSetting("exaggeration-iterations", exaggerationIterations + " exaggerated steps "
+                        + "cannot be more than the " + iterations + " steps in all (iterations); lower "
+                        + "exaggeration-iterations or raise iterations");
             }
         }
 
-        /** scikit-learn 1.2's defaults, on all available processors. */
+        /** scikit-learn 1.2's defaults, seed 0, and openTSNE's transform. */
         public static Options defaults() {
-            return new Options(30, 1000, 12, 250, 0, 0.5, 0, Runtime.getRuntime().availableProcessors());
+            return new Options(30, 1000, 12, 250, 0, 0.5, 0, TransformOptions.defaults());
+        }
+
+        /**
+         * Throws {@link InvalidSetting} naming the key to change when these options cannot fit {@code n} points, or
+         * place new points into a map of {@code n} points.
+         */
+        public void checkSize(int n) {
+            requireMorePoints("perplexity", perplexity, n);
+            try {
+                transform.checkSize(n);
+            } catch (InvalidSetting e) {
+                throw e.under("transform");
+            }
         }
     }
 
     /**
-     * openTSNE's {@code TSNEEmbedding.transform} defaults. The step is small and the exaggeration mild because new
-     * points start next to their neighbours already and should only settle, not travel.
+     * openTSNE's {@code TSNEEmbedding.transform}, the placement of new points into a fitted map, as the experiment's
+     * {@code reduce.tsne.transform} binds it. The rest of openTSNE's defaults are fixed: a small step (0.1) and a
+     * mild exaggeration (1.5) because new points start next to their neighbours already and should only settle, not
+     * travel; momentum 0.8; and each point's gradient shortened to at most 0.25, so a point that starts on top of
+     * training points is not shot out of the map. The map's own {@code theta} sets the repulsion's accuracy.
      *
-     * @param perplexity      of each new point's affinities to its training neighbours; low, because a new point
-     *                        should be placed by its closest neighbours
-     * @param iterations      gradient steps
-     * @param learningRate    step size (openTSNE's gradient, without scikit-learn's factor 4)
-     * @param exaggeration    factor on the attraction to the neighbours
-     * @param momentum        openTSNE's final momentum (it runs no early phase by default)
-     * @param maxGradientNorm each point's gradient is shortened to at most this length, so a point that starts on
-     *                        top of training points is not shot out of the embedding
-     * @param theta           Barnes-Hut accuracy of the repulsion from the training points
-     * @param threads         threads over the new points
+     * @param perplexity of each new point's affinities to its training neighbours; low, because a new point should be
+     *                   placed by its closest neighbours; needs a map of more than 3 x perplexity points
+     * @param iterations gradient steps
      */
-    public record TransformOptions(double perplexity, int iterations, double learningRate, double exaggeration,
-                                   double momentum, double maxGradientNorm, double theta, int threads) {
+    public record TransformOptions(@Range(min = 1) double perplexity, @Range(min = 1) int iterations) {
 
         public TransformOptions {
-            if (!(perplexity > 0) || !Double.isFinite(perplexity)) {
-                throw new IllegalArgumentException("perplexity must be a positive number, got " + perplexity);
-            }
-            if (iterations < 0) {
-                throw new IllegalArgumentException("iterations must be >= 0, got " + iterations);
-            }
-            if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
-                throw new IllegalArgumentException("learningRate must be positive, got " + learningRate);
-            }
-            if (!(exaggeration > 0) || !Double.isFinite(exaggeration)) {
-                throw new IllegalArgumentException("exaggeration must be positive, got " + exaggeration);
-            }
-            if (!(momentum >= 0 && momentum < 1)) {
-                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
-            }
-            if (!(maxGradientNorm > 0)) {
-                throw new IllegalArgumentException("maxGradientNorm must be positive (infinity for no clipping), got "
-                        + maxGradientNorm);
-            }
-            if (!(theta >= 0) || !Double.isFinite(theta)) {
-                throw new IllegalArgumentException("theta must be >= 0 (0 is exact), got " + theta);
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
-            }
+            SettingRules.check(TransformOptions.class, perplexity, iterations);
         }
 
+        /** openTSNE's defaults: perplexity 5, 250 steps. */
         public static TransformOptions defaults() {
-            return new TransformOptions(5, 250, 0.1, 1.5, 0.8, 0.25, 0.5, Runtime.getRuntime().availableProcessors());
+            return new TransformOptions(5, 250);
+        }
+
+        /** Throws {@link InvalidSetting} naming the key when new points cannot be placed into a map of {@code n}. */
+        public void checkSize(int n) {
+            requireMorePoints("perplexity", perplexity, n);
         }
     }
 
+    /** What the map was fitted with; its transform and theta place new points. */
+    private final Options options;
     /** x and y of each point, interleaved. */
     private final double[] positions;
     private final double klDivergence;
     /** The quadtree of the final embedding, which {@link #transform} queries and never changes. */
     private final QuadTree tree;
 
-    private TSne(double[] positions, double klDivergence, QuadTree tree) {
+    private TSne(Options options, double[] positions, double klDivergence, QuadTree tree) {
+        this.options = options;
         this.positions = positions;
         this.klDivergence = klDivergence;
         this.tree = tree;
@@ -149,11 +147,12 @@ public final class TSne {
 
     /**
      * Embeds the rows of {@code data} in 2-D. {@code graph} must hold, for each row, at least {@code min(n - 1,
-     * ceil(3 * perplexity))} neighbours; its first that many are used.
+     * ceil(3 * perplexity))} neighbours; its first that many are used. {@code parallel}'s threads share the work;
+     * the result does not depend on how many there are.
      */
-    public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options) {
+    public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
         int n = data.rows();
-        checkSize(options.perplexity(), n);
+        requireMorePoints("perplexity", options.perplexity(), n);
         if (graph.size() != n) {
             throw new IllegalArgumentException("the graph has " + graph.size() + " points, the data " + n
                     + "; compute the graph of this data");
@@ -165,19 +164,16 @@ public final class TSne {
         }
         int k = (int) Math.min(n - 1, Math.ceil(3 * options.perplexity()));
         requireNeighbours(graph, k, n, options.perplexity());
-        try (Parallel parallel = new Parallel(options.threads())) {
-            SparseAffinities p = GaussianAffinities.symmetric(graph, k,
-                    GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
-            double learningRate = options.learningRate() > 0 ? options.learningRate()
-                    : Math.max(n / options.earlyExaggeration() / 4, 50);
-            Descent descent = new Descent(p, initialise(data, options.seed(), parallel), options.theta(),
-                    parallel);
-            // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
-            descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
-            descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
-            double kl = descent.klDivergence();
-            return new TSne(descent.positions, kl, descent.tree);
-        }
+        SparseAffinities p = GaussianAffinities.symmetric(graph, k,
+                GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
+        double learningRate = options.learningRate() > 0 ? options.learningRate()
+                : Math.max(n / options.earlyExaggeration() / 4, 50);
+        Descent descent = new Descent(p, initialise(data, options.seed(), parallel), options.theta(), parallel);
+        // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
+        descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
+        descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
+        double kl = descent.klDivergence();
+        return new TSne(options, descent.positions, kl, descent.tree);
     }
 
     /**
@@ -214,11 +210,12 @@ public final class TSne {
         return positions;
     }
 
-    /** Throws, saying what to change, when {@code perplexity} cannot work on {@code n} points. */
-    public static void checkSize(double perplexity, int n) {
+    /** Throws {@link InvalidSetting} naming {@code key} when {@code perplexity} cannot work on {@code n} points. */
+    private static void requireMorePoints(String key, double perplexity, int n) {
         if (n <= 3 * perplexity) {
-            throw new IllegalArgumentException("perplexity " + perplexity + " needs more than " + 3 * perplexity
-                    + " points, got " + n + "; lower perplexity or use more points");
+            throw new InvalidSetting(key, "perplexity = " + Numbers.number(perplexity) + " needs more than "
+                    + Numbers.number(3 * perplexity) + " points (3 x perplexity), got " + n + "; lower " + key
+                    + " or map more points");
         }
     }
 
@@ -262,33 +259,33 @@ public final class TSne {
     }
 
     /**
-     * Places new points into this embedding without moving it, as openTSNE's {@code TSNEEmbedding.transform}:
-     * each new point gets affinities to its training neighbours (each row summing to 1), starts at the median of
-     * those neighbours' positions (openTSNE's 25 for the median are capped by the 3 x perplexity neighbours it
-     * keeps, so it uses the same ones), and then follows its own gradient against the fixed training points only, the
-     * repulsion normalised per point. New points do not see each other, so each is optimised independently.
+     * Places new points into this embedding without moving it, as openTSNE's {@code TSNEEmbedding.transform}, with
+     * the fit's {@link Options#transform()} and {@link Options#theta()}: each new point gets affinities to its
+     * training neighbours (each row summing to 1), starts at the median of those neighbours' positions (openTSNE's
+     * 25 for the median are capped by the 3 x perplexity neighbours it keeps, so it uses the same ones), and then
+     * follows its own gradient against the fixed training points only, the repulsion normalised per point. New
+     * points do not see each other, so each is optimised independently.
      *
      * @param toTrain each new point's nearest training points (the rows of the data this model was fitted on); at
      *                least {@code min(n, ceil(3 * perplexity))} of them, the first that many are used
      * @return one row of (x, y) per new point
      */
-    public FloatMatrix transform(NeighborGraph toTrain, TransformOptions options) {
+    public FloatMatrix transform(NeighborGraph toTrain, Parallel parallel) {
+        TransformOptions placing = options.transform();
         int trainSize = positions.length / 2;
-        checkSize(options.perplexity(), trainSize);
-        int k = (int) Math.min(trainSize, Math.ceil(3 * options.perplexity()));
-        requireNeighbours(toTrain, k, trainSize, options.perplexity());
+        placing.checkSize(trainSize);
+        int k = (int) Math.min(trainSize, Math.ceil(3 * placing.perplexity()));
+        requireNeighbours(toTrain, k, trainSize, placing.perplexity());
         int m = toTrain.size();
         double[] placed = new double[2 * m];
-        try (Parallel parallel = new Parallel(options.threads())) {
-            double[] p = GaussianAffinities.conditional(toTrain, k, options.perplexity(), parallel);
-            double thetaSquared = options.theta() * options.theta();
-            parallel.forRange(m, (start, end) -> {
-                double[] scratch = new double[k];
-                for (int i = start; i < end; i++) {
-                    place(toTrain, k, i, p, options, thetaSquared, scratch, placed);
-                }
-            });
-        }
+        double[] p = GaussianAffinities.conditional(toTrain, k, placing.perplexity(), parallel);
+        double thetaSquared = options.theta() * options.theta();
+        parallel.forRange(m, (start, end) -> {
+            double[] scratch = new double[k];
+            for (int i = start; i < end; i++) {
+                place(toTrain, k, i, p, placing.iterations(), thetaSquared, scratch, placed);
+            }
+        });
         float[] values = new float[2 * m];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) placed[i];
@@ -297,13 +294,13 @@ public final class TSne {
     }
 
     /** Initialises and optimises new point {@code i}, writing its position to {@code placed[2i], placed[2i + 1]}. */
-    private void place(NeighborGraph toTrain, int k, int i, double[] p, TransformOptions options,
-                       double thetaSquared, double[] scratch, double[] placed) {
+    private void place(NeighborGraph toTrain, int k, int i, double[] p, int iterations, double thetaSquared,
+                       double[] scratch, double[] placed) {
         double[] position = {median(toTrain, k, i, 0, scratch), median(toTrain, k, i, 1, scratch)};
         double[] update = new double[2];
         double[] gains = {1, 1};
         double[] repulsion = new double[2];
-        for (int iteration = 0; iteration < options.iterations(); iteration++) {
+        for (int iteration = 0; iteration < iterations; iteration++) {
             double sumQ = tree.repulsion(position[0], position[1], thetaSquared, repulsion, 0);
             double gradientX = sumQ > 0 ? -repulsion[0] / sumQ : 0;
             double gradientY = sumQ > 0 ? -repulsion[1] / sumQ : 0;
@@ -311,18 +308,18 @@ public final class TSne {
                 int j = toTrain.neighbor(i, r);
                 double dx = position[0] - positions[2 * j];
                 double dy = position[1] - positions[2 * j + 1];
-                double attraction = options.exaggeration() * p[i * k + r] / (1 + dx * dx + dy * dy);
+                double attraction = TRANSFORM_EXAGGERATION * p[i * k + r] / (1 + dx * dx + dy * dy);
                 gradientX += attraction * dx;
                 gradientY += attraction * dy;
             }
             double norm = Math.sqrt(gradientX * gradientX + gradientY * gradientY);
-            if (norm > options.maxGradientNorm()) {
-                double shrink = options.maxGradientNorm() / norm;
+            if (norm > MAX_GRADIENT_NORM) {
+                double shrink = MAX_GRADIENT_NORM / norm;
                 gradientX *= shrink;
                 gradientY *= shrink;
             }
-            step(0, gradientX, position, update, gains, options);
-            step(1, gradientY, position, update, gains, options);
+            step(0, gradientX, position, update, gains);
+            step(1, gradientY, position, update, gains);
         }
         placed[2 * i] = position[0];
         placed[2 * i + 1] = position[1];
@@ -332,14 +329,13 @@ public final class TSne {
      * openTSNE's gains rule, which differs from scikit-learn's: up by 0.2 where the step and the gradient differ in
      * sign, else {@code 0.8 gain + 0.01}.
      */
-    private static void step(int axis, double gradient, double[] position, double[] update, double[] gains,
-                             TransformOptions options) {
+    private static void step(int axis, double gradient, double[] position, double[] update, double[] gains) {
         if (Math.signum(update[axis]) != Math.signum(gradient)) {
             gains[axis] += 0.2;
         } else {
             gains[axis] = gains[axis] * 0.8 + MIN_GAIN;
         }
-        update[axis] = options.momentum() * update[axis] - options.learningRate() * gains[axis] * gradient;
+        update[axis] = TRANSFORM_MOMENTUM * update[axis] - TRANSFORM_LEARNING_RATE * gains[axis] * gradient;
         position[axis] += update[axis];
     }
 

@@ -1,5 +1,9 @@
 package dev.layerscope.reduce.umap;
 
+import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.Numbers;
+import dev.layerscope.kernel.Range;
+import dev.layerscope.kernel.SettingRules;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SmileNatives;
@@ -35,81 +39,63 @@ public final class Umap {
     }
 
     /**
-     * The settings, named after umap-learn's: {@code neighbors} is its {@code n_neighbors} and counts the point
-     * itself, so a fit uses {@code neighbors - 1} graph neighbours (the graph leaves the point out) and a transform
-     * {@code neighbors} training points. {@code epochs = 0} chooses 500 up to 10,000 points, as umap-learn, and
-     * 400 above, twice umap-learn's 200 (see {@link #fit}); a transform runs a third of the epochs given, or
-     * umap-learn's 100 / 30 by default.
+     * UMAP's settings, named after umap-learn's, as the experiment's {@code reduce.umap} section binds them (keys in
+     * kebab-case: {@code min-dist}) and as {@link #fit} takes them. {@code neighbors} is umap-learn's
+     * {@code n_neighbors} and counts the point itself, so a fit uses {@code neighbors - 1} graph neighbours (the
+     * graph leaves the point out) and a transform {@code neighbors} training points. {@code epochs = 0} chooses 500
+     * up to 10,000 points, as umap-learn, and 400 above, twice umap-learn's 200 (see {@link #fit}); a transform
+     * runs a third of the epochs given, or umap-learn's 100 / 30 by default.
+     *
+     * @param neighbors          the local neighbourhood size, counting the point itself
+     * @param minDist            how tightly points may pack in 2-D; at most {@code spread}
+     * @param spread             the scale of the embedded points
+     * @param epochs             layout epochs; 0 chooses as above
+     * @param learningRate       the initial SGD step
+     * @param negativeSampleRate negative samples per positive edge
+     * @param repulsionStrength  the weight of the negative samples
+     * @param localConnectivity  the neighbours assumed fully connected to each point
+     * @param seed               seeds initialisation noise and sampling
      */
-    public record Options(int neighbors, double minDist, double spread, int epochs, double learningRate,
-                          int negativeSampleRate, double repulsionStrength, double localConnectivity, long seed,
-                          int threads) {
+    public record Options(@Range(min = 2) int neighbors, @Range(min = 0) double minDist,
+                          @Range(min = 0, minExclusive = true) double spread, @Range(min = 0) int epochs,
+                          @Range(min = 0, minExclusive = true) double learningRate,
+                          @Range(min = 1) int negativeSampleRate, @Range(min = 0) double repulsionStrength,
+                          @Range(min = 0) double localConnectivity, long seed) {
 
         public Options {
-            if (neighbors < 2) {
-                throw new IllegalArgumentException("neighbors counts the point itself, so it must be >= 2, got "
-                        + neighbors);
-            }
-            requireFinite("minDist", minDist);
-            requireFinite("spread", spread);
-            requireFinite("learningRate", learningRate);
-            requireFinite("repulsionStrength", repulsionStrength);
-            requireFinite("localConnectivity", localConnectivity);
-            if (spread <= 0) {
-                throw new IllegalArgumentException("spread must be > 0, got " + spread);
-            }
-            if (minDist < 0 || minDist > spread) {
-                throw new IllegalArgumentException("minDist must be between 0 and spread (" + spread + "), got "
-                        + minDist + ": raise spread or lower minDist");
-            }
-            if (epochs < 0) {
-                throw new IllegalArgumentException("epochs must be >= 0 (0 = umap-learn's default), got " + epochs);
-            }
-            if (learningRate <= 0) {
-                throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
-            }
-            if (negativeSampleRate < 1) {
-                throw new IllegalArgumentException("negativeSampleRate must be >= 1, got " + negativeSampleRate);
-            }
-            if (repulsionStrength < 0) {
-                throw new IllegalArgumentException("repulsionStrength must be >= 0, got " + repulsionStrength);
-            }
-            if (localConnectivity < 0) {
-                throw new IllegalArgumentException("localConnectivity must be >= 0, got " + localConnectivity);
-            }
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            SettingRules.check(Options.class, neighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
+                    repulsionStrength, localConnectivity, seed);
+            if (minDist > spread) {
+                throw new InvalidSetting("min-dist", "min-dist = " + Numbers.number(minDist) + " is larger than "
+                        + "spread = " + Numbers.number(spread) + "; keep min-dist <= spread");
             }
         }
 
-        /** umap-learn's defaults, seed 42, on every available core. */
+        /** umap-learn's defaults, seed 42. */
         public static Options defaults() {
-            return new Options(15, 0.1, 1.0, 0, 1.0, 5, 1.0, 1.0, 42L, Runtime.getRuntime().availableProcessors());
+            return new Options(15, 0.1, 1.0, 0, 1.0, 5, 1.0, 1.0, 42L);
         }
 
         public Options withSeed(long newSeed) {
             return new Options(neighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
-                    repulsionStrength, localConnectivity, newSeed, threads);
-        }
-
-        public Options withThreads(int newThreads) {
-            return new Options(neighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
-                    repulsionStrength, localConnectivity, seed, newThreads);
+                    repulsionStrength, localConnectivity, newSeed);
         }
 
         public Options withNeighbors(int newNeighbors) {
             return new Options(newNeighbors, minDist, spread, epochs, learningRate, negativeSampleRate,
-                    repulsionStrength, localConnectivity, seed, threads);
+                    repulsionStrength, localConnectivity, seed);
         }
 
         public Options withEpochs(int newEpochs) {
             return new Options(neighbors, minDist, spread, newEpochs, learningRate, negativeSampleRate,
-                    repulsionStrength, localConnectivity, seed, threads);
+                    repulsionStrength, localConnectivity, seed);
         }
 
-        private static void requireFinite(String name, double value) {
-            if (!Double.isFinite(value)) {
-                throw new IllegalArgumentException(name + " must be finite, got " + value);
+        /** Throws {@link InvalidSetting} naming the key to lower when these options cannot map {@code n} points. */
+        public void checkSize(int n) {
+            if (neighbors > n) {
+                throw new InvalidSetting("neighbors", "neighbors = " + neighbors + " (counting the point itself) "
+                        + "needs at least that many points, got " + n + "; lower neighbors or map more points");
             }
         }
     }
@@ -126,23 +112,16 @@ public final class Umap {
         this.embedding = embedding;
     }
 
-    /** Throws, saying which setting to lower, when these options cannot work on {@code n} points. */
-    public static void checkSize(Options options, int n) {
-        if (options.neighbors() > n) {
-            throw new IllegalArgumentException("neighbors = " + options.neighbors() + " (counting the point itself) "
-                    + "needs at least that many points, got " + n + ": lower neighbors");
-        }
-    }
-
     /**
      * Embeds the points of {@code graph} (their {@code neighbors - 1} nearest other points, from
      * {@link dev.layerscope.neighbors.ExactNeighbors#of}). {@code data} is read only when the spectral
-     * initialisation falls back to PCA, or to place the components of a disconnected graph.
+     * initialisation falls back to PCA, or to place the components of a disconnected graph. {@code parallel}'s
+     * threads share the work; the same seed gives the same map for any number of them.
      */
-    public static Umap fit(FloatMatrix data, NeighborGraph graph, Options options) {
+    public static Umap fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
         int n = graph.size();
         int width = options.neighbors() - 1;
-        checkSize(options, n);
+        options.checkSize(n);
         if (graph.k() < width) {
             throw new IllegalArgumentException("neighbors = " + options.neighbors() + " needs a graph of at least "
                     + width + " neighbours per point (the point itself is not in the graph), got k = " + graph.k()
@@ -170,16 +149,14 @@ public final class Umap {
                 options.localConnectivity());
         SparseGraph fuzzy = FuzzySets.union(nearest, width, bandwidths);
         SparseGraph pruned = fuzzy.withoutEdgesBelow(fuzzy.maxWeight() / (epochs > 10 ? epochs : defaultEpochs));
-        try (Parallel parallel = new Parallel(options.threads())) {
-            float[] initial = SpectralInit.layout(pruned, data, options.seed(), parallel);
-            if (initial == null) {
-                LOG.warn("UMAP: the spectral initialisation did not converge for {} points; initialising by PCA", n);
-                initial = Pca.fit(data, 2, parallel).transform(data).values();
-            }
-            float[] layout = scaledInitialisation(initial, options.seed());
-            Layout.optimizeFit(layout, pruned, epochs, options, ab[0], ab[1], parallel);
-            return new Umap(options, ab[0], ab[1], layout);
+        float[] initial = SpectralInit.layout(pruned, data, options.seed(), parallel);
+        if (initial == null) {
+            LOG.warn("UMAP: the spectral initialisation did not converge for {} points; initialising by PCA", n);
+            initial = Pca.fit(data, 2, parallel).transform(data).values();
         }
+        float[] layout = scaledInitialisation(initial, options.seed());
+        Layout.optimizeFit(layout, pruned, epochs, options, ab[0], ab[1], parallel);
+        return new Umap(options, ab[0], ab[1], layout);
     }
 
     /**
@@ -187,7 +164,7 @@ public final class Umap {
      * ({@link dev.layerscope.neighbors.ExactNeighbors#query}), starting at the membership-weighted mean of those
      * points' positions and moving only the new points against the fixed training embedding.
      */
-    public FloatMatrix transform(NeighborGraph toTrain) {
+    public FloatMatrix transform(NeighborGraph toTrain, Parallel parallel) {
         int k = options.neighbors();
         int trainSize = embedding.length / 2;
         if (toTrain.k() < k) {
@@ -220,9 +197,7 @@ public final class Umap {
         int epochs = options.epochs() == 0 ? (m <= LARGE_DATA ? 100 : 30) : Math.max(1, options.epochs() / 3);
         SparseGraph memberships = new SparseGraph(offsets, columns, weights);
         SparseGraph pruned = memberships.withoutEdgesBelow(memberships.maxWeight() / epochs);
-        try (Parallel parallel = new Parallel(options.threads())) {
-            Layout.optimizeTransform(placed, embedding, pruned, epochs, options, a, b, parallel);
-        }
+        Layout.optimizeTransform(placed, embedding, pruned, epochs, options, a, b, parallel);
         return new FloatMatrix(m, 2, placed);
     }
 

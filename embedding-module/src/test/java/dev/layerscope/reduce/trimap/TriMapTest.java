@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
@@ -19,7 +20,13 @@ import org.junit.jupiter.api.Test;
 
 class TriMapTest {
 
-    private static final TriMap.Options OPTIONS = new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 7, 2);
+    private static final TriMap.Options OPTIONS = new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 7);
+
+    private static TriMap fit(FloatMatrix data, NeighborGraph graph, TriMap.Options options, int threads) {
+        try (Parallel parallel = new Parallel(threads)) {
+            return TriMap.fit(data, graph, options, parallel);
+        }
+    }
 
     private static NeighborGraph graph(FloatMatrix data, TriMap.Options options) {
         try (Parallel parallel = new Parallel(2)) {
@@ -62,7 +69,7 @@ class TriMapTest {
             triplets = TriMap.prepare(data, graph(data, OPTIONS), OPTIONS, parallel).triplets();
         }
         int perPoint = OPTIONS.inliers() * OPTIONS.outliers();
-        assertEquals(n * (perPoint + OPTIONS.randomTriplets()), triplets.count());
+        assertEquals(n * (perPoint + OPTIONS.random()), triplets.count());
         assertEquals(n * perPoint, triplets.neighborTriplets);
         int[] p = triplets.points;
         for (int i = 0; i < n; i++) {
@@ -89,7 +96,7 @@ class TriMapTest {
         }
         for (int t = triplets.neighborTriplets; t < triplets.count(); t++) {
             int i = p[3 * t];
-            assertEquals((t - triplets.neighborTriplets) / OPTIONS.randomTriplets(), i);
+            assertEquals((t - triplets.neighborTriplets) / OPTIONS.random(), i);
             assertTrue(p[3 * t + 1] != i && p[3 * t + 2] != i && p[3 * t + 1] != p[3 * t + 2]);
             assertTrue(scaled[i][p[3 * t + 1]] <= scaled[i][p[3 * t + 2]] * (1 + 1e-5), "random pair not ordered");
         }
@@ -110,7 +117,7 @@ class TriMapTest {
     @Test
     void separatedBlobsStaySeparated() {
         SyntheticBlobs blobs = SyntheticBlobs.of(20, 50, 50, 2);
-        TriMap trimap = TriMap.fit(blobs.data(), graph(blobs.data(), OPTIONS), OPTIONS);
+        TriMap trimap = fit(blobs.data(), graph(blobs.data(), OPTIONS), OPTIONS, 2);
         FloatMatrix embedding = trimap.embedding();
         assertEquals(1000, embedding.rows());
         assertEquals(2, embedding.cols());
@@ -124,12 +131,12 @@ class TriMapTest {
     void sameSeedAndThreadsGiveTheSameBits() {
         SyntheticBlobs blobs = SyntheticBlobs.of(3, 100, 120, 3);
         NeighborGraph graph = graph(blobs.data(), OPTIONS);
-        TriMap.Options short_ = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 11, 2);
-        float[] first = TriMap.fit(blobs.data(), graph, short_).embedding().values();
-        float[] second = TriMap.fit(blobs.data(), graph, short_).embedding().values();
+        TriMap.Options short_ = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 11);
+        float[] first = fit(blobs.data(), graph, short_, 2).embedding().values();
+        float[] second = fit(blobs.data(), graph, short_, 2).embedding().values();
         assertArrayEquals(first, second);
-        TriMap.Options otherSeed = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 12, 2);
-        assertFalse(Arrays.equals(first, TriMap.fit(blobs.data(), graph, otherSeed).embedding().values()));
+        TriMap.Options otherSeed = new TriMap.Options(12, 4, 3, 0.5, 0.1, 100, 100, 12);
+        assertFalse(Arrays.equals(first, fit(blobs.data(), graph, otherSeed, 2).embedding().values()));
     }
 
     @Test
@@ -137,13 +144,13 @@ class TriMapTest {
         SyntheticBlobs blobs = SyntheticBlobs.of(5, 240, 50, 4);
         SyntheticBlobs train = blobs.rows(0, 1000);
         SyntheticBlobs test = blobs.rows(1000, 1200);
-        TriMap trimap = TriMap.fit(train.data(), graph(train.data(), OPTIONS), OPTIONS);
-        NeighborGraph toTrain;
+        TriMap trimap = fit(train.data(), graph(train.data(), OPTIONS), OPTIONS, 2);
+        FloatMatrix placed;
         try (Parallel parallel = new Parallel(2)) {
-            toTrain = ExactNeighbors.query(train.data(), test.data(), TriMap.neighborsNeeded(OPTIONS, 1000),
-                    parallel);
+            NeighborGraph toTrain = ExactNeighbors.query(train.data(), test.data(),
+                    TriMap.neighborsNeeded(OPTIONS, 1000), parallel);
+            placed = trimap.transform(test.data(), toTrain, parallel);
         }
-        FloatMatrix placed = trimap.transform(test.data(), toTrain);
         assertEquals(200, placed.rows());
         double accuracy = SyntheticBlobs.accuracy(trimap.embedding(), train.labels(), placed, test.labels(), 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of held-out points " + accuracy);
@@ -155,25 +162,36 @@ class TriMapTest {
         FloatMatrix data = blobs.data();
         NeighborGraph graph = graph(data, OPTIONS);
         FloatMatrix twelve = SyntheticBlobs.of(2, 6, 5, 5).data();
-        assertMessage("needs more than 13 points", () -> TriMap.fit(twelve, graph(twelve, OPTIONS), OPTIONS));
-        TriMap.Options few = new TriMap.Options(5, 4, 3, 0.5, 0.1, 10, 100, 0, 1);
-        assertMessage("needs " + TriMap.neighborsNeeded(few, 20),
-                () -> TriMap.fit(data, graph.truncate(5), few));
-        TriMap.Options manyOutliers = new TriMap.Options(5, 15, 3, 0.5, 0.1, 10, 100, 0, 1);
-        assertMessage("lower outliers", () -> TriMap.fit(data, graph(data, manyOutliers), manyOutliers));
+        assertMessage("needs more than 13 points", () -> fit(twelve, graph(twelve, OPTIONS), OPTIONS, 2));
+        TriMap.Options few = new TriMap.Options(5, 4, 3, 0.5, 0.1, 10, 100, 0);
+        assertMessage("needs " + TriMap.neighborsNeeded(few, 20), () -> fit(data, graph.truncate(5), few, 1));
+        TriMap.Options manyOutliers = new TriMap.Options(5, 15, 3, 0.5, 0.1, 10, 100, 0);
+        assertMessage("lower outliers", () -> fit(data, graph(data, manyOutliers), manyOutliers, 1));
         float[] values = data.values().clone();
         values[7] = Float.NaN;
-        assertMessage("non-finite", () -> TriMap.fit(new FloatMatrix(20, 5, values), graph, few));
-        assertMessage("inliers must be >= 1", () -> new TriMap.Options(0, 4, 3, 0.5, 0.1, 400, 100, 0, 1));
-        assertMessage("outliers must be >= 1", () -> new TriMap.Options(12, 0, 3, 0.5, 0.1, 400, 100, 0, 1));
-        assertMessage("randomTriplets", () -> new TriMap.Options(12, 4, -1, 0.5, 0.1, 400, 100, 0, 1));
-        assertMessage("weightTemperature", () -> new TriMap.Options(12, 4, 3, Double.NaN, 0.1, 400, 100, 0, 1));
-        assertMessage("learningRate", () -> new TriMap.Options(12, 4, 3, 0.5, 0, 400, 100, 0, 1));
-        assertMessage("iterations", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 0, 100, 0, 1));
-        assertMessage("pcaDimensions", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 1, 0, 1));
-        assertMessage("threads", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 100, 0, 0));
-        TriMap fitted = TriMap.fit(data, graph(data, few), few);
-        assertMessage("fitted on 5 columns", () -> fitted.transform(FloatMatrix.zeros(3, 4), graph));
+        assertMessage("non-finite", () -> fit(new FloatMatrix(20, 5, values), graph, few, 1));
+        TriMap fitted = fit(data, graph(data, few), few, 1);
+        try (Parallel parallel = new Parallel(1)) {
+            assertMessage("fitted on 5 columns", () -> fitted.transform(FloatMatrix.zeros(3, 4), graph, parallel));
+        }
+    }
+
+    /** The options are what the experiment binds: each rule names its key, as the experiment spells it. */
+    @Test
+    void everyRuleOfTheOptionsNamesItsKey() {
+        assertKey("inliers", () -> new TriMap.Options(0, 4, 3, 0.5, 0.1, 400, 100, 0));
+        assertKey("outliers", () -> new TriMap.Options(12, 0, 3, 0.5, 0.1, 400, 100, 0));
+        assertKey("random", () -> new TriMap.Options(12, 4, -1, 0.5, 0.1, 400, 100, 0));
+        assertKey("weight-temperature", () -> new TriMap.Options(12, 4, 3, Double.NaN, 0.1, 400, 100, 0));
+        assertKey("learning-rate", () -> new TriMap.Options(12, 4, 3, 0.5, 0, 400, 100, 0));
+        assertKey("iterations", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 0, 100, 0));
+        assertKey("pca-dimensions", () -> new TriMap.Options(12, 4, 3, 0.5, 0.1, 400, 1, 0));
+        assertKey("inliers", () -> OPTIONS.checkSize(13));
+        assertKey("outliers", () -> new TriMap.Options(5, 15, 3, 0.5, 0.1, 10, 100, 0).checkSize(20));
+    }
+
+    private static void assertKey(String key, org.junit.jupiter.api.function.Executable executable) {
+        assertEquals(key, assertThrows(InvalidSetting.class, executable).key());
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable executable) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
@@ -27,13 +28,24 @@ class TSneTest {
     }
 
     private static TSne.Options options(int iterations, long seed) {
-        return new TSne.Options(30, iterations, 12, Math.min(250, iterations), 0, 0.5, seed, 2);
+        return options(30, iterations, Math.min(250, iterations), 0.5, seed);
+    }
+
+    private static TSne.Options options(double perplexity, int iterations, int exaggerated, double theta, long seed) {
+        return new TSne.Options(perplexity, iterations, 12, exaggerated, 0, theta, seed,
+                TSne.TransformOptions.defaults());
+    }
+
+    private static TSne fit(FloatMatrix data, NeighborGraph graph, TSne.Options options, int threads) {
+        try (Parallel parallel = new Parallel(threads)) {
+            return TSne.fit(data, graph, options, parallel);
+        }
     }
 
     @Test
     void separatedClustersStaySeparated() {
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 200, DIMENSIONS, 1);
-        TSne tsne = TSne.fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0));
+        TSne tsne = fit(blobs.data(), graph(blobs.data(), 90), options(1000, 0), 2);
         FloatMatrix embedding = tsne.embedding();
         double accuracy = SyntheticBlobs.leaveOneOutAccuracy(embedding, blobs.labels(), 5);
         assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
@@ -49,7 +61,7 @@ class TSneTest {
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 30, DIMENSIONS, 5);
         int n = blobs.data().rows();
         NeighborGraph graph = graph(blobs.data(), 45);
-        TSne tsne = TSne.fit(blobs.data(), graph, new TSne.Options(15, 300, 12, 100, 0, 0, 0, 2));
+        TSne tsne = fit(blobs.data(), graph, options(15, 300, 100, 0, 0), 2);
         SparseAffinities p;
         try (Parallel parallel = new Parallel(1)) {
             p = GaussianAffinities.symmetric(graph, 45, GaussianAffinities.conditional(graph, 45, 15, parallel));
@@ -76,10 +88,9 @@ class TSneTest {
     void theSameSeedGivesTheSameBits() {
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 60, DIMENSIONS, 2);
         NeighborGraph graph = graph(blobs.data(), 90);
-        float[] first = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
-        float[] second = TSne.fit(blobs.data(), graph, options(300, 7)).embedding().values();
-        TSne.Options oneThread = new TSne.Options(30, 300, 12, 250, 0, 0.5, 7, 1);
-        float[] third = TSne.fit(blobs.data(), graph, oneThread).embedding().values();
+        float[] first = fit(blobs.data(), graph, options(300, 7), 2).embedding().values();
+        float[] second = fit(blobs.data(), graph, options(300, 7), 2).embedding().values();
+        float[] third = fit(blobs.data(), graph, options(300, 7), 1).embedding().values();
         assertArrayEquals(first, second);
         assertArrayEquals(first, third);
     }
@@ -94,11 +105,11 @@ class TSneTest {
         }
         FloatMatrix data = new FloatMatrix(values.length, 1, values);
         NeighborGraph graph = graph(data, 30);
-        TSne.Options seed1 = new TSne.Options(10, 100, 12, 50, 0, 0.5, 1, 2);
-        TSne.Options seed2 = new TSne.Options(10, 100, 12, 50, 0, 0.5, 2, 2);
-        float[] first = TSne.fit(data, graph, seed1).embedding().values();
-        assertArrayEquals(first, TSne.fit(data, graph, seed1).embedding().values());
-        assertFalse(Arrays.equals(first, TSne.fit(data, graph, seed2).embedding().values()));
+        TSne.Options seed1 = options(10, 100, 50, 0.5, 1);
+        TSne.Options seed2 = options(10, 100, 50, 0.5, 2);
+        float[] first = fit(data, graph, seed1, 2).embedding().values();
+        assertArrayEquals(first, fit(data, graph, seed1, 2).embedding().values());
+        assertFalse(Arrays.equals(first, fit(data, graph, seed2, 2).embedding().values()));
     }
 
     @Test
@@ -121,12 +132,11 @@ class TSneTest {
         }
         FloatMatrix train = blobs.data().rows(trainRows);
         FloatMatrix test = blobs.data().rows(testRows);
-        TSne tsne = TSne.fit(train, graph(train, 90), options(1000, 0));
-        NeighborGraph toTrain;
+        TSne tsne = fit(train, graph(train, 90), options(1000, 0), 2);
+        FloatMatrix placed;
         try (Parallel parallel = new Parallel(2)) {
-            toTrain = ExactNeighbors.query(train, test, 15, parallel);
+            placed = tsne.transform(ExactNeighbors.query(train, test, 15, parallel), parallel);
         }
-        FloatMatrix placed = tsne.transform(toTrain, TSne.TransformOptions.defaults());
         double accuracy = SyntheticBlobs.accuracy(tsne.embedding(), trainLabels, placed, testLabels, 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of the held-out points is " + accuracy);
     }
@@ -136,24 +146,40 @@ class TSneTest {
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 12, DIMENSIONS, 4);
         FloatMatrix data = blobs.data();
         NeighborGraph graph = graph(data, 30);
-        String message = assertThrows(IllegalArgumentException.class,
-                () -> TSne.fit(data, graph, options(10, 0))).getMessage();
-        assertTrue(message.contains("needs more than 90.0 points") && message.contains("lower perplexity"),
-                message);
+        InvalidSetting tooFew = assertThrows(InvalidSetting.class, () -> fit(data, graph, options(10, 0), 2));
+        assertEquals("perplexity", tooFew.key());
+        assertEquals("perplexity = 30 needs more than 90 points (3 x perplexity), got 60; lower perplexity or map "
+                + "more points", tooFew.getMessage());
 
-        TSne.Options perplexity5 = new TSne.Options(5, 10, 12, 5, 0, 0.5, 0, 1);
-        message = assertThrows(IllegalArgumentException.class,
-                () -> TSne.fit(data, graph.truncate(10), perplexity5)).getMessage();
+        TSne.Options perplexity5 = options(5, 10, 5, 0.5, 0);
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> fit(data, graph.truncate(10), perplexity5, 1)).getMessage();
         assertTrue(message.contains("needs 15 neighbours") && message.contains("graph has 10"), message);
 
         float[] values = data.values().clone();
         values[7] = Float.NaN;
         message = assertThrows(IllegalArgumentException.class,
-                () -> TSne.fit(new FloatMatrix(data.rows(), data.cols(), values), graph, perplexity5)).getMessage();
+                () -> fit(new FloatMatrix(data.rows(), data.cols(), values), graph, perplexity5, 1)).getMessage();
         assertTrue(message.contains("not finite"), message);
+    }
 
-        message = assertThrows(IllegalArgumentException.class,
-                () -> new TSne.Options(30, 100, 12, 250, 0, 0.5, 0, 1)).getMessage();
-        assertTrue(message.contains("exaggerationIterations must be between 0 and iterations"), message);
+    /** The options are what the experiment binds: each rule names its key, as the experiment spells it. */
+    @Test
+    void everyRuleOfTheOptionsNamesItsKey() {
+        InvalidSetting longer = assertThrows(InvalidSetting.class, () -> options(30, 200, 250, 0.5, 0));
+        assertEquals("exaggeration-iterations", longer.key());
+        assertEquals("250 exaggerated steps cannot be more than the 200 steps in all (iterations); lower "
+                + "exaggeration-iterations or raise iterations", longer.getMessage());
+        InvalidSetting perplexity = assertThrows(InvalidSetting.class, () -> options(0.5, 100, 50, 0.5, 0));
+        assertEquals("perplexity", perplexity.key());
+        assertEquals("0.5 is out of range; allowed: 1 <= value", perplexity.getMessage());
+        assertEquals("theta", assertThrows(InvalidSetting.class, () -> options(30, 100, 50, Double.NaN, 0)).key());
+        assertEquals("iterations", assertThrows(InvalidSetting.class,
+                () -> new TSne.TransformOptions(5, 0)).key());
+
+        InvalidSetting placing = assertThrows(InvalidSetting.class,
+                () -> new TSne.Options(5, 100, 12, 50, 0, 0.5, 0, new TSne.TransformOptions(10, 250)).checkSize(20));
+        assertEquals("transform.perplexity", placing.key());
+        assertTrue(placing.getMessage().contains("needs more than 30 points"), placing.getMessage());
     }
 }

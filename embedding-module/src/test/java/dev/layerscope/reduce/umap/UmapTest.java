@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.reduce.SyntheticBlobs;
 import dev.layerscope.linalg.Parallel;
@@ -24,8 +25,10 @@ class UmapTest {
         }
     }
 
-    private static Umap.Options options(int threads) {
-        return Umap.Options.defaults().withThreads(threads);
+    private static Umap fit(FloatMatrix data, NeighborGraph graph, Umap.Options options, int threads) {
+        try (Parallel parallel = new Parallel(threads)) {
+            return Umap.fit(data, graph, options, parallel);
+        }
     }
 
     @Test
@@ -58,7 +61,7 @@ class UmapTest {
     @Test
     void separatedBlobsStaySeparated() {
         SyntheticBlobs blobs = SyntheticBlobs.of(5, 200, DIMENSIONS, 2);
-        Umap umap = Umap.fit(blobs.data(), graphOf(blobs.data(), 14), options(2));
+        Umap umap = fit(blobs.data(), graphOf(blobs.data(), 14), Umap.Options.defaults(), 2);
         FloatMatrix embedding = umap.embedding();
         assertEquals(1000, embedding.rows());
         assertEquals(2, embedding.cols());
@@ -71,11 +74,11 @@ class UmapTest {
     void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
         SyntheticBlobs blobs = SyntheticBlobs.of(3, 150, DIMENSIONS, 3);
         NeighborGraph graph = graphOf(blobs.data(), 14);
-        Umap.Options options = options(2).withEpochs(100);
-        float[] first = Umap.fit(blobs.data(), graph, options).embedding().values();
-        float[] again = Umap.fit(blobs.data(), graph, options).embedding().values();
-        float[] oneThread = Umap.fit(blobs.data(), graph, options.withThreads(1)).embedding().values();
-        float[] otherSeed = Umap.fit(blobs.data(), graph, options.withSeed(7)).embedding().values();
+        Umap.Options options = Umap.Options.defaults().withEpochs(100);
+        float[] first = fit(blobs.data(), graph, options, 2).embedding().values();
+        float[] again = fit(blobs.data(), graph, options, 2).embedding().values();
+        float[] oneThread = fit(blobs.data(), graph, options, 1).embedding().values();
+        float[] otherSeed = fit(blobs.data(), graph, options.withSeed(7), 2).embedding().values();
         assertArrayEquals(first, again);
         assertArrayEquals(first, oneThread);
         assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(otherSeed));
@@ -97,12 +100,11 @@ class UmapTest {
         FloatMatrix test = blobs.data().rows(testRows);
         int[] trainLabels = java.util.Arrays.copyOf(blobs.labels(), 1000);
         int[] testLabels = java.util.Arrays.copyOfRange(blobs.labels(), 1000, 1200);
-        Umap umap = Umap.fit(train, graphOf(train, 14), options(2));
-        NeighborGraph toTrain;
+        Umap umap = fit(train, graphOf(train, 14), Umap.Options.defaults(), 2);
+        FloatMatrix placed;
         try (Parallel parallel = new Parallel(2)) {
-            toTrain = ExactNeighbors.query(train, test, 15, parallel);
+            placed = umap.transform(ExactNeighbors.query(train, test, 15, parallel), parallel);
         }
-        FloatMatrix placed = umap.transform(toTrain);
         assertEquals(200, placed.rows());
         double accuracy = SyntheticBlobs.accuracy(umap.embedding(), trainLabels, placed, testLabels, 5);
         assertTrue(accuracy > 0.9, "5-NN accuracy of transformed points " + accuracy);
@@ -111,34 +113,39 @@ class UmapTest {
     @Test
     void impossibleSettingsAreRejectedWithWhatToChange() {
         Umap.Options defaults = Umap.Options.defaults();
-        assertThrows(IllegalArgumentException.class, () -> defaults.withNeighbors(1));
-        IllegalArgumentException minDist = assertThrows(IllegalArgumentException.class,
-                () -> new Umap.Options(15, 2.0, 1.0, 0, 1, 5, 1, 1, 0, 1));
-        assertTrue(minDist.getMessage().contains("spread"), minDist.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new Umap.Options(15, 0.1, Double.NaN, 0, 1, 5, 1, 1, 0, 1));
+        assertEquals("neighbors", assertThrows(InvalidSetting.class, () -> defaults.withNeighbors(1)).key());
+        InvalidSetting minDist = assertThrows(InvalidSetting.class,
+                () -> new Umap.Options(15, 2.0, 1.0, 0, 1, 5, 1, 1, 0));
+        assertEquals("min-dist", minDist.key());
+        assertEquals("min-dist = 2 is larger than spread = 1; keep min-dist <= spread", minDist.getMessage());
+        assertEquals("spread", assertThrows(InvalidSetting.class,
+                () -> new Umap.Options(15, 0.1, Double.NaN, 0, 1, 5, 1, 1, 0)).key());
 
         SyntheticBlobs blobs = SyntheticBlobs.of(2, 10, DIMENSIONS, 5);
         NeighborGraph graph = graphOf(blobs.data(), 5);
-        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
-                () -> Umap.fit(blobs.data(), graph, defaults.withNeighbors(21)));
-        assertTrue(tooMany.getMessage().contains("lower neighbors"), tooMany.getMessage());
+        InvalidSetting tooMany = assertThrows(InvalidSetting.class,
+                () -> fit(blobs.data(), graph, defaults.withNeighbors(21), 1));
+        assertEquals("neighbors", tooMany.key());
+        assertTrue(tooMany.getMessage().contains("got 20; lower neighbors"), tooMany.getMessage());
         IllegalArgumentException shortGraph = assertThrows(IllegalArgumentException.class,
-                () -> Umap.fit(blobs.data(), graph, defaults.withNeighbors(7)));
+                () -> fit(blobs.data(), graph, defaults.withNeighbors(7), 1));
         assertTrue(shortGraph.getMessage().contains("k = 5"), shortGraph.getMessage());
 
         float[] values = blobs.data().values().clone();
         values[3] = Float.NaN;
         IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
-                () -> Umap.fit(new FloatMatrix(20, DIMENSIONS, values), graph, defaults.withNeighbors(6)));
+                () -> fit(new FloatMatrix(20, DIMENSIONS, values), graph, defaults.withNeighbors(6), 1));
         assertTrue(nan.getMessage().contains("not finite"), nan.getMessage());
         float[] distances = graph.distances().clone();
         distances[0] = Float.POSITIVE_INFINITY;
         NeighborGraph infinite = new NeighborGraph(20, 5, graph.indices(), distances);
-        assertThrows(IllegalArgumentException.class, () -> Umap.fit(blobs.data(), infinite, defaults.withNeighbors(6)));
+        assertThrows(IllegalArgumentException.class, () -> fit(blobs.data(), infinite, defaults.withNeighbors(6), 1));
 
-        Umap umap = Umap.fit(blobs.data(), graph, defaults.withNeighbors(6).withThreads(1));
-        IllegalArgumentException fewTrain = assertThrows(IllegalArgumentException.class,
-                () -> umap.transform(graph));
+        Umap umap = fit(blobs.data(), graph, defaults.withNeighbors(6), 1);
+        IllegalArgumentException fewTrain;
+        try (Parallel parallel = new Parallel(1)) {
+            fewTrain = assertThrows(IllegalArgumentException.class, () -> umap.transform(graph, parallel));
+        }
         assertTrue(fewTrain.getMessage().contains("query more neighbours"), fewTrain.getMessage());
     }
 }
