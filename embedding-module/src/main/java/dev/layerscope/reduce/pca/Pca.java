@@ -327,7 +327,7 @@ public final class Pca {
 
     /** The rows of {@code rows} (block x d) times the symmetric d x d {@code matrix}. */
     private static double[] timesMatrix(double[] rows, INDArray matrix) {
-        int d = (int) matrix.rows();
+        int d = matrix.rows();
         int block = rows.length / d;
         try (INDArray left = Nd4j.create(rows, new long[] {block, d}, 'c');
              INDArray product = left.mmul(matrix)) {
