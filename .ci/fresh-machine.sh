@@ -9,8 +9,8 @@
 # downloads. Nothing is changed outside: it all happens in a private mount namespace (unshare --mount) that ends
 # with the command.
 #
-#   .ci/fresh-machine.sh mvn -B test
-#   FRESH_MACHINE_EMPTY_M2=1 .ci/fresh-machine.sh mvn -q compile exec:java -Dexperiment=conf/smoke.conf
+#   .ci/fresh-machine.sh ./mvnw -B test
+#   FRESH_MACHINE_EMPTY_M2=1 .ci/fresh-machine.sh ./mvnw -q compile exec:java -Dexperiment=conf/smoke.conf
 set -euo pipefail
 if [ $# -eq 0 ]; then
   echo "usage: $0 COMMAND [ARG...]" >&2

@@ -37,7 +37,7 @@ mkdir -p "$OUT"
 # the methods share one search sized for the largest). The first run trains the MLP; the others reuse it. `compile` goes
 # in the same command: `exec:java` alone takes the other modules from the local repository, which may hold an old build.
 for method in $METHODS; do
-  /usr/bin/time -f '%M' -o "$OUT/layerscope-$method.maxrss" mvn -q compile exec:java -Dexperiment=conf/fashion-mlp.conf \
+  /usr/bin/time -f '%M' -o "$OUT/layerscope-$method.maxrss" ./mvnw -q compile exec:java -Dexperiment=conf/fashion-mlp.conf \
     -Dname="bench-$method" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dpipeline="[load, train, capture, reduce]" \
     -Dcapture.layers="[input, dense2]" -Dreduce.methods="[$method]" -Dreduce.threads=2 \
     -Dreduce.projector.enabled=false > "$OUT/layerscope-$method.log" 2>&1

@@ -46,7 +46,7 @@ run() { # label runs-dir experiment-file [overrides...]
   local start end
   start=$(date +%s.%N)
   # compile in the same invocation, so the run uses this tree's classes
-  mvn -q compile exec:java -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@" \
+  ./mvnw -q compile exec:java -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@" \
     >"$OUT/$label.log" 2>&1
   end=$(date +%s.%N)
   printf '%s: %.1f s wall\n' "$label" "$(echo "$end - $start" | bc)"

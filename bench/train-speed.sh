@@ -32,14 +32,14 @@ fi
 [ -x /usr/bin/time ] || { echo "GNU time is needed for peak memory: apt-get install time" >&2; exit 1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
-mvn -q -B compile -DskipTests
+./mvnw -q -B compile -DskipTests
 
 # Runs one network in LayerScope: a fresh training (retrain) of the shipped experiment for the given epochs, into
 # runs/<label>; further arguments are more -D overrides.
 layerscope() { # network epochs label [-Dkey=value ...]
   local net=$1 epochs=$2 label=$3
   shift 3
-  /usr/bin/time -f '%M' -o "$OUT/$label.maxrss" mvn -q compile exec:java -Dexperiment="conf/fashion-$net.conf" \
+  /usr/bin/time -f '%M' -o "$OUT/$label.maxrss" ./mvnw -q compile exec:java -Dexperiment="conf/fashion-$net.conf" \
     -Dname="$label" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dmodel.epochs="$epochs" -Dmodel.retrain=true "$@" \
     > "$OUT/$label.log" 2>&1
 }

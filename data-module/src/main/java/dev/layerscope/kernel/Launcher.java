@@ -189,7 +189,7 @@ public final class Launcher {
         StringBuilder text = new StringBuilder();
         text.append("No experiment file at ").append(missing)
                 .append(" (working directory ").append(Path.of("").toAbsolutePath()).append(").\n\n");
-        text.append("Usage: mvn -q compile exec:java [-Dexperiment=conf/<experiment>.conf] [-D<key>=<value> ...]\n");
+        text.append("Usage: ./mvnw -q compile exec:java [-Dexperiment=conf/<experiment>.conf] [-D<key>=<value> ...]\n");
         text.append("  -Dexperiment=FILE  the experiment to run (default ").append(DEFAULT_EXPERIMENT).append(")\n");
         text.append("  -D<key>=<value>    overrides any key of the experiment, e.g. -Ddata.dir=/elsewhere"
                 + " -Druns.dir=/tmp/runs -Dpipeline=[load]\n");

@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one experiment: {@code mvn -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
+ * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
  * limits. This module sees every stage module, so the list of what a pipeline can name is kept here.
  */
@@ -37,7 +37,7 @@ public final class Main {
     /**
      * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets
      * (LayerScope's classes and every library) on javac's, to compile a stage of one's own against:
-     * {@code mvn -q compile exec:java -Djavac-args=target/layerscope.args}, then {@code javac @target/layerscope.args
+     * {@code ./mvnw -q compile exec:java -Djavac-args=target/layerscope.args}, then {@code javac @target/layerscope.args
      * ...}. Without a value the file is {@value #DEFAULT_JAVAC_ARGS}.
      */
     static final String JAVAC_ARGS_PROPERTY = "javac-args";

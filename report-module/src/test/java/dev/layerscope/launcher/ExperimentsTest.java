@@ -178,7 +178,7 @@ class ExperimentsTest {
         String output = errors.toString(StandardCharsets.UTF_8);
         assertEquals(Launcher.INVALID_EXPERIMENT, exit);
         assertTrue(output.contains("No experiment file at conf/no-such-experiment.conf")
-                && output.contains("Usage: mvn -q compile exec:java"), output);
+                && output.contains("Usage: ./mvnw -q compile exec:java"), output);
     }
 
     @Test

@@ -65,7 +65,7 @@ class OwnStageExampleTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         assertNotNull(javac, "tests run on a JDK");
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        // mvn -q compile exec:java -Djavac-args=..., with the tests' classpath for the one exec:java has
+        // ./mvnw -q compile exec:java -Djavac-args=..., with the tests' classpath for the one exec:java has
         Path javacArgs = dir.resolve("target/layerscope.args");
         Main.writeJavacArgs(javacArgs, System.getProperty("java.class.path"));
         // javac @target/layerscope.args -d examples/pixel-mean/classes examples/pixel-mean/src/...
