@@ -124,7 +124,7 @@ public final class PipelineRunner {
     }
 
     /**
-     * What a stage's output depends on: its class, its {@link ReusableStage#version()} and the fingerprints of the
+     * What a stage's output depends on: its class, its code ({@link CodeIdentity}) and the fingerprints of the
      * artifacts it reads ({@code codeAndInputs}), and the settings it was given.
      */
     private static String fingerprint(Plan plan, Plan.PlannedStage planned, String codeAndInputs) {
@@ -138,10 +138,8 @@ public final class PipelineRunner {
 
     /** The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads. */
     private static String codeAndInputs(Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
-        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n');
-        if (planned.stage() instanceof ReusableStage reusable) {
-            identity.append("version=").append(reusable.version()).append('\n');
-        }
+        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n')
+                .append("code=").append(CodeIdentity.of(planned.stage().getClass())).append('\n');
         planned.stage().reads().stream().map(key -> key.name() + "=" + fingerprints.get(key)).sorted()
                 .forEach(line -> identity.append(line).append('\n'));
         return identity.toString();
@@ -287,6 +285,7 @@ public final class PipelineRunner {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("name", stage.name());
                 entry.put("class", stage.stage().getClass().getName());
+                entry.put("code", CodeIdentity.of(stage.stage().getClass()));
                 entry.put("status", "pending");
                 Map<String, Object> settings = new LinkedHashMap<>();
                 for (String path : stage.settingsPaths()) {
