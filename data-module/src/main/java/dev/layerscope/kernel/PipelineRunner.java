@@ -58,6 +58,10 @@ public final class PipelineRunner {
         RunLog runLog = RunLog.start(runDir.resolve("log.txt"));
         try {
             LOG.info("Experiment {} ({}): run folder {}", plan.name(), plan.experiment().file(), runDir);
+            Map<String, Object> environment = RunEnvironment.gather(plan.runtime().threads(), plan.environment(),
+                    System.getenv());
+            json.environment(environment);
+            LOG.info("Environment: {}", RunEnvironment.summary(environment));
             if (!plan.experiment().overrides().isEmpty()) {
                 LOG.info("Overrides: {}", String.join(" ", plan.experiment().overrides()));
             }
@@ -311,6 +315,11 @@ public final class PipelineRunner {
             entry.put("metrics", new LinkedHashMap<>(metrics));
             error.ifPresent(message -> entry.put("error", message));
             write();
+        }
+
+        /** Where the run runs ({@link RunEnvironment}). */
+        void environment(Map<String, Object> environment) {
+            root.put("environment", environment);
         }
 
         void fingerprint(String name, String fingerprint) {

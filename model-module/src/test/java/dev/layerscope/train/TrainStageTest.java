@@ -70,6 +70,17 @@ class TrainStageTest {
         Config evaluation = ConfigFactory.parseFile(run.resolve("train/evaluation.json").toFile());
         assertEquals(4, evaluation.getList("confusion").size());
         assertEquals(json.getDouble("metrics.test-accuracy"), evaluation.getDouble("accuracy"));
+
+        // what the train module tells of the environment: ND4J's backend, its native build, oneDNN, versions
+        Config environment = ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfig("environment");
+        assertEquals("CPU", environment.getString("nd4j.backend"));
+        assertEquals(OneDnn.available(), environment.getBoolean("nd4j.onednn"));
+        assertTrue(environment.getString("nd4j.native-library").startsWith("nd4j-native-"),
+                environment.getString("nd4j.native-library"));
+        assertTrue(environment.getInt("nd4j.threads") >= 1 && environment.getInt("nd4j.blas-threads") >= 1);
+        for (String library : List.of("deeplearning4j-nn", "nd4j-api", "nd4j-native", "javacpp")) {
+            assertTrue(environment.getString("libraries." + library).matches("\\d+\\..*"), library);
+        }
     }
 
     @Test
