@@ -43,7 +43,7 @@ public final class CodeIdentity {
      * @param sha256    of the content hashes of every folder and jar reached, sorted
      * @param locations every folder and jar reached, with its content hash
      */
-    public record Identity(String sha256, Map<Path, String> locations) {
+    record Identity(String sha256, Map<Path, String> locations) {
     }
 
     private CodeIdentity() {
@@ -54,8 +54,8 @@ public final class CodeIdentity {
         return IDENTITIES.get(type).sha256();
     }
 
-    /** The folders and jars behind {@link #of}, for a person asking why a stage was keyed anew. */
-    public static Identity describe(Class<?> type) {
+    /** The folders and jars behind {@link #of}. */
+    static Identity describe(Class<?> type) {
         return IDENTITIES.get(type);
     }
 
