@@ -151,11 +151,6 @@ public final class KnnStage implements ReusableStage {
     }
 
     @Override
-    public String version() {
-        return "1";
-    }
-
-    @Override
     public void restore(StageContext context) throws IOException {
         context.write(KnnResults.ARTIFACT, KnnFiles.read(context.outputDir()));
     }

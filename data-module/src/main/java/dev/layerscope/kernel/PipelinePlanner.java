@@ -5,7 +5,9 @@ import com.google.inject.Binder;
 import com.google.inject.ConfigurationException;
 import com.google.inject.CreationException;
 import com.google.inject.Injector;
+import com.google.inject.Key;
 import com.google.inject.ProvisionException;
+import com.google.inject.TypeLiteral;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigOrigin;
@@ -117,7 +119,14 @@ public final class PipelinePlanner {
             throw new ExperimentException(experiment.file().toString(), problems);
         }
         return new Plan(experiment, experiment.name(), (RunsSettings) settings.get(RunsSettings.class),
-                (RuntimeSettings) settings.get(RuntimeSettings.class), stages);
+                (RuntimeSettings) settings.get(RuntimeSettings.class), stages, environmentFacts());
+    }
+
+    /** What the modules contribute to tell of the environment; none when no module binds any. */
+    private List<EnvironmentFacts> environmentFacts() {
+        Key<Set<EnvironmentFacts>> key = Key.get(new TypeLiteral<Set<EnvironmentFacts>>() {
+        });
+        return injector.getExistingBinding(key) == null ? List.of() : List.copyOf(injector.getInstance(key));
     }
 
     /** Every settings record the kernel, the catalog and the pipeline's own stage classes bind, by config path. */

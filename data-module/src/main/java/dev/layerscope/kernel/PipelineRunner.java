@@ -58,6 +58,10 @@ public final class PipelineRunner {
         RunLog runLog = RunLog.start(runDir.resolve("log.txt"));
         try {
             LOG.info("Experiment {} ({}): run folder {}", plan.name(), plan.experiment().file(), runDir);
+            Map<String, Object> environment = RunEnvironment.gather(plan.runtime().threads(), plan.environment(),
+                    System.getenv());
+            json.environment(environment);
+            LOG.info("Environment: {}", RunEnvironment.summary(environment));
             if (!plan.experiment().overrides().isEmpty()) {
                 LOG.info("Overrides: {}", String.join(" ", plan.experiment().overrides()));
             }
@@ -132,7 +136,7 @@ public final class PipelineRunner {
     }
 
     /**
-     * What a stage's output depends on: its class, its {@link ReusableStage#version()} and the fingerprints of the
+     * What a stage's output depends on: its class, its code ({@link CodeIdentity}) and the fingerprints of the
      * artifacts it reads ({@code codeAndInputs}), and the settings it was given.
      */
     private static String fingerprint(Plan plan, Plan.PlannedStage planned, String codeAndInputs) {
@@ -146,10 +150,8 @@ public final class PipelineRunner {
 
     /** The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads. */
     private static String codeAndInputs(Plan.PlannedStage planned, Map<ArtifactKey<?>, String> fingerprints) {
-        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n');
-        if (planned.stage() instanceof ReusableStage reusable) {
-            identity.append("version=").append(reusable.version()).append('\n');
-        }
+        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n')
+                .append("code=").append(CodeIdentity.of(planned.stage().getClass())).append('\n');
         planned.stage().reads().stream().map(key -> key.name() + "=" + fingerprints.get(key)).sorted()
                 .forEach(line -> identity.append(line).append('\n'));
         return identity.toString();
@@ -295,6 +297,7 @@ public final class PipelineRunner {
                 Map<String, Object> entry = new LinkedHashMap<>();
                 entry.put("name", stage.name());
                 entry.put("class", stage.stage().getClass().getName());
+                entry.put("code", CodeIdentity.of(stage.stage().getClass()));
                 entry.put("status", "pending");
                 Map<String, Object> settings = new LinkedHashMap<>();
                 for (String path : stage.settingsPaths()) {
@@ -328,6 +331,11 @@ public final class PipelineRunner {
             stopped.put("stage", stage);
             stopped.put("reason", reason);
             root.put("stopped", stopped);
+        }
+
+        /** Where the run runs ({@link RunEnvironment}). */
+        void environment(Map<String, Object> environment) {
+            root.put("environment", environment);
         }
 
         void fingerprint(String name, String fingerprint) {

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Pieces of a {@link ReusableStage}'s output that later runs reuse one by one, even when the stage as a whole runs
  * again: the reduce stage's maps, so that a changed t-SNE setting recomputes the t-SNE maps and nothing else. A part
- * is keyed by the stage's class, version and the fingerprints of what it reads, plus an identity the stage gives
+ * is keyed by the stage's class, code and the fingerprints of what it reads, plus an identity the stage gives
  * (what the part depends on of the stage's settings). It is kept in the store like a stage folder (checksummed,
  * moved into place whole, locked while computed) and its files are hard-linked into the stage's folder, so the
  * stage reads them there whether they were computed or reused, and no array is copied.

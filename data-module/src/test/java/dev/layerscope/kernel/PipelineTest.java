@@ -2,6 +2,7 @@ package dev.layerscope.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.fixtures.FixtureFacts;
 import dev.layerscope.kernel.fixtures.FixtureModule;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.synthetic.SyntheticModule;
@@ -53,6 +55,47 @@ class PipelineTest {
         String log = Files.readString(result.runDir().resolve("log.txt"));
         assertTrue(log.contains("[count] started") && log.contains("[double] done in"), log);
         assertEquals(dir.resolve("runs/experiment"), result.runDir().getParent());
+    }
+
+    @Test
+    void runJsonSaysWhereTheRunRan() throws IOException {
+        RunResult result = run("""
+                pipeline = [count]
+                runtime.threads = 3
+                """);
+        Config environment = ConfigFactory.parseFile(result.runDir().resolve("run.json").toFile())
+                .getConfig("environment");
+        assertEquals(System.getProperty("java.runtime.version"), environment.getString("java.version"));
+        assertEquals(System.getProperty("java.vendor"), environment.getString("java.vendor"));
+        assertEquals(System.getProperty("os.name"), environment.getString("os.name"));
+        assertEquals(System.getProperty("os.arch"), environment.getString("os.arch"));
+        assertEquals(Runtime.getRuntime().availableProcessors(), environment.getInt("cpu.processors"));
+        if (Files.isReadable(Path.of("/proc/cpuinfo"))) {
+            assertNotEquals(RunEnvironment.UNKNOWN, environment.getString("cpu.model"));
+            assertFalse(environment.getStringList("cpu.instruction-sets").isEmpty());
+        }
+        assertEquals(3, environment.getInt("threads.runtime-threads"));
+        assertEquals(System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                environment.getString("threads.OMP_NUM_THREADS"));
+        assertTrue(environment.getString("layerscope.version").matches("\\d+\\.\\d+.*"),
+                environment.getString("layerscope.version"));
+        Path code = Path.of(environment.getString("layerscope.code"));
+        assertEquals(CodeLocation.of(Stage.class).orElseThrow(), code);
+        assertEquals(RunEnvironment.git(code, "rev-parse", "HEAD").orElse(RunEnvironment.UNKNOWN),
+                environment.getString("layerscope.commit"));
+        assertTrue(List.of("clean", "modified", RunEnvironment.UNKNOWN).contains(
+                environment.getString("layerscope.work-tree")));
+        assertTrue(environment.getString("libraries.guice").matches("\\d+\\..*"));
+        assertTrue(environment.getString("libraries.typesafe-config").matches("\\d+\\..*"));
+
+        // what the modules contribute: a section, a library beside the kernel's, and a failure that stops nothing
+        assertTrue(result.succeeded());
+        assertEquals(42, environment.getInt("fixture.answer"));
+        assertEquals("1.2.3", environment.getString("libraries.fixture-library"));
+        assertEquals(List.of(FixtureFacts.Broken.class.getName() + ": java.lang.IllegalStateException: no such device"),
+                environment.getStringList("failed"));
+        assertTrue(Files.readString(result.runDir().resolve("log.txt")).contains("Environment: Java "
+                + System.getProperty("java.runtime.version")));
     }
 
     @Test

@@ -110,11 +110,6 @@ public final class CaptureStage implements ReusableStage {
     }
 
     @Override
-    public String version() {
-        return "1";
-    }
-
-    @Override
     public void restore(StageContext context) throws IOException {
         Path dir = context.outputDir();
         Map<String, Integer> widths = new LinkedHashMap<>();

@@ -409,11 +409,6 @@ public final class ReduceStage implements ReusableStage {
     }
 
     @Override
-    public String version() {
-        return "1";
-    }
-
-    @Override
     public void restore(StageContext context) throws IOException {
         Activations activations = context.read(Activations.ARTIFACT);
         List<Embeddings.Embedding> made = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.kernel.StageStore;
+import dev.layerscope.linalg.SmileNatives;
 import dev.layerscope.load.LoadModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -83,6 +84,10 @@ class EmbeddingPipelineTest {
         List<String> index = Files.readAllLines(run.resolve("reduce/embeddings.csv"));
         assertEquals(4, index.size());
         assertTrue(index.get(1).startsWith("input,pca,transform,192,60,"), index.get(1));
+
+        Config environment = ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfig("environment");
+        assertEquals(SmileNatives.ensureLoaded(), environment.getString("smile.blas"), "the BLAS Smile calls");
+        assertTrue(environment.getString("libraries.smile").matches("\\d+\\..*"));
     }
 
     @Test

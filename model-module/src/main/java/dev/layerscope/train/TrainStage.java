@@ -86,11 +86,6 @@ public final class TrainStage implements ReusableStage {
     }
 
     @Override
-    public String version() {
-        return "1";
-    }
-
-    @Override
     public void restore(StageContext context) throws IOException {
         TrainOutputs.Saved saved = TrainOutputs.read(context.outputDir());
         hand(context, saved.network(), saved.result());

@@ -70,6 +70,17 @@ class TrainStageTest {
         Config evaluation = ConfigFactory.parseFile(run.resolve("train/evaluation.json").toFile());
         assertEquals(4, evaluation.getList("confusion").size());
         assertEquals(json.getDouble("metrics.test-accuracy"), evaluation.getDouble("accuracy"));
+
+        // what the train module tells of the environment: ND4J's backend, its native build, oneDNN, versions
+        Config environment = ConfigFactory.parseFile(run.resolve("run.json").toFile()).getConfig("environment");
+        assertEquals("CPU", environment.getString("nd4j.backend"));
+        assertEquals(OneDnn.available(), environment.getBoolean("nd4j.onednn"));
+        assertTrue(environment.getString("nd4j.native-library").startsWith("nd4j-native-"),
+                environment.getString("nd4j.native-library"));
+        assertTrue(environment.getInt("nd4j.threads") >= 1 && environment.getInt("nd4j.blas-threads") >= 1);
+        for (String library : List.of("deeplearning4j-nn", "nd4j-api", "nd4j-native", "javacpp")) {
+            assertTrue(environment.getString("libraries." + library).matches("\\d+\\..*"), library);
+        }
     }
 
     @Test
@@ -104,7 +115,10 @@ class TrainStageTest {
         assertEquals(5, history(changed).size());
     }
 
-    /** The experiment's MLP, and a small CNN whose convolution, pooling and batch norm run on oneDNN. */
+    /**
+     * The experiment's MLP, and a small CNN whose convolution, pooling and batch norm run on oneDNN: the same seed and
+     * threads train the same weights, bit for bit, and so the same predictions (docs/reproducibility.md).
+     */
     @ParameterizedTest
     @ValueSource(strings = {"", "[{ type = conv2d, filters = 4 }, { type = maxpool }, { type = batchnorm },"
             + " { type = dense, units = 8 }, { type = output }]"})
@@ -119,7 +133,9 @@ class TrainStageTest {
                 history(second).stream().map(r -> r.trainLoss() + "/" + r.validationAccuracy()).toList());
         MultiLayerNetwork a = TrainOutputs.read(first.resolve("train")).network();
         MultiLayerNetwork b = TrainOutputs.read(second.resolve("train")).network();
-        assertEquals(a.params(), b.params(), "identical weights");
+        assertArrayEquals(a.params().data().asFloat(), b.params().data().asFloat(), "identical weights");
+        assertArrayEquals(Npy.readFloats(first.resolve("train/predictions.npy")).values(),
+                Npy.readFloats(second.resolve("train/predictions.npy")).values(), "identical predictions");
         assertArrayEquals(Npy.readFloats(first.resolve("train/trajectory.npy")).values(),
                 Npy.readFloats(second.resolve("train/trajectory.npy")).values());
     }

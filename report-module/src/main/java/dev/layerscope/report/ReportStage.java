@@ -96,6 +96,7 @@ public final class ReportStage implements Stage {
                 .add(new Image(FIGURES + "/bottleneck.gif", "penultimate-layer points per epoch"));
         hardNegatives(document, dir, mined, dataset.test().source(), classNames);
         weights(document, dir, model, dataset);
+        WhereThisRan.add(document, context.runDir());
 
         Files.writeString(dir.resolve("report.md"), document.markdown());
         String html = HtmlReport.page("LayerScope: " + experiment, document.html(dir),

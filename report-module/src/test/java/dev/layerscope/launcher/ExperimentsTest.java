@@ -1,15 +1,18 @@
 package dev.layerscope.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.Hashes;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.report.figures.Pictures;
 import dev.layerscope.report.html.HeadlessChromium;
+import dev.layerscope.report.html.HtmlReport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +25,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -109,7 +113,7 @@ class ExperimentsTest {
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
         String markdown = Files.readString(run.resolve("report/report.md"));
         for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Information bottleneck",
-                "## Hard negatives", "## Weights")) {
+                "## Hard negatives", "## Weights", "## Where this ran")) {
             assertTrue(markdown.contains(section), section + " is missing from report.md");
         }
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
@@ -172,6 +176,65 @@ class ExperimentsTest {
         }
     }
 
+    /**
+     * The default experiment on synthetic images, run twice: the second run reuses every stored stage and computes
+     * the same hard negatives, the same figures and the same report.md but for the run's name and where it ran
+     * (docs/reproducibility.md); the report says where the run ran, as run.json records it.
+     */
+    @Test
+    void aRunAgainWritesTheSameReportAndTheReportSaysWhereItRan() throws IOException {
+        Map<String, String> synthetic = Map.of("pipeline", "[synthetic, train, hardneg, capture, reduce, knn, report]",
+                "synthetic.classes", "10", "synthetic.per-class", "30", "synthetic.rows", "28", "synthetic.cols", "28",
+                "model.epochs", "2", "reduce.tsne.perplexity", "10");
+        assertEquals(Launcher.OK, launch(CONF.resolve("fashion-mlp.conf"), synthetic),
+                errors.toString(StandardCharsets.UTF_8));
+        assertEquals(Launcher.OK, launch(CONF.resolve("fashion-mlp.conf"), synthetic),
+                errors.toString(StandardCharsets.UTF_8));
+        List<Path> twoRuns = runFolders();
+        Path first = twoRuns.get(0);
+        Path second = twoRuns.get(1);
+        Config json = ConfigFactory.parseFile(second.resolve("run.json").toFile());
+        assertEquals(List.of("succeeded", "reused", "succeeded", "reused", "reused", "reused", "succeeded"),
+                json.getConfigList("stages").stream().map(s -> s.getString("status")).toList());
+        for (String folder : List.of("hardneg", "report/figures")) {
+            assertEquals(contents(first.resolve(folder)), contents(second.resolve(folder)), folder);
+        }
+        String markdown = Files.readString(second.resolve("report/report.md"));
+        assertEquals(results(Files.readString(first.resolve("report/report.md")), first),
+                results(markdown, second));
+
+        Config environment = json.getConfig("environment");
+        String html = Files.readString(second.resolve("report/report.html"));
+        assertTrue(markdown.contains("## Where this ran") && html.contains("Where this ran"));
+        for (String fact : List.of("layerscope.commit", "java.version", "os.arch", "cpu.model", "nd4j.backend",
+                "nd4j.onednn", "smile.blas", "libraries.nd4j-api")) {
+            String row = "| " + fact + " | " + environment.getAnyRef(fact) + " |";
+            assertTrue(markdown.contains(row), row + " is not in report.md");
+            assertTrue(html.contains(HtmlReport.escapeHtml(String.valueOf(environment.getAnyRef(fact)))),
+                    fact + " is not in report.html");
+        }
+    }
+
+    /**
+     * A report.md without what tells one run from another: its folder's name, and where it ran (in a test's JVM
+     * the thread counts differ between its first run and the next, as a run's own JVM starts with them set).
+     */
+    private static String results(String markdown, Path run) {
+        return markdown.substring(0, markdown.indexOf("## Where this ran")).replace(run.getFileName().toString(), "RUN");
+    }
+
+    /** Every file under {@code folder}, by relative path, as its SHA-256. */
+    private static Map<String, String> contents(Path folder) throws IOException {
+        Map<String, String> contents = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                contents.put(folder.relativize(file).toString(), Hashes.sha256(file));
+            }
+        }
+        assertFalse(contents.isEmpty(), folder + " is empty");
+        return contents;
+    }
+
     @Test
     void aMissingExperimentFilePrintsUsage() {
         int exit = launch(Path.of("conf/no-such-experiment.conf"), Map.of());
@@ -195,12 +258,17 @@ class ExperimentsTest {
 
     /** The one run folder under runs/, whatever the experiment's name. */
     private Path onlyRunFolder() throws IOException {
+        List<Path> found = runFolders();
+        assertEquals(1, found.size(), found.toString());
+        return found.get(0);
+    }
+
+    /** The run folders under runs/, oldest first. */
+    private List<Path> runFolders() throws IOException {
         try (Stream<Path> runFolders = Files.walk(runs, 2)) {
             // runs/<experiment>/<run>, not the stored stage folders in runs/.store/<stage>/<fingerprint>
-            List<Path> found = runFolders.filter(p -> runs.relativize(p).getNameCount() == 2
-                    && !runs.relativize(p).startsWith(".store")).toList();
-            assertEquals(1, found.size(), found.toString());
-            return found.get(0);
+            return runFolders.filter(p -> runs.relativize(p).getNameCount() == 2
+                    && !runs.relativize(p).startsWith(".store")).sorted().toList();
         }
     }
 
