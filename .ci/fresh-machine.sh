@@ -5,8 +5,8 @@
 #   - LayerScope's own modules in the local Maven repository (left there by an earlier `mvn install`): an empty
 #     folder covers ~/.m2/repository/dev/layerscope, so every module must come from the reactor;
 #   - JavaCPP's cache of extracted native libraries (~/.javacpp): a fresh machine extracts them on first use.
-# With FRESH_MACHINE_EMPTY_M2=1 the whole local Maven repository is an empty one too, to see what a first build
-# downloads. Nothing is changed outside: it all happens in a private mount namespace (unshare --mount) that ends
+# With FRESH_MACHINE_EMPTY_M2=1 the whole of ~/.m2 is empty too (the local repository and the Maven that ./mvnw
+# fetches), to see what a first build downloads. Nothing is changed outside: it all happens in a private mount namespace (unshare --mount) that ends
 # with the command.
 #
 #   .ci/fresh-machine.sh ./mvnw -B test
@@ -35,9 +35,10 @@ done < <(find /lib /lib64 /usr/lib /usr/lib64 /usr/local/lib /opt -xdev -type f 
 
 m2="$HOME/.m2/repository"
 if [ -n "${FRESH_MACHINE_EMPTY_M2:-}" ]; then
-  mkdir -p "$m2"
-  mount -t tmpfs layerscope-empty-m2 "$m2"
-  echo "fresh machine: the local Maven repository $m2 is empty"
+  mkdir -p "$HOME/.m2"
+  mount -t tmpfs layerscope-empty-m2 "$HOME/.m2"
+  mkdir -p "$m2/dev/layerscope"
+  echo "fresh machine: $HOME/.m2 is empty (no local repository, no Maven fetched by ./mvnw)"
 else
   mkdir -p "$m2/dev/layerscope"
   mount -t tmpfs layerscope-no-own-artifacts "$m2/dev/layerscope"
