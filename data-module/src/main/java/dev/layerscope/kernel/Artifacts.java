@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The artifacts a stage's {@link Stage#check} sees: at planning, what the earlier stages could {@linkplain
- * Stage#preview() tell before running}; in a run, what the earlier stages have written.
+ * Stage#preview tell before running}; in a run, what the earlier stages have written.
  */
 public final class Artifacts {
 

@@ -128,6 +128,19 @@ class PipelineTest {
     }
 
     @Test
+    void aPreviewIsMadeFromTheEarlierStagesPreviews() throws IOException {
+        Path file = write("""
+                pipeline = [foreseen-count, double, "dev.layerscope.kernel.fixtures.CappedStage$OfScaled"]
+                count.up-to = 2
+                capped.max = 3
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        assertEquals(List.of(file + ":4: capped.max: the scaled count is 4; raise capped.max to at least it"),
+                e.problems().stream().map(ConfigProblem::toString).toList(), "double previewed 2 x the count");
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    @Test
     void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
         Path file = write("""
                 pipeline = [double, count, doubel, com.example.NoSuchStage]
