@@ -283,6 +283,43 @@ class PipelineTest {
         assertFalse(Files.exists(result.runDir().resolve("liar")));
     }
 
+    @Test
+    void aStageIsToldTheExperimentsNameWhereItPublishesAndItsOwnFoldersOfEarlierRuns() throws IOException {
+        Plan plan = plan(write("name = my-study\npipeline = [count]"), Map.of());
+        List<StageContext> seen = new java.util.ArrayList<>();
+        List<List<StageContext.EarlierOutput>> earlier = new java.util.ArrayList<>();
+        Stage probe = new Stage() {
+            @Override
+            public java.util.Set<ArtifactKey<?>> writes() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public void run(StageContext context) throws IOException {
+                Files.writeString(context.outputDir().resolve("seen.txt"), context.experimentName());
+                seen.add(context);
+                earlier.add(context.earlierOutputs());
+            }
+        };
+        Plan probing = new Plan(plan.experiment(), plan.name(), plan.runs(), plan.runtime(),
+                List.of(new Plan.PlannedStage("probe", probe, List.of())));
+        Path first = new PipelineRunner().run(probing).runDir();
+        Path second = new PipelineRunner().run(probing).runDir();
+        Files.delete(second.resolve("probe/seen.txt"));
+        Files.delete(second.resolve("probe")); // a run whose probe did not complete is not offered
+        Path third = new PipelineRunner().run(probing).runDir();
+        Path fourth = new PipelineRunner().run(probing).runDir();
+
+        StageContext last = seen.getLast();
+        assertEquals("my-study", last.experimentName(), "the name setting, not the file's name");
+        assertEquals(fourth.resolve("probe"), last.publishedDir());
+        assertEquals("my-study", Files.readString(last.publishedDir().resolve("seen.txt")));
+        assertEquals(List.of(), earlier.getFirst(), "the first run has none");
+        assertEquals(List.of(new StageContext.EarlierOutput(third.getFileName().toString(), third.resolve("probe")),
+                new StageContext.EarlierOutput(first.getFileName().toString(), first.resolve("probe"))),
+                earlier.getLast(), "newest first");
+    }
+
     private RunResult run(String experiment) throws IOException {
         return new PipelineRunner().run(plan(write(experiment), Map.of()));
     }
