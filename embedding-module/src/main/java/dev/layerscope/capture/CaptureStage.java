@@ -79,7 +79,7 @@ public final class CaptureStage implements ReusableStage {
         MultiLayerNetwork network = model.network();
         int pixels = dataset.rows() * dataset.cols();
 
-        Map<String, Integer> widths = layerWidths(network, model.layerNames(), pixels);
+        Map<String, Integer> widths = layerWidths(network, model.layout().names(), pixels);
         List<String> layers = chosenLayers(NetworkShapes.check(modelSettings.layers(),
                 new NetworkShapes.Input(1, dataset.rows(), dataset.cols()), dataset.classCount()).layers());
         Map<String, Integer> chosenWidths = new LinkedHashMap<>();
@@ -96,7 +96,7 @@ public final class CaptureStage implements ReusableStage {
             int[] sourceIndex = IntStream.of(rows).map(split::sourceIndex).toArray();
             Npy.writeInts(context.outputDir().resolve(splitName + "-labels.npy"), labels, labels.length);
             Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex, sourceIndex.length);
-            capture(context, network, model.layerNames(), split, rows, chosenWidths);
+            capture(context, network, model.layout().names(), split, rows, chosenWidths);
             captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
             context.metric("rows-" + splitName, rows.length);
         }

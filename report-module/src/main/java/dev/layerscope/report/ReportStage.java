@@ -120,7 +120,7 @@ public final class ReportStage implements Stage {
         if (Files.isRegularFile(network)) {
             document.add(new Paragraph("The network:")).add(new Code(Files.readString(network)));
         } else {
-            document.add(new Paragraph("The network's layers: " + String.join(" -> ", model.layerNames())));
+            document.add(new Paragraph("The network's layers: " + String.join(" -> ", model.layout().names())));
         }
     }
 
@@ -238,7 +238,7 @@ public final class ReportStage implements Stage {
                 dir.resolve(FIGURES).resolve("first-layer-weights.png"));
         document.add(new Image(FIGURES + "/first-layer-weights.png", "the first layer's weights, one tile per unit"));
         List<List<String>> stats = new ArrayList<>();
-        for (WeightFigures.LayerWeights layer : WeightFigures.layers(model.network(), model.layerNames())) {
+        for (WeightFigures.LayerWeights layer : WeightFigures.layers(model.network(), model.layout().names())) {
             String file = FIGURES + "/weights-" + layer.layer() + ".png";
             Figures.writePng(WeightFigures.histogram(layer), dir.resolve(file));
             stats.add(List.of(layer.layer(), Integer.toString(layer.weights().length), number(layer.min()),
