@@ -109,13 +109,17 @@ public final class PipelineRunner {
         return new RunResult(runDir, completed, Optional.empty());
     }
 
-    /** Lets each stage still to come check its settings against the artifacts written so far. */
+    /**
+     * Lets each stage still to come check its settings against the artifacts written so far and what the stages
+     * between preview from them (the data's shape once it is loaded, when its files had to be downloaded first).
+     */
     private static Optional<RunResult.Failure> checkLaterStages(List<Plan.PlannedStage> later,
                                                                 Map<ArtifactKey<?>, Object> artifacts) {
-        Artifacts available = new Artifacts(artifacts);
+        Map<ArtifactKey<?>, Object> known = new HashMap<>(artifacts);
         for (Plan.PlannedStage stage : later) {
             try {
-                stage.stage().check(available);
+                stage.stage().check(new Artifacts(Map.copyOf(known)));
+                known.putAll(stage.stage().preview(new Artifacts(Map.copyOf(known))).all());
             } catch (IllegalArgumentException e) {
                 return Optional.of(new RunResult.Failure(stage.name(), new IllegalArgumentException(reason(e), e)));
             }

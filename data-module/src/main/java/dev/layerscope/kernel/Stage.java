@@ -42,7 +42,8 @@ public interface Stage {
      * stages' {@linkplain #preview previews}, so that a setting that is impossible for this data (a perplexity too
      * large for the number of points, a convolution kernel larger than the image) is reported before anything runs,
      * with every other problem of the experiment; the runner calls it again before the first stage and after each
-     * completed one, for every stage still to come, with the artifacts written so far. Throw {@link InvalidSetting}
+     * completed one, for every stage still to come, with the artifacts written so far and what the stages between
+     * preview from them. Throw {@link InvalidSetting}
      * with the key's full path ({@link InvalidSettings} for several), or an {@link IllegalArgumentException}, saying
      * what to change.
      */

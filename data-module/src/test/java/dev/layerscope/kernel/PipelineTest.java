@@ -141,6 +141,19 @@ class PipelineTest {
     }
 
     @Test
+    void inARunAStageStillToComePreviewsFromWhatIsWrittenSoThatALaterCheckStopsTheRunEarly() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, double, "dev.layerscope.kernel.fixtures.CappedStage$OfScaled"]
+                count.up-to = 2
+                capped.max = 3
+                """);
+        assertFalse(result.succeeded());
+        assertEquals(List.of("count"), result.completed(), "double previewed 4 from the count; it never ran");
+        assertEquals("capped.max: the scaled count is 4; raise capped.max to at least it",
+                result.failure().orElseThrow().error().getMessage());
+    }
+
+    @Test
     void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
         Path file = write("""
                 pipeline = [double, count, doubel, com.example.NoSuchStage]
