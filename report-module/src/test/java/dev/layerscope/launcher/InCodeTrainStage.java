@@ -74,8 +74,9 @@ public final class InCodeTrainStage implements Stage {
         int[] sample = IntStream.range(0, dataset.test().size())
                 .filter(i -> taken[dataset.test().label(i)]++ < TRAJECTORY_PER_CLASS).toArray();
         INDArray sampleImages = test.getFeatures().getRows(sample);
-        List<float[]> points = new ArrayList<>(List.of(penultimate(network, sampleImages)));
-        List<float[]> softmax = new ArrayList<>(List.of(network.output(sampleImages).data().asFloat()));
+        // snapshot 0 before training, then one after every epoch
+        List<INDArray> points = new ArrayList<>(List.of(penultimate(network, sampleImages)));
+        List<INDArray> softmax = new ArrayList<>(List.of(network.output(sampleImages)));
         List<EpochRecord> history = new ArrayList<>();
         for (int epoch = 1; epoch <= EPOCHS; epoch++) {
             long start = System.nanoTime();
@@ -86,7 +87,7 @@ public final class InCodeTrainStage implements Stage {
             history.add(new EpochRecord(epoch, network.score(train), accuracy(network, train),
                     network.score(validation), accuracy(network, validation), seconds, 0.02));
             points.add(penultimate(network, sampleImages));
-            softmax.add(network.output(sampleImages).data().asFloat());
+            softmax.add(network.output(sampleImages));
         }
 
         Split testSplit = dataset.test();
@@ -94,8 +95,8 @@ public final class InCodeTrainStage implements Stage {
         context.write(Predictions.ARTIFACT, new Predictions(network.output(test.getFeatures()).data().asFloat(),
                 classes, IntStream.range(0, testSplit.size()).map(testSplit::label).toArray(),
                 IntStream.range(0, testSplit.size()).map(testSplit::sourceIndex).toArray()));
-        context.write(Trajectory.ARTIFACT, new Trajectory(SQUEEZE, points.size(), 2, classes, concat(points),
-                concat(softmax), IntStream.of(sample).map(testSplit::label).toArray(),
+        context.write(Trajectory.ARTIFACT, new Trajectory(SQUEEZE, points.size(), 2, classes, stacked(points),
+                stacked(softmax), IntStream.of(sample).map(testSplit::label).toArray(),
                 IntStream.of(sample).map(testSplit::sourceIndex).toArray()));
     }
 
@@ -112,8 +113,8 @@ public final class InCodeTrainStage implements Stage {
                 Nd4j.create(labels, new long[] {split.size(), classes}, 'c'));
     }
 
-    private static float[] penultimate(MultiLayerNetwork network, INDArray images) {
-        return network.feedForward(images, false).get(2).dup('c').data().asFloat();
+    private static INDArray penultimate(MultiLayerNetwork network, INDArray images) {
+        return network.feedForward(images, false).get(2);
     }
 
     private static double accuracy(MultiLayerNetwork network, DataSet examples) {
@@ -122,13 +123,8 @@ public final class InCodeTrainStage implements Stage {
         return predicted.eq(actual).castTo(DataType.INT32).sumNumber().doubleValue() / examples.numExamples();
     }
 
-    private static float[] concat(List<float[]> parts) {
-        float[] all = new float[parts.stream().mapToInt(part -> part.length).sum()];
-        int offset = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, offset, part.length);
-            offset += part.length;
-        }
-        return all;
+    /** Snapshots x samples x values, row-major. */
+    private static float[] stacked(List<INDArray> snapshots) {
+        return Nd4j.vstack(snapshots).dup('c').data().asFloat();
     }
 }
