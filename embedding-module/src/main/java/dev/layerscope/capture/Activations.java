@@ -33,7 +33,7 @@ public record Activations(Path dir, List<String> layers, Map<String, Integer> wi
         }
     }
 
-    /** The splits, their images and the layers captured, as the capture stage previewed them. */
+    /** The splits, the images kept of each and the layers, as captured: what the capture stage previewed. */
     public CaptureShape shape() {
         Map<String, Integer> rows = new LinkedHashMap<>();
         splits.forEach((split, captured) -> rows.put(split, captured.size()));
