@@ -1,8 +1,7 @@
 package dev.layerscope.knn;
 
 import dev.layerscope.capture.Activations;
-import dev.layerscope.capture.CaptureSettings;
-import dev.layerscope.data.DataShape;
+import dev.layerscope.capture.CaptureShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -46,13 +45,10 @@ public final class KnnStage implements ReusableStage {
     private static final String TEST = "test";
 
     private final KnnSettings settings;
-    private final CaptureSettings capture;
 
     @Inject
-    KnnStage(KnnSettings settings, CaptureSettings capture) {
+    KnnStage(KnnSettings settings) {
         this.settings = settings;
-        this.capture = capture;
-        capture.requireTrainAndTest("the knn stage classifies the test split from the train split");
     }
 
     @Override
@@ -66,18 +62,17 @@ public final class KnnStage implements ReusableStage {
     }
 
     /**
-     * Checks the settings against the data as soon as each part of it exists: the point counts the capture will
-     * keep once the data's shape is known (at planning), exactly once it is captured, and the maps once they are
-     * made.
+     * Checks the settings against the data as soon as each part of it exists: the splits and point counts the
+     * capture keeps once they are known (at planning, from its preview), the captured labels, and the maps once
+     * they are made.
      */
     @Override
     public void check(Artifacts available) {
         Optional<Dataset> dataset = available.find(Dataset.ARTIFACT);
         Optional<Activations> activations = available.find(Activations.ARTIFACT);
-        DataShape.in(available).ifPresent(data -> checkPoints(capture.rows(data.train()), capture.rows(data.test()),
-                "captured from the"));
+        CaptureShape.in(available).ifPresent(this::checkPoints);
         if (dataset.isPresent() && activations.isPresent()) {
-            checkCaptured(dataset.get(), activations.get());
+            checkLabels(dataset.get(), activations.get());
             available.find(Embeddings.ARTIFACT).ifPresent(embeddings -> checkMaps(dataset.get().classCount(),
                     activations.get(), embeddings));
         }
@@ -88,7 +83,8 @@ public final class KnnStage implements ReusableStage {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         Activations activations = context.read(Activations.ARTIFACT);
         Embeddings embeddings = context.read(Embeddings.ARTIFACT);
-        checkCaptured(dataset, activations);
+        checkPoints(activations.shape());
+        checkLabels(dataset, activations);
         checkMaps(dataset.classCount(), activations, embeddings);
         int classes = dataset.classCount();
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
@@ -192,39 +188,34 @@ public final class KnnStage implements ReusableStage {
     }
 
     /**
-     * The points the settings need: at least the largest k training points, and a quality sample of more than
-     * 2 x neighbors test points.
+     * The splits and points the settings need: the train and test splits, at least the largest k training points,
+     * and a quality sample of more than 2 x neighbors test points.
      */
-    private void checkPoints(int trainPoints, int testPoints, String where) {
-        List<InvalidSetting> problems = new ArrayList<>();
+    private void checkPoints(CaptureShape captured) {
+        List<InvalidSetting> problems = new ArrayList<>(captured.missing(List.of(TRAIN, TEST),
+                "the knn stage classifies the test split from the train split"));
         int largest = settings.largestK();
-        if (largest > trainPoints) {
-            problems.add(new InvalidSetting("knn.k", "k = " + largest + " needs at least " + largest + " training "
-                    + "points; there are " + trainPoints + " " + where + " training split"));
-        }
+        captured.rows(TRAIN).ifPresent(trainPoints -> {
+            if (largest > trainPoints) {
+                problems.add(new InvalidSetting("knn.k", "k = " + largest + " needs at least " + largest
+                        + " training points; there are " + trainPoints + " captured from the training split"));
+            }
+        });
         int neighbors = settings.quality().neighbors();
-        int sample = Math.min(settings.quality().sample(), testPoints);
-        if (2 * neighbors >= sample) {
-            problems.add(new InvalidSetting("knn.quality.neighbors", "neighbors = " + neighbors + " needs a sample "
-                    + "of more than " + 2 * neighbors + " test points; there are " + testPoints + " " + where
-                    + " test split"));
-        }
+        captured.rows(TEST).ifPresent(testPoints -> {
+            if (2 * neighbors >= Math.min(settings.quality().sample(), testPoints)) {
+                problems.add(new InvalidSetting("knn.quality.neighbors", "neighbors = " + neighbors + " needs a "
+                        + "sample of more than " + 2 * neighbors + " test points; there are " + testPoints
+                        + " captured from the test split"));
+            }
+        });
         InvalidSettings.throwIfAny(problems);
     }
 
-    /** The captured splits against the settings and the dataset's classes. */
-    private void checkCaptured(Dataset dataset, Activations activations) {
-        for (String split : List.of(TRAIN, TEST)) {
-            if (!activations.splits().containsKey(split)) {
-                throw new IllegalArgumentException("the knn stage classifies the test split from the train split, "
-                        + "but the activations hold no " + split + " split (captured: "
-                        + String.join(", ", activations.splits().keySet()) + ")");
-            }
-            checkLabels(activations.splits().get(split).labels(), dataset.classCount(),
-                    "the capture stage's " + split + " labels");
-        }
-        checkPoints(activations.splits().get(TRAIN).size(), activations.splits().get(TEST).size(),
-                "captured from the");
+    /** The captured labels against the dataset's classes. */
+    private static void checkLabels(Dataset dataset, Activations activations) {
+        activations.splits().forEach((split, rows) -> checkLabels(rows.labels(), dataset.classCount(),
+                "the capture stage's " + split + " labels"));
     }
 
     /** Every map: of a captured input, 2-D, finite, one point per captured image in capture order. */

@@ -246,7 +246,8 @@ public final class PipelinePlanner {
 
     /**
      * Lets each stage check its settings against what the stages before it can tell without running (the data's
-     * shape, say), so that a setting the data makes impossible is reported now, with every other problem.
+     * shape, say), so that a setting the data makes impossible is reported now, with every other problem; each
+     * stage's preview sees the previews before it, as its check does.
      */
     private static void checkAgainstPreviews(ConfigObject root, List<Optional<Stage>> instances,
                                              List<ConfigProblem> problems) {
@@ -262,7 +263,7 @@ public final class PipelinePlanner {
                 settingProblems(e, root, pipelineOrigin(root, i), i, problems);
             }
             try {
-                previewed.putAll(stage.preview().all());
+                previewed.putAll(stage.preview(new Artifacts(Map.copyOf(previewed))).all());
             } catch (IllegalArgumentException e) {
                 settingProblems(e, root, pipelineOrigin(root, i), i, problems);
             }

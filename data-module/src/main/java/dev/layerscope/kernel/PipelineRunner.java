@@ -84,9 +84,9 @@ public final class PipelineRunner {
                 boolean forced = plan.runs().force().contains(RunsSettings.FORCE_ALL)
                         || plan.runs().force().contains(planned.name());
                 Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
-                        ? runReusable(planned, reusable, fingerprint, forced, store, runDir, artifacts, json,
-                                codeAndInputs)
-                        : runStage(planned, runDir, artifacts, json, null, (partial, metrics) ->
+                        ? runReusable(plan.name(), planned, reusable, fingerprint, forced, store, runDir, artifacts,
+                                json, codeAndInputs)
+                        : runStage(plan.name(), planned, runDir, artifacts, json, null, (partial, metrics) ->
                                 Files.move(partial, runDir.resolve(planned.name()), StandardCopyOption.ATOMIC_MOVE));
                 if (failure.isPresent()) {
                     json.stopped(planned.name(), reason(failure.get()));
@@ -113,13 +113,17 @@ public final class PipelineRunner {
         return new RunResult(runDir, completed, Optional.empty());
     }
 
-    /** Lets each stage still to come check its settings against the artifacts written so far. */
+    /**
+     * Lets each stage still to come check its settings against the artifacts written so far and what the stages
+     * between preview from them (the data's shape once it is loaded, when its files had to be downloaded first).
+     */
     private static Optional<RunResult.Failure> checkLaterStages(List<Plan.PlannedStage> later,
                                                                 Map<ArtifactKey<?>, Object> artifacts) {
-        Artifacts available = new Artifacts(artifacts);
+        Map<ArtifactKey<?>, Object> known = new HashMap<>(artifacts);
         for (Plan.PlannedStage stage : later) {
             try {
-                stage.stage().check(available);
+                stage.stage().check(new Artifacts(Map.copyOf(known)));
+                known.putAll(stage.stage().preview(new Artifacts(Map.copyOf(known))).all());
             } catch (IllegalArgumentException e) {
                 return Optional.of(new RunResult.Failure(stage.name(), new IllegalArgumentException(reason(e), e)));
             }
@@ -161,8 +165,8 @@ public final class PipelineRunner {
      * Runs a reusable stage through the store: under the lock of its fingerprint, restores it from a verified
      * stored folder, or runs it and moves its finished folder into the store; the run folder links to it.
      */
-    private Optional<Throwable> runReusable(Plan.PlannedStage planned, ReusableStage stage, String fingerprint,
-                                            boolean forced, StageStore store, Path runDir,
+    private Optional<Throwable> runReusable(String experiment, Plan.PlannedStage planned, ReusableStage stage,
+                                            String fingerprint, boolean forced, StageStore store, Path runDir,
                                             Map<ArtifactKey<?>, Object> artifacts, RunJson json,
                                             String codeAndInputs) throws IOException {
         String name = planned.name();
@@ -177,7 +181,8 @@ public final class PipelineRunner {
             }
             if (stored.isPresent()) {
                 long start = System.nanoTime();
-                StageContext context = new StageContext(name, stage, stored.get(), runDir, artifacts, null);
+                StageContext context = new StageContext(experiment, name, stage, stored.get(), runDir, artifacts,
+                        null);
                 try {
                     stage.restore(context);
                     missingWrites(planned, artifacts);
@@ -199,14 +204,15 @@ public final class PipelineRunner {
             StoredParts parts = new StoredParts(store, name, codeAndInputs, forced, partialFolder(runDir, name), runDir);
             // the finished folder goes straight into the store: killed at any moment, the run leaves either
             // nothing stored or a complete folder with its manifest
-            Optional<Throwable> failure = runStage(planned, runDir, artifacts, json, parts, (partial, metrics) -> {
-                Json.write(partial.resolve(StageStore.METRICS), metrics);
-                if (!parts.fingerprints().isEmpty()) {
-                    Files.write(partial.resolve(StageStore.PARTS), parts.fingerprints());
-                }
-                store.put(partial, folder, runDir);
-                Files.createSymbolicLink(runDir.resolve(name), folder);
-            });
+            Optional<Throwable> failure = runStage(experiment, planned, runDir, artifacts, json, parts,
+                    (partial, metrics) -> {
+                        Json.write(partial.resolve(StageStore.METRICS), metrics);
+                        if (!parts.fingerprints().isEmpty()) {
+                            Files.write(partial.resolve(StageStore.PARTS), parts.fingerprints());
+                        }
+                        store.put(partial, folder, runDir);
+                        Files.createSymbolicLink(runDir.resolve(name), folder);
+                    });
             if (failure.isEmpty() && !parts.fingerprints().isEmpty()) {
                 json.parts(name, parts.provenance());
             }
@@ -233,12 +239,13 @@ public final class PipelineRunner {
      * Runs a stage into its partial folder and, when it succeeds, hands that folder to {@code finish}; {@code parts}
      * is the store of a reusable stage's parts, or null.
      */
-    private Optional<Throwable> runStage(Plan.PlannedStage planned, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
-                                         RunJson json, StoredParts parts, Finish finish) throws IOException {
+    private Optional<Throwable> runStage(String experiment, Plan.PlannedStage planned, Path runDir,
+                                         Map<ArtifactKey<?>, Object> artifacts, RunJson json, StoredParts parts,
+                                         Finish finish) throws IOException {
         String name = planned.name();
         Path partial = partialFolder(runDir, name);
         Files.createDirectories(partial);
-        StageContext context = new StageContext(name, planned.stage(), partial, runDir, artifacts, parts);
+        StageContext context = new StageContext(experiment, name, planned.stage(), partial, runDir, artifacts, parts);
         json.stageStarted(name);
         LOG.info("[{}] started", name);
         long start = System.nanoTime();

@@ -23,22 +23,27 @@ public interface Stage {
 
     /**
      * What this stage can tell at planning, without running, about what it will hand on: the load stage reads the
-     * image size and the split sizes from its files' headers and labels. Later stages' {@link #check} sees it, so a
+     * image size and the split sizes from its files' headers and labels; the train stage tells its network's layers
+     * from its settings and the image size the data stage previewed. Later stages' {@link #check} sees it, so a
      * setting the data makes impossible is reported with the experiment's other problems, before anything runs.
      * Keep it quick (it runs whenever an experiment is planned) and leave out what cannot be known yet (files still
-     * to be downloaded): the runner checks again with what the stage wrote. Throw {@link InvalidSetting} with the
-     * key's full path for a setting of this stage's own that the data makes impossible.
+     * to be downloaded, or what depends on an earlier preview that is missing): the runner checks again with what
+     * the stage wrote. Throw {@link InvalidSetting} with the key's full path for a setting of this stage's own that
+     * the data makes impossible.
+     *
+     * @param earlier what the stages before this one previewed
      */
-    default Artifacts preview() {
+    default Artifacts preview(Artifacts earlier) {
         return Artifacts.none();
     }
 
     /**
      * Checks this stage's settings against what earlier stages hand on. The planner calls it with the earlier
-     * stages' {@linkplain #preview() previews}, so that a setting that is impossible for this data (a perplexity too
+     * stages' {@linkplain #preview previews}, so that a setting that is impossible for this data (a perplexity too
      * large for the number of points, a convolution kernel larger than the image) is reported before anything runs,
      * with every other problem of the experiment; the runner calls it again before the first stage and after each
-     * completed one, for every stage still to come, with the artifacts written so far. Throw {@link InvalidSetting}
+     * completed one, for every stage still to come, with the artifacts written so far and what the stages between
+     * preview from them. Throw {@link InvalidSetting}
      * with the key's full path ({@link InvalidSettings} for several), or an {@link IllegalArgumentException}, saying
      * what to change.
      */

@@ -1,19 +1,26 @@
 package dev.layerscope.kernel;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a running stage sees of its run: the artifacts of earlier stages, a folder of its own for files, a place
- * for the metrics that go into {@code run.json}, and progress logging.
+ * What a running stage sees of its run: the experiment's name, the artifacts of earlier stages, a folder of its own
+ * for files (and where it is published), its own folders of earlier runs, a place for the metrics that go into
+ * {@code run.json}, and progress logging. A stage learns about other stages only through the artifacts they write.
  */
 public final class StageContext {
 
+    private final String experimentName;
     private final String stageName;
     private final Stage stage;
     private final Path outputDir;
@@ -23,8 +30,9 @@ public final class StageContext {
     private final Map<String, Object> metrics = new LinkedHashMap<>();
     private final Logger log;
 
-    StageContext(String stageName, Stage stage, Path outputDir, Path runDir, Map<ArtifactKey<?>, Object> artifacts,
-                 StoredParts parts) {
+    StageContext(String experimentName, String stageName, Stage stage, Path outputDir, Path runDir,
+                 Map<ArtifactKey<?>, Object> artifacts, StoredParts parts) {
+        this.experimentName = experimentName;
         this.stageName = stageName;
         this.stage = stage;
         this.outputDir = outputDir;
@@ -32,6 +40,11 @@ public final class StageContext {
         this.artifacts = artifacts;
         this.parts = parts;
         this.log = LoggerFactory.getLogger(stage.getClass());
+    }
+
+    /** The experiment's name: its {@code name} setting, by default its file's name. */
+    public String experimentName() {
+        return experimentName;
     }
 
     /** The stage's name in the pipeline. */
@@ -47,9 +60,44 @@ public final class StageContext {
         return outputDir;
     }
 
-    /** The run folder, for reading what earlier stages wrote there. */
+    /**
+     * The run folder, {@code <runs.dir>/<experiment>/<run>/}: its name names the run. What earlier stages wrote
+     * comes as artifacts, not from their files.
+     */
     public Path runDir() {
         return runDir;
+    }
+
+    /**
+     * Where this stage's files are once it completes, {@code <run>/<stage>/}: the path to hand on in an artifact
+     * or to name in the log, where {@link #outputDir()} is only the folder it is filled in.
+     */
+    public Path publishedDir() {
+        return runDir.resolve(stageName);
+    }
+
+    /**
+     * This stage's published folders in the earlier runs of the experiment that completed it, newest first, each
+     * with its run's name: what a stage compares its results with. Only this stage's own: the same pipeline name.
+     */
+    public List<EarlierOutput> earlierOutputs() throws IOException {
+        try (Stream<Path> runs = Files.list(runDir.getParent())) {
+            // run folders are named by their start time, so names sort in time order
+            return runs.filter(run -> !run.equals(runDir) && !run.getFileName().toString().startsWith("."))
+                    .filter(run -> Files.isDirectory(run.resolve(stageName)))
+                    .sorted(Comparator.comparing((Path run) -> run.getFileName().toString()).reversed())
+                    .map(run -> new EarlierOutput(run.getFileName().toString(), run.resolve(stageName)))
+                    .toList();
+        }
+    }
+
+    /**
+     * A stage's folder in an earlier run.
+     *
+     * @param run the run's name (its folder's)
+     * @param dir the stage's folder in it
+     */
+    public record EarlierOutput(String run, Path dir) {
     }
 
     /** An artifact an earlier stage wrote; the stage must have declared it in {@link Stage#reads()}. */

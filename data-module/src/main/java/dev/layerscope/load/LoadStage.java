@@ -55,7 +55,7 @@ public final class LoadStage implements Stage {
      * is wrong with it, and files still to be downloaded leave the shape unknown until then.
      */
     @Override
-    public Artifacts preview() {
+    public Artifacts preview(Artifacts earlier) {
         Optional<List<Path>> files = DataFiles.present(settings);
         if (files.isEmpty()) {
             return Artifacts.none();

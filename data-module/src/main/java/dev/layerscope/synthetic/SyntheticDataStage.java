@@ -49,7 +49,7 @@ public final class SyntheticDataStage implements Stage {
 
     /** The shape of the data set these settings describe, told from the settings alone. */
     @Override
-    public Artifacts preview() {
+    public Artifacts preview(Artifacts earlier) {
         return Artifacts.of(DataShape.ARTIFACT, shape(settings));
     }
 

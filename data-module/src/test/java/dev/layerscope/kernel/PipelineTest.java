@@ -171,6 +171,32 @@ class PipelineTest {
     }
 
     @Test
+    void aPreviewIsMadeFromTheEarlierStagesPreviews() throws IOException {
+        Path file = write("""
+                pipeline = [foreseen-count, double, "dev.layerscope.kernel.fixtures.CappedStage$OfScaled"]
+                count.up-to = 2
+                capped.max = 3
+                """);
+        ExperimentException e = assertThrows(ExperimentException.class, () -> plan(file, Map.of()));
+        assertEquals(List.of(file + ":4: capped.max: the scaled count is 4; raise capped.max to at least it"),
+                e.problems().stream().map(ConfigProblem::toString).toList(), "double previewed 2 x the count");
+        assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    @Test
+    void inARunAStageStillToComePreviewsFromWhatIsWrittenSoThatALaterCheckStopsTheRunEarly() throws IOException {
+        RunResult result = run("""
+                pipeline = [count, double, "dev.layerscope.kernel.fixtures.CappedStage$OfScaled"]
+                count.up-to = 2
+                capped.max = 3
+                """);
+        assertFalse(result.succeeded());
+        assertEquals(List.of("count"), result.completed(), "double previewed 4 from the count; it never ran");
+        assertEquals("capped.max: the scaled count is 4; raise capped.max to at least it",
+                result.failure().orElseThrow().error().getMessage());
+    }
+
+    @Test
     void reportsEveryProblemOfAnExperimentAtOnce() throws IOException {
         Path file = write("""
                 pipeline = [double, count, doubel, com.example.NoSuchStage]
@@ -311,6 +337,43 @@ class PipelineTest {
         assertFalse(result.succeeded());
         assertTrue(result.failure().orElseThrow().error().getMessage().contains("did not write it"));
         assertFalse(Files.exists(result.runDir().resolve("liar")));
+    }
+
+    @Test
+    void aStageIsToldTheExperimentsNameWhereItPublishesAndItsOwnFoldersOfEarlierRuns() throws IOException {
+        Plan plan = plan(write("name = my-study\npipeline = [count]"), Map.of());
+        List<StageContext> seen = new java.util.ArrayList<>();
+        List<List<StageContext.EarlierOutput>> earlier = new java.util.ArrayList<>();
+        Stage probe = new Stage() {
+            @Override
+            public java.util.Set<ArtifactKey<?>> writes() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public void run(StageContext context) throws IOException {
+                Files.writeString(context.outputDir().resolve("seen.txt"), context.experimentName());
+                seen.add(context);
+                earlier.add(context.earlierOutputs());
+            }
+        };
+        Plan probing = new Plan(plan.experiment(), plan.name(), plan.runs(), plan.runtime(),
+                List.of(new Plan.PlannedStage("probe", probe, List.of())));
+        Path first = new PipelineRunner().run(probing).runDir();
+        Path second = new PipelineRunner().run(probing).runDir();
+        Files.delete(second.resolve("probe/seen.txt"));
+        Files.delete(second.resolve("probe")); // a run whose probe did not complete is not offered
+        Path third = new PipelineRunner().run(probing).runDir();
+        Path fourth = new PipelineRunner().run(probing).runDir();
+
+        StageContext last = seen.getLast();
+        assertEquals("my-study", last.experimentName(), "the name setting, not the file's name");
+        assertEquals(fourth.resolve("probe"), last.publishedDir());
+        assertEquals("my-study", Files.readString(last.publishedDir().resolve("seen.txt")));
+        assertEquals(List.of(), earlier.getFirst(), "the first run has none");
+        assertEquals(List.of(new StageContext.EarlierOutput(third.getFileName().toString(), third.resolve("probe")),
+                new StageContext.EarlierOutput(first.getFileName().toString(), first.resolve("probe"))),
+                earlier.getLast(), "newest first");
     }
 
     private RunResult run(String experiment) throws IOException {

@@ -5,14 +5,16 @@ import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.linalg.FloatMatrix;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the capture stage hands on: which layers of which splits it recorded, and where. The arrays stay on disk
  * (a layer of 50,000 images can be hundreds of megabytes) and a later stage {@linkplain #load loads} one at a time.
  *
- * @param dir    the capture stage's folder in the run
+ * @param dir    the capture stage's folder in the run (where it is published)
  * @param layers the captured layers, {@code input} first when captured, then in network order
  * @param widths values per image of each layer
  * @param splits each captured split's labels and positions in its source file
@@ -29,6 +31,13 @@ public record Activations(Path dir, List<String> layers, Map<String, Integer> wi
         public int size() {
             return labels.length;
         }
+    }
+
+    /** The splits, the images kept of each and the layers, as captured: what the capture stage previewed. */
+    public CaptureShape shape() {
+        Map<String, Integer> rows = new LinkedHashMap<>();
+        splits.forEach((split, captured) -> rows.put(split, captured.size()));
+        return new CaptureShape(List.copyOf(splits.keySet()), rows, Optional.of(layers), "");
     }
 
     /** The file of one layer's activations on one split. */

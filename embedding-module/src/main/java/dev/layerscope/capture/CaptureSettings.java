@@ -4,8 +4,7 @@ import dev.layerscope.data.DataShape;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
-import dev.layerscope.train.LayerSpec;
-import dev.layerscope.train.NetworkShapes;
+import dev.layerscope.train.NetworkLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,15 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
     /** The pseudo-layer of the raw input pixels. */
     public static final String INPUT = "input";
 
-    public enum SplitName { TRAIN, VALIDATION, TEST }
+    /** The splits. */
+    public enum SplitName {
+        TRAIN, VALIDATION, TEST;
+
+        /** The split's name as the data set, the files and the artifacts spell it: {@code train}. */
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public CaptureSettings {
         layers = List.copyOf(layers);
@@ -44,41 +51,38 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
     }
 
     /**
-     * The layers captured of a network, as {@link NetworkShapes} walked it: those named in {@code layers}, or by
-     * default the input and every hidden layer that computes a representation (dense, convolution, pooling; not
-     * dropout, batch norm, flatten or the output) no wider than {@code maxWidth}. A layer whose width is not known
-     * (the walk had no image size) counts as narrow enough.
+     * The layers captured of a network: those named in {@code layers}, or by default the input and every hidden
+     * layer that computes a representation (dense, convolution, pooling; not dropout, batch norm or the output) no
+     * wider than {@code maxWidth}. A layer whose width is not known yet (no image size at planning) counts as narrow
+     * enough.
      */
-    public List<String> chosenLayers(List<NetworkShapes.Layer> walked) {
+    public List<String> chosenLayers(NetworkLayout network) {
         if (!layers.isEmpty()) {
             return layers;
         }
         List<String> chosen = new ArrayList<>(List.of(INPUT));
-        for (NetworkShapes.Layer layer : walked.subList(0, walked.size() - 1)) {
-            if (representation(layer) && layer.width() <= maxWidth) {
-                chosen.add(layer.name());
-            }
-        }
+        representations(network).stream().filter(layer -> layer.width() <= maxWidth)
+                .forEach(layer -> chosen.add(layer.name()));
         return chosen;
     }
 
-    /** Whether the default capture takes a layer of this kind, if it is narrow enough. */
-    public static boolean representation(NetworkShapes.Layer layer) {
-        return layer.spec() instanceof LayerSpec.Dense || layer.spec() instanceof LayerSpec.Conv2d
-                || layer.spec() instanceof LayerSpec.Maxpool;
+    /** The hidden layers the default capture leaves out as wider than {@code maxWidth}. */
+    public List<NetworkLayout.Layer> tooWide(NetworkLayout network) {
+        return layers.isEmpty() ? representations(network).stream().filter(layer -> layer.width() > maxWidth)
+                .toList() : List.of();
     }
 
-    /**
-     * Throws, with the key's full path, when a stage that needs the train and test splits captured (saying so in
-     * {@code why}) would not get one of them.
-     */
-    public void requireTrainAndTest(String why) {
-        for (SplitName needed : List.of(SplitName.TRAIN, SplitName.TEST)) {
-            if (!splits.contains(needed)) {
-                throw new InvalidSetting("capture.splits", why + "; add " + needed.name().toLowerCase(Locale.ROOT)
-                        + " to capture.splits");
-            }
-        }
+    /** The hidden layers (not the last) that compute a representation of their own. */
+    private static List<NetworkLayout.Layer> representations(NetworkLayout network) {
+        List<NetworkLayout.Layer> all = network.layers();
+        return all.subList(0, Math.max(0, all.size() - 1)).stream().filter(layer -> layer.kind().representation())
+                .toList();
+    }
+
+    /** How the layers are chosen, for messages of the stages that read them. */
+    public String describeChoice() {
+        return layers.isEmpty() ? "by default the input and the hidden dense, convolution and pooling layers at most "
+                + "capture.max-width = " + maxWidth + " values wide; name others in capture.layers" : "capture.layers";
     }
 
     /** How many images of a split with these counts are captured: all, or at most {@code perClass} per class. */

@@ -1,16 +1,16 @@
 package dev.layerscope.capture;
 
+import dev.layerscope.data.DataShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Npy;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
+import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Progress;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
-import dev.layerscope.train.ModelSettings;
-import dev.layerscope.train.NetworkFactory;
-import dev.layerscope.train.NetworkShapes;
+import dev.layerscope.train.NetworkLayout;
 import dev.layerscope.train.TrainedModel;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -19,13 +19,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -45,21 +44,10 @@ public final class CaptureStage implements ReusableStage {
     private static final String LAYERS = "layers.tsv";
 
     private final CaptureSettings settings;
-    private final ModelSettings modelSettings;
 
     @Inject
-    CaptureStage(CaptureSettings settings, ModelSettings model) {
+    CaptureStage(CaptureSettings settings) {
         this.settings = settings;
-        this.modelSettings = model;
-        List<String> known = new ArrayList<>();
-        known.add(CaptureSettings.INPUT);
-        known.addAll(NetworkFactory.dl4jLayerNames(model));
-        for (String layer : settings.layers()) {
-            if (!known.contains(layer)) {
-                throw new InvalidSetting("capture.layers", "the model has no layer `" + layer + "`; its layers are "
-                        + String.join(", ", known) + " (name layers with `name = ...` in model.layers)");
-            }
-        }
     }
 
     @Override
@@ -72,20 +60,55 @@ public final class CaptureStage implements ReusableStage {
         return Set.of(Activations.ARTIFACT);
     }
 
+    /**
+     * Checks the layers named in capture.layers against the network's, as soon as they are known: at planning from
+     * the train stage's preview, in a run from the trained model itself (whichever stage trained it).
+     */
+    @Override
+    public void check(Artifacts available) {
+        NetworkLayout.in(available).ifPresent(network -> {
+            List<String> known = new ArrayList<>();
+            known.add(CaptureSettings.INPUT);
+            known.addAll(network.names());
+            for (String layer : settings.layers()) {
+                if (!known.contains(layer)) {
+                    throw new InvalidSetting("capture.layers", "the model has no layer `" + layer + "`; its layers "
+                            + "are " + String.join(", ", known) + " (name layers with `name = ...` in model.layers)");
+                }
+            }
+        });
+    }
+
+    /**
+     * The splits and the images kept of each (once the data's shape is known) and the layers captured (once the
+     * network's are, or when capture.layers names them), for the checks of the stages that read the activations.
+     */
+    @Override
+    public Artifacts preview(Artifacts earlier) {
+        List<String> splits = settings.splits().stream().map(CaptureSettings.SplitName::key).toList();
+        Map<String, Integer> rows = new LinkedHashMap<>();
+        DataShape.in(earlier).ifPresent(data -> settings.splits().forEach(split -> rows.put(split.key(),
+                settings.rows(counts(data, split)))));
+        Optional<List<String>> layers = settings.layers().isEmpty()
+                ? NetworkLayout.in(earlier).map(settings::chosenLayers) : Optional.of(settings.layers());
+        return Artifacts.of(CaptureShape.ARTIFACT, new CaptureShape(splits, rows, layers, settings.describeChoice()));
+    }
+
+    /** The runner has called {@link #check} with the trained model just before. */
     @Override
     public void run(StageContext context) throws IOException {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         TrainedModel model = context.read(TrainedModel.ARTIFACT);
         MultiLayerNetwork network = model.network();
-        int pixels = dataset.rows() * dataset.cols();
+        NetworkLayout layout = model.layout();
 
-        Map<String, Integer> widths = layerWidths(network, model.layerNames(), pixels);
-        List<String> layers = chosenLayers(NetworkShapes.check(modelSettings.layers(),
-                new NetworkShapes.Input(1, dataset.rows(), dataset.cols()), dataset.classCount()).layers());
         Map<String, Integer> chosenWidths = new LinkedHashMap<>();
-        layers.forEach(layer -> chosenWidths.put(layer, widths.get(layer)));
+        for (String layer : chosenLayers(layout)) {
+            chosenWidths.put(layer, layer.equals(CaptureSettings.INPUT) ? dataset.rows() * dataset.cols()
+                    : Math.toIntExact(layout.layers().get(layout.names().indexOf(layer)).width()));
+        }
         LOG.info("Capturing {} for {}", describe(chosenWidths), settings.splits().stream()
-                .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+                .map(CaptureSettings.SplitName::key).toList());
 
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
         for (CaptureSettings.SplitName name : settings.splits()) {
@@ -96,7 +119,7 @@ public final class CaptureStage implements ReusableStage {
             int[] sourceIndex = IntStream.of(rows).map(split::sourceIndex).toArray();
             Npy.writeInts(context.outputDir().resolve(splitName + "-labels.npy"), labels, labels.length);
             Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex, sourceIndex.length);
-            capture(context, network, model.layerNames(), split, rows, chosenWidths);
+            capture(context, network, layout.names(), split, rows, chosenWidths);
             captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
             context.metric("rows-" + splitName, rows.length);
         }
@@ -104,8 +127,7 @@ public final class CaptureStage implements ReusableStage {
         context.metric("widths", chosenWidths);
         Files.write(context.outputDir().resolve(LAYERS), chosenWidths.entrySet().stream()
                 .map(layer -> layer.getKey() + "\t" + layer.getValue()).toList());
-        Path finalDir = context.runDir().resolve(context.stageName());
-        context.write(Activations.ARTIFACT, new Activations(finalDir, List.copyOf(chosenWidths.keySet()),
+        context.write(Activations.ARTIFACT, new Activations(context.publishedDir(), List.copyOf(chosenWidths.keySet()),
                 Map.copyOf(chosenWidths), captured));
     }
 
@@ -119,7 +141,7 @@ public final class CaptureStage implements ReusableStage {
         }
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
         for (CaptureSettings.SplitName name : settings.splits()) {
-            String split = name.name().toLowerCase(Locale.ROOT);
+            String split = name.key();
             captured.put(split, new Activations.SplitRows(Npy.readInts(dir.resolve(split + "-labels.npy")).values(),
                     Npy.readInts(dir.resolve(split + "-index.npy")).values()));
         }
@@ -181,31 +203,13 @@ public final class CaptureStage implements ReusableStage {
         }
     }
 
-    /** Values per image of the input and of every layer, from one forward pass of a blank image. */
-    private static Map<String, Integer> layerWidths(MultiLayerNetwork network, List<String> layerNames, int pixels) {
-        Map<String, Integer> widths = new LinkedHashMap<>();
-        widths.put(CaptureSettings.INPUT, pixels);
-        try (INDArray blank = Nd4j.zeros(DataType.FLOAT, 1, pixels)) {
-            List<INDArray> activations = network.feedForward(blank, false);
-            for (int i = 0; i < layerNames.size(); i++) {
-                widths.put(layerNames.get(i), (int) (activations.get(i + 1).length()));
-            }
-        }
-        return widths;
-    }
-
     /** The layers to capture (see {@link CaptureSettings#chosenLayers}), saying which are left out and why. */
-    private List<String> chosenLayers(List<NetworkShapes.Layer> walked) {
-        List<String> chosen = settings.chosenLayers(walked);
-        for (NetworkShapes.Layer layer : walked) {
-            if (CaptureSettings.representation(layer) && !chosen.contains(layer.name())
-                    && layer.width() > settings.maxWidth()) {
-                LOG.info("Not capturing {} by default: {} values per image is more than capture.max-width = {} "
-                        + "(name it in capture.layers to capture it)", layer.name(), layer.width(),
-                        settings.maxWidth());
-            }
+    private List<String> chosenLayers(NetworkLayout network) {
+        for (NetworkLayout.Layer layer : settings.tooWide(network)) {
+            LOG.info("Not capturing {} by default: {} values per image is more than capture.max-width = {} "
+                    + "(name it in capture.layers to capture it)", layer.name(), layer.width(), settings.maxWidth());
         }
-        return chosen;
+        return settings.chosenLayers(network);
     }
 
     /** The split's rows to capture: all, or a seeded subset of {@code perClass} per class in ascending order. */
@@ -230,6 +234,14 @@ public final class CaptureStage implements ReusableStage {
             case TRAIN -> dataset.train();
             case VALIDATION -> dataset.validation();
             case TEST -> dataset.test();
+        };
+    }
+
+    private static DataShape.ClassCounts counts(DataShape data, CaptureSettings.SplitName name) {
+        return switch (name) {
+            case TRAIN -> data.train();
+            case VALIDATION -> data.validation();
+            case TEST -> data.test();
         };
     }
 

@@ -3,8 +3,7 @@ package dev.layerscope.reduce;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.Activations;
-import dev.layerscope.capture.CaptureSettings;
-import dev.layerscope.data.DataShape;
+import dev.layerscope.capture.CaptureShape;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -19,8 +18,6 @@ import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.reduce.pca.Pca;
 import dev.layerscope.train.MemoryUse;
-import dev.layerscope.train.ModelSettings;
-import dev.layerscope.train.NetworkShapes;
 import jakarta.inject.Inject;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,17 +52,10 @@ public final class ReduceStage implements ReusableStage {
     private static final int CANDIDATES = 2;
 
     private final ReduceSettings settings;
-    private final CaptureSettings capture;
-    private final ModelSettings model;
 
     @Inject
-    ReduceStage(ReduceSettings settings, CaptureSettings capture, ModelSettings model) {
+    ReduceStage(ReduceSettings settings) {
         this.settings = settings;
-        this.capture = capture;
-        this.model = model;
-        // before the image size is known, every layer the capture takes by default counts, whatever its width
-        InvalidSettings.throwIfAny(uncaptured(NetworkShapes.check(model.layers(), null).layers()));
-        capture.requireTrainAndTest("the reduce stage maps the train and test splits");
     }
 
     @Override
@@ -78,22 +69,27 @@ public final class ReduceStage implements ReusableStage {
     }
 
     /**
-     * Checks, as soon as the data's shape is known (at planning), that every input is captured (a layer wider than
-     * capture.max-width is not, by default) and that every method can map the number of points it will get.
+     * Checks against what the capture stage hands on, as soon as it is known (at planning, from its preview; in a
+     * run, from the activations): that the train and test splits are captured, that every input is (a layer wider
+     * than capture.max-width is not, by default), and that every method can map the number of points it will get.
      */
     @Override
     public void check(Artifacts available) {
-        DataShape.in(available).ifPresent(data -> {
-            List<InvalidSetting> problems = new ArrayList<>(uncaptured(NetworkShapes.check(model.layers(),
-                    new NetworkShapes.Input(1, data.rows(), data.cols()), data.classCount()).layers()));
-            int train = capture.rows(data.train());
-            int test = capture.rows(data.test());
+        CaptureShape.in(available).ifPresent(captured -> {
+            List<InvalidSetting> problems = new ArrayList<>(captured.missing(List.of(TRAIN, TEST),
+                    "the reduce stage maps the train and test splits"));
+            captured.layers().ifPresent(layers -> settings.inputs().stream().filter(input -> !layers.contains(input))
+                    .forEach(input -> problems.add(new InvalidSetting("reduce.inputs", "`" + input + "` is not "
+                            + "captured; the capture takes " + captured.describeLayers()))));
+            OptionalInt train = captured.rows(TRAIN);
+            OptionalInt test = captured.rows(TEST);
             for (ReduceSettings.Method method : settings.methods()) {
-                Reducer reducer = reducer(method);
                 try {
-                    reducer.check(train);
-                    if (placement(method) == ReduceSettings.Placement.SEPARATE) {
-                        reducer.check(test);
+                    if (train.isPresent()) {
+                        reducer(method).check(train.getAsInt());
+                    }
+                    if (test.isPresent() && placement(method) == ReduceSettings.Placement.SEPARATE) {
+                        reducer(method).check(test.getAsInt());
                     }
                 } catch (InvalidSetting e) {
                     problems.add(e.under("reduce." + methodName(method)));
@@ -103,32 +99,12 @@ public final class ReduceStage implements ReusableStage {
         });
     }
 
-    /** The inputs the capture stage does not take of the network {@code walked}, one problem each. */
-    private List<InvalidSetting> uncaptured(List<NetworkShapes.Layer> walked) {
-        List<String> captured = capture.chosenLayers(walked);
-        List<InvalidSetting> problems = new ArrayList<>();
-        for (String input : settings.inputs()) {
-            if (!captured.contains(input)) {
-                problems.add(new InvalidSetting("reduce.inputs", "`" + input + "` is not captured; the capture "
-                        + "takes " + String.join(", ", captured) + (capture.layers().isEmpty() ? " (by default "
-                        + "the input and the hidden dense, convolution and pooling layers at most capture.max-width = "
-                        + capture.maxWidth() + " values wide; name others in capture.layers)" : " (capture.layers)")));
-            }
-        }
-        return problems;
-    }
-
+    /** The runner has called {@link #check} with the activations just before. */
     @Override
     public void run(StageContext context) throws IOException {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         Activations activations = context.read(Activations.ARTIFACT);
         List<String> inputs = settings.inputs().isEmpty() ? activations.layers() : settings.inputs();
-        for (String input : inputs) {
-            if (!activations.layers().contains(input)) {
-                throw new IllegalArgumentException("reduce.inputs: `" + input + "` was not captured (captured: "
-                        + String.join(", ", activations.layers()) + ")");
-            }
-        }
         // the reducers split their work, BLAS products included, over Java threads: the run's BLAS thread count
         // is fixed when its JVM starts, by runtime.threads
         int threads = settings.effectiveThreads();

@@ -1,6 +1,5 @@
 package dev.layerscope.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.deeplearning4j.nn.conf.CacheMode;
@@ -87,28 +86,23 @@ public final class NetworkFactory {
 
     /** The names of the network's DL4J layers, by DL4J layer index. */
     public static List<String> dl4jLayerNames(ModelSettings settings) {
-        List<String> names = new ArrayList<>();
-        for (NetworkShapes.Layer layer : NetworkShapes.check(settings.layers(), null).layers()) {
-            if (!(layer.spec() instanceof LayerSpec.Flatten)) {
-                names.add(layer.name());
-            }
-        }
-        return names;
+        return layout(settings).names();
     }
 
     /**
-     * The DL4J index of the penultimate representation: the last layer before the output that is not dropout,
-     * batch norm or flatten (for the reference MLP, dense2 with its 64 units).
+     * The DL4J index of the penultimate representation: the last layer before the output that computes one (not
+     * dropout or batch norm; for the reference MLP, dense2 with its 64 units).
      */
     public static int penultimateIndex(ModelSettings settings) {
-        List<NetworkShapes.Layer> layers = NetworkShapes.check(settings.layers(), null).layers().stream()
-                .filter(l -> !(l.spec() instanceof LayerSpec.Flatten)).toList();
+        List<NetworkLayout.Layer> layers = layout(settings).layers();
         return IntStream.iterate(layers.size() - 2, i -> i >= 0, i -> i - 1)
-                .filter(i -> layers.get(i).spec() instanceof LayerSpec.Dense
-                        || layers.get(i).spec() instanceof LayerSpec.Conv2d
-                        || layers.get(i).spec() instanceof LayerSpec.Maxpool)
+                .filter(i -> layers.get(i).kind().representation())
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the network has no hidden layer before its output"));
+    }
+
+    private static NetworkLayout layout(ModelSettings settings) {
+        return NetworkLayout.of(NetworkShapes.check(settings.layers(), null));
     }
 
     /** The learning rate of each epoch (0-based), as the schedule sets it. */

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -17,7 +16,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * <pre>
  * model.zip                    the network (DL4J's serializer, with its updater state)
  * history.csv                  one line per epoch
- * network.txt                  layers, output shapes, parameter counts
+ * network.txt                  layers, kinds, output shapes, parameter counts ({@link NetworkLayout#table()})
  * predictions.npy              softmax of every test image (test size x classes, float32)
  * test_labels.npy, test_index.npy   true class and test-file position of each row (int32)
  * evaluation.json, confusion.csv    accuracy, per-class precision/recall/F1, confusion matrix
@@ -34,12 +33,12 @@ final class TrainOutputs {
     }
 
     static void write(Path dir, MultiLayerNetwork network, Trainer.Result result,
-                      List<String> classNames, String networkTable) throws IOException {
+                      List<String> classNames, NetworkLayout layout) throws IOException {
         ModelSerializer.writeModel(network, dir.resolve(MODEL).toFile(), true);
         List<String> history = new ArrayList<>(List.of(EpochRecord.CSV_HEADER));
         result.history().forEach(record -> history.add(record.csv()));
         Files.write(dir.resolve("history.csv"), history);
-        Files.writeString(dir.resolve("network.txt"), networkTable);
+        Files.writeString(dir.resolve("network.txt"), layout.table());
 
         Predictions predictions = result.predictions();
         Npy.writeFloats(dir.resolve("predictions.npy"), predictions.probabilities(), predictions.size(),
@@ -85,16 +84,5 @@ final class TrainOutputs {
                 softmax.values(), samples.stream().mapToInt(s -> Integer.parseInt(s[2])).toArray(),
                 samples.stream().mapToInt(s -> Integer.parseInt(s[1])).toArray());
         return new Saved(network, new Trainer.Result(history, predictions, trajectory));
-    }
-
-    /** The layer table of network.txt. */
-    static String networkTable(NetworkShapes.Shapes shapes) {
-        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-12s %-10s %-14s %12s%n", "layer",
-                "type", "output", "parameters"));
-        for (NetworkShapes.Layer layer : shapes.layers()) {
-            text.append(String.format(Locale.ROOT, "%-12s %-10s %-14s %,12d%n", layer.name(),
-                    layer.spec().getClass().getSimpleName().toLowerCase(Locale.ROOT), layer.shape(), layer.params()));
-        }
-        return text.append(String.format(Locale.ROOT, "%-38s %,12d%n", "total", shapes.params())).toString();
     }
 }

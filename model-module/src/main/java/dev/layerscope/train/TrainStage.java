@@ -44,6 +44,20 @@ public final class TrainStage implements ReusableStage {
         return Set.of(TrainedModel.ARTIFACT, Predictions.ARTIFACT, Trajectory.ARTIFACT);
     }
 
+    /**
+     * The network's layers, for the capture stage's checks at planning: with their outputs once the data's shape is
+     * known and the stack can take it (the problem otherwise is {@link #check}'s to report), their names alone
+     * before.
+     */
+    @Override
+    public Artifacts preview(Artifacts earlier) {
+        NetworkShapes.Shapes walked = DataShape.in(earlier).map(data -> NetworkShapes.check(settings.layers(),
+                        new NetworkShapes.Input(1, data.rows(), data.cols()), data.classCount()))
+                .filter(shapes -> shapes.problems().isEmpty())
+                .orElseGet(() -> NetworkShapes.check(settings.layers(), null));
+        return Artifacts.of(NetworkLayout.ARTIFACT, NetworkLayout.of(walked));
+    }
+
     /** The network and its augmentation against the images, as soon as their size is known: at planning. */
     @Override
     public void check(Artifacts available) {
@@ -56,9 +70,8 @@ public final class TrainStage implements ReusableStage {
     public void run(StageContext context) throws IOException {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         NetworkShapes.Input input = new NetworkShapes.Input(1, dataset.rows(), dataset.cols());
-        NetworkShapes.Shapes shapes = NetworkShapes.check(settings.layers(), input, dataset.classCount());
-        String table = TrainOutputs.networkTable(shapes);
-        LOG.info("Network ({} parameters):\n{}", shapes.params(), table);
+        NetworkLayout planned = NetworkLayout.of(NetworkShapes.check(settings.layers(), input, dataset.classCount()));
+        LOG.info("Network ({} parameters):\n{}", planned.params(), planned.table());
         useThreads(runtime.threads());
         if (!OneDnn.available()) {
             LOG.info("ND4J's native library here has no oneDNN: convolutions run DL4J's own, slower code "
@@ -72,29 +85,35 @@ public final class TrainStage implements ReusableStage {
                 NetworkFactory.dl4jLayerNames(settings).get(penultimate));
         LOG.info("Memory: {}", memory.describe());
         context.metric("memory", memory.toMap());
-        TrainOutputs.write(context.outputDir(), network, result, dataset.classNames(), table);
+        TrainedModel model = trained(network, dataset, result);
+        TrainOutputs.write(context.outputDir(), network, result, dataset.classNames(), model.layout());
 
         ClassificationReport report = ClassificationReport.of(result.predictions());
         LOG.info("Test accuracy {}", String.format(java.util.Locale.ROOT, "%.4f", report.accuracy()));
         context.metric("test-accuracy", report.accuracy());
-        context.metric("parameters", shapes.params());
+        context.metric("parameters", model.layout().params());
         context.metric("epochs", result.history().size());
         context.metric("seconds-per-epoch", result.history().stream().mapToDouble(EpochRecord::seconds)
                 .average().orElse(Double.NaN));
         context.metric("history", result.history().stream().map(EpochRecord::toMap).toList());
-        hand(context, network, result);
+        hand(context, model, result);
     }
 
     @Override
     public void restore(StageContext context) throws IOException {
         TrainOutputs.Saved saved = TrainOutputs.read(context.outputDir());
-        hand(context, saved.network(), saved.result());
+        hand(context, trained(saved.network(), context.read(Dataset.ARTIFACT), saved.result()), saved.result());
+    }
+
+    /** The model with the layout of the network itself, trained now or restored. */
+    private static TrainedModel trained(MultiLayerNetwork network, Dataset dataset, Trainer.Result result) {
+        return new TrainedModel(network, NetworkLayout.of(network, dataset.rows() * dataset.cols()),
+                result.history());
     }
 
     /** Writes the artifacts later stages read, the same whether the model was trained now or restored. */
-    private void hand(StageContext context, MultiLayerNetwork network, Trainer.Result result) {
-        context.write(TrainedModel.ARTIFACT, new TrainedModel(network, NetworkFactory.dl4jLayerNames(settings),
-                NetworkFactory.penultimateIndex(settings), result.history()));
+    private static void hand(StageContext context, TrainedModel model, Trainer.Result result) {
+        context.write(TrainedModel.ARTIFACT, model);
         context.write(Predictions.ARTIFACT, result.predictions());
         context.write(Trajectory.ARTIFACT, result.trajectory());
     }

@@ -5,15 +5,23 @@ import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The trained network and how it got there.
+ * The trained network and how it got there: what a train stage hands on, the train stage LayerScope ships or one of
+ * one's own.
  *
- * @param network           the network, in evaluation-ready state
- * @param layerNames        the name of each DL4J layer, by layer index (later stages capture layers by name)
- * @param penultimateLayer  the DL4J index of the penultimate representation
- * @param history           one record per epoch trained
+ * @param network the network, in evaluation-ready state; it takes an image as one row of pixels scaled to [0, 1]
+ * @param layout  its layers by DL4J index, as {@link NetworkLayout#of(MultiLayerNetwork, int)} finds them: later
+ *                stages capture layers by these names
+ * @param history one record per epoch trained
  */
-public record TrainedModel(MultiLayerNetwork network, List<String> layerNames, int penultimateLayer,
-                           List<EpochRecord> history) {
+public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List<EpochRecord> history) {
 
     public static final ArtifactKey<TrainedModel> ARTIFACT = ArtifactKey.of("model", TrainedModel.class);
+
+    public TrainedModel {
+        if (layout.layers().size() != network.getnLayers()) {
+            throw new IllegalArgumentException("the layout has " + layout.layers().size() + " layers, the network "
+                    + network.getnLayers());
+        }
+        history = List.copyOf(history);
+    }
 }

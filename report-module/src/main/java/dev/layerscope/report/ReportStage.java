@@ -22,6 +22,7 @@ import dev.layerscope.report.figures.TrainingCurves;
 import dev.layerscope.report.figures.WeightFigures;
 import dev.layerscope.report.html.ExplorerData;
 import dev.layerscope.report.html.HtmlReport;
+import dev.layerscope.report.html.RunSummary;
 import dev.layerscope.train.ClassificationReport;
 import dev.layerscope.train.EpochRecord;
 import dev.layerscope.train.Predictions;
@@ -81,7 +82,7 @@ public final class ReportStage implements Stage {
         HardNegatives mined = context.read(HardNegatives.ARTIFACT);
         Path dir = context.outputDir();
         Files.createDirectories(dir.resolve(FIGURES));
-        String experiment = context.runDir().getParent().getFileName().toString();
+        String experiment = context.experimentName();
         List<String> classNames = dataset.classNames();
 
         ReportDocument document = new ReportDocument();
@@ -99,30 +100,27 @@ public final class ReportStage implements Stage {
         WhereThisRan.add(document, context.runDir());
 
         Files.writeString(dir.resolve("report.md"), document.markdown());
+        RunSummary thisRun = RunHistory.of(context.runDir().getFileName().toString(), model.history(), knn);
+        RunHistory.write(dir, thisRun);
         String html = HtmlReport.page("LayerScope: " + experiment, document.html(dir),
                 explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset),
-                new RunHistory(context.runDir(), settings.compareRuns()).summaries(model.history(), knn));
+                RunHistory.summaries(thisRun, context.earlierOutputs(), settings.compareRuns()));
         Files.writeString(dir.resolve("report.html"), html);
-        Path published = context.runDir().resolve(context.stageName());
+        Path published = context.publishedDir();
         context.metric("report-md", published.resolve("report.md").toString());
         context.metric("report-html", published.resolve("report.html").toString());
         LOG.info("Report: {} and {}", published.resolve("report.md"), published.resolve("report.html"));
     }
 
     private static void introduction(ReportDocument document, StageContext context, String experiment,
-                                     Dataset dataset, TrainedModel model) throws IOException {
+                                     Dataset dataset, TrainedModel model) {
         document.add(new Heading(1, "LayerScope report: " + experiment))
                 .add(new Paragraph(String.format(Locale.ROOT, "%s: %,d training, %,d validation and %,d test "
                                 + "images of %dx%d pixels in %d classes (%s). Run `%s`.", dataset.name(),
                         dataset.train().size(), dataset.validation().size(), dataset.test().size(), dataset.rows(),
                         dataset.cols(), dataset.classCount(), String.join(", ", dataset.classNames()),
                         context.runDir().getFileName())));
-        Path network = context.runDir().resolve("train").resolve("network.txt");
-        if (Files.isRegularFile(network)) {
-            document.add(new Paragraph("The network:")).add(new Code(Files.readString(network)));
-        } else {
-            document.add(new Paragraph("The network's layers: " + String.join(" -> ", model.layerNames())));
-        }
+        document.add(new Paragraph("The network:")).add(new Code(model.layout().table()));
     }
 
     private static void training(ReportDocument document, Path dir, List<EpochRecord> history,
@@ -239,7 +237,7 @@ public final class ReportStage implements Stage {
                 dir.resolve(FIGURES).resolve("first-layer-weights.png"));
         document.add(new Image(FIGURES + "/first-layer-weights.png", "the first layer's weights, one tile per unit"));
         List<List<String>> stats = new ArrayList<>();
-        for (WeightFigures.LayerWeights layer : WeightFigures.layers(model.network(), model.layerNames())) {
+        for (WeightFigures.LayerWeights layer : WeightFigures.layers(model.network(), model.layout().names())) {
             String file = FIGURES + "/weights-" + layer.layer() + ".png";
             Figures.writePng(WeightFigures.histogram(layer), dir.resolve(file));
             stats.add(List.of(layer.layer(), Integer.toString(layer.weights().length), number(layer.min()),
