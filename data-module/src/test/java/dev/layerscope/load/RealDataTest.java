@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real Fashion-MNIST and MNIST, read from {@code LAYERSCOPE_DATA_DIR}'s parent or from {@code ../shared/data}
- * beside the repository (where CI has them). CI sets {@code LAYERSCOPE_REQUIRE_REAL_DATA} so that missing data
+ * beside the repository (where CI has them). CI sets {@code CI_REQUIRE_REAL_DATA} so that missing data
  * fails there instead of skipping.
  */
 class RealDataTest {
@@ -89,7 +89,7 @@ class RealDataTest {
     static Path realDir(String name) {
         String fromEnv = System.getenv("LAYERSCOPE_DATA_DIR");
         Path dir = fromEnv != null ? Path.of(fromEnv).resolveSibling(name) : Path.of("../../shared/data", name);
-        boolean required = System.getenv("LAYERSCOPE_REQUIRE_REAL_DATA") != null;
+        boolean required = System.getenv("CI_REQUIRE_REAL_DATA") != null;
         if (required) {
             assertTrue(Files.isDirectory(dir), "the real data set is required here but " + dir.toAbsolutePath()
                     + " does not exist");

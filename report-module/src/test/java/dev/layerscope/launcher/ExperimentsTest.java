@@ -280,11 +280,11 @@ class ExperimentsTest {
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 
-    /** The real Fashion-MNIST files, or the test is skipped (failed where LAYERSCOPE_REQUIRE_REAL_DATA is set). */
+    /** The real Fashion-MNIST files, or the test is skipped (failed where CI_REQUIRE_REAL_DATA is set). */
     static Path realData() {
         String fromEnv = System.getenv("LAYERSCOPE_DATA_DIR");
         Path dir = fromEnv != null ? Path.of(fromEnv) : Path.of("../../shared/data/fashion-mnist");
-        if (System.getenv("LAYERSCOPE_REQUIRE_REAL_DATA") != null) {
+        if (System.getenv("CI_REQUIRE_REAL_DATA") != null) {
             assertTrue(Files.isDirectory(dir), "the real data set is required but " + dir + " does not exist");
         }
         assumeTrue(Files.isDirectory(dir), "no real data at " + dir.toAbsolutePath());

@@ -17,7 +17,7 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's Chromium and chromedriver, headless, for the tests that open a report as a person would. CI (.ci/run)
- * installs them and sets {@code LAYERSCOPE_REQUIRE_BROWSER}, so there a missing browser fails the test; elsewhere
+ * installs them and sets {@code CI_REQUIRE_BROWSER}, so there a missing browser fails the test; elsewhere
  * the test is skipped with a message saying what to install.
  */
 public final class HeadlessChromium {
@@ -31,7 +31,7 @@ public final class HeadlessChromium {
     /** A new browser with a 1280 x 1500 window whose console is logged; or the test is skipped or failed. */
     public static ChromeDriver start() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (System.getenv("LAYERSCOPE_REQUIRE_BROWSER") != null) {
+        if (System.getenv("CI_REQUIRE_BROWSER") != null) {
             assertTrue(present, "the browser test is required but " + CHROMIUM + " or " + CHROMEDRIVER
                     + " is missing (apt-get install chromium chromium-driver)");
         }

@@ -33,7 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The report page in headless Chromium, driven through the system's chromedriver: a synthetic run of 10,000 test
  * points in 10 classes on three maps, and two runs to compare. CI (.ci/run) installs Chromium and sets
- * {@code LAYERSCOPE_REQUIRE_BROWSER}, so there a missing browser fails the test; elsewhere it skips it.
+ * {@code CI_REQUIRE_BROWSER}, so there a missing browser fails the test; elsewhere it skips it.
  */
 class ReportBrowserTest {
 
