@@ -349,13 +349,8 @@ public final class ReduceStage implements ReusableStage {
     }
 
     private static FloatMatrix finite(FloatMatrix rows, String input, String split) {
-        int[] bad = rows.firstNonFinite();
-        if (bad != null) {
-            throw new IllegalArgumentException("the " + split + " activations of `" + input + "` hold "
-                    + rows.get(bad[0], bad[1]) + " at row " + bad[0] + ", column " + bad[1]
-                    + "; a network that computes NaN or infinity cannot be mapped (check the training history)");
-        }
-        return rows;
+        return rows.requireFinite("the " + split + " activations of `" + input + "` hold", "row",
+                "a network that computes NaN or infinity cannot be mapped (check the training history)");
     }
 
     private static Map<String, Object> record(Embeddings.Embedding embedding) {
