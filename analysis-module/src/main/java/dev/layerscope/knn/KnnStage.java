@@ -260,13 +260,8 @@ public final class KnnStage implements ReusableStage {
     }
 
     private static FloatMatrix finite(FloatMatrix points, String what, String split) {
-        int[] bad = points.firstNonFinite();
-        if (bad != null) {
-            throw new IllegalArgumentException(what + " holds " + points.get(bad[0], bad[1]) + " at " + split
-                    + " point " + bad[0] + ", column " + bad[1] + "; a kNN cannot measure distances to it (check "
-                    + "the stage that made it)");
-        }
-        return points;
+        return points.requireFinite(what + " holds", split + " point",
+                "a kNN cannot measure distances to it (check the stage that made it)");
     }
 
     private static double seconds(long start) {

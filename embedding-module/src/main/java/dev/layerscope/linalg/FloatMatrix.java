@@ -84,4 +84,21 @@ public record FloatMatrix(int rows, int cols, float[] values) {
         }
         return null;
     }
+
+    /**
+     * This matrix when every value is finite; otherwise an {@link IllegalArgumentException} naming the first value
+     * that is not, in the caller's words: {@code <what> <value> at <row> <i>, column <j>; <why>}.
+     *
+     * @param what the matrix, with its verb ({@code the train activations of `dense` hold})
+     * @param row  what a row is to the caller ({@code row}, {@code test point})
+     * @param why  why the caller cannot take such a value, and what to check
+     */
+    public FloatMatrix requireFinite(String what, String row, String why) {
+        int[] bad = firstNonFinite();
+        if (bad != null) {
+            throw new IllegalArgumentException(what + " " + get(bad[0], bad[1]) + " at " + row + " " + bad[0]
+                    + ", column " + bad[1] + "; " + why);
+        }
+        return this;
+    }
 }

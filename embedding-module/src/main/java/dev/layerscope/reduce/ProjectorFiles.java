@@ -1,5 +1,7 @@
 package dev.layerscope.reduce;
 
+import dev.layerscope.capture.Activations;
+import dev.layerscope.data.Dataset;
 import dev.layerscope.data.ImageSet;
 import dev.layerscope.linalg.FloatMatrix;
 import java.awt.image.BufferedImage;
@@ -28,6 +30,18 @@ final class ProjectorFiles {
     }
 
     /**
+     * Writes at most {@code maxPoints} test points of each tensor, with the test images of {@code dataset}.
+     *
+     * @param tensors  name -> the test rows of a layer or an embedding
+     * @param testRows the captured test points
+     */
+    static void write(Path dir, Map<String, FloatMatrix> tensors, Dataset dataset, Activations.SplitRows testRows,
+                      int maxPoints) throws IOException {
+        write(dir, tensors, testRows.labels(), dataset.classNames(), dataset.test().source(), testRows.sourceIndex(),
+                Math.min(maxPoints, testRows.size()));
+    }
+
+    /**
      * @param tensors      name -> the test rows of a layer or an embedding, each with at least {@code points} rows
      * @param labels       the test points' classes
      * @param classNames   the name of each class
@@ -35,8 +49,8 @@ final class ProjectorFiles {
      * @param sourceIndex  each test point's position in that file
      * @param points       how many test points to write (the first ones)
      */
-    static void write(Path dir, Map<String, FloatMatrix> tensors, int[] labels, List<String> classNames,
-                      ImageSet images, int[] sourceIndex, int points) throws IOException {
+    private static void write(Path dir, Map<String, FloatMatrix> tensors, int[] labels, List<String> classNames,
+                              ImageSet images, int[] sourceIndex, int points) throws IOException {
         Files.createDirectories(dir);
         try (BufferedWriter metadata = Files.newBufferedWriter(dir.resolve("metadata.tsv"))) {
             metadata.write("label\tclass\tindex\n");
