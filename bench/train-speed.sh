@@ -34,14 +34,15 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 ./mvnw -q -B compile -DskipTests
 
-# Runs one network in LayerScope: a fresh training (retrain) of the shipped experiment for the given epochs, into
-# runs/<label>; further arguments are more -D overrides.
+# Runs one network in LayerScope: a fresh training (runs.force) of the shipped experiment for the given epochs, the
+# load and train stages alone, into runs/<label>; further arguments are more -D overrides.
 layerscope() { # network epochs label [-Dkey=value ...]
   local net=$1 epochs=$2 label=$3
   shift 3
   /usr/bin/time -f '%M' -o "$OUT/$label.maxrss" ./mvnw -q compile exec:java -Dexperiment="conf/fashion-$net.conf" \
-    -Dname="$label" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dmodel.epochs="$epochs" -Dmodel.retrain=true "$@" \
-    > "$OUT/$label.log" 2>&1
+    -Dname="$label" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dmodel.epochs="$epochs" -Dpipeline="[load, train]" \
+    -Druns.force="[train]" "$@" > "$OUT/$label.log" 2>&1 \
+    || { echo "the LayerScope run $label failed; the end of $OUT/$label.log:" >&2; tail -n 5 "$OUT/$label.log" >&2; exit 1; }
 }
 # Runs the same network in the PyTorch reference.
 pytorch() { # name epochs
