@@ -35,12 +35,14 @@ mkdir -p "$OUT"
 ./mvnw -q -B compile -DskipTests
 
 # Runs one network in LayerScope: a fresh training (runs.force) of the shipped experiment for the given epochs, the
-# load and train stages alone, into runs/<label>; further arguments are more -D overrides.
+# load and train stages alone, into a runs folder of its own, runs-<label>: in a shared one, the next forced training
+# of the same network (the thread count is not part of its fingerprint) would replace the stored folder an earlier
+# run links to. Further arguments are more -D overrides.
 layerscope() { # network epochs label [-Dkey=value ...]
   local net=$1 epochs=$2 label=$3
   shift 3
   /usr/bin/time -f '%M' -o "$OUT/$label.maxrss" ./mvnw -q compile exec:java -Dexperiment="conf/fashion-$net.conf" \
-    -Dname="$label" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs" -Dmodel.epochs="$epochs" -Dpipeline="[load, train]" \
+    -Dname="$label" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs-$label" -Dmodel.epochs="$epochs" -Dpipeline="[load, train]" \
     -Druns.force="[train]" "$@" > "$OUT/$label.log" 2>&1 \
     || { echo "the LayerScope run $label failed; the end of $OUT/$label.log:" >&2; tail -n 5 "$OUT/$label.log" >&2; exit 1; }
 }
@@ -66,7 +68,7 @@ targets = {"mlp": 1.2, "cnn": 2.0}
 
 def seconds(label):
     """Training seconds of each epoch of LayerScope's run called label."""
-    history = glob.glob(os.path.join(out, "runs", label, "*", "train", "history.csv"))
+    history = glob.glob(os.path.join(out, "runs-" + label, label, "*", "train", "history.csv"))
     if not history:
         sys.exit("no LayerScope history for %s: see %s/%s.log" % (label, out, label))
     with open(history[0]) as f:
