@@ -221,12 +221,19 @@ class CodeIdentityTest {
         return out;
     }
 
+    /** 1980-01-01, the first time a jar entry can hold. */
+    private static final long JAR_ENTRY_TIME = 315_532_800_000L;
+
     private Path jar(Path folder) throws IOException {
         Path jar = dir.resolve("stage-" + folders++ + ".jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
              Stream<Path> files = Files.walk(folder)) {
             for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                out.putNextEntry(new JarEntry(folder.relativize(file).toString().replace(File.separatorChar, '/')));
+                JarEntry entry = new JarEntry(folder.relativize(file).toString().replace(File.separatorChar, '/'));
+                // a fixed time, as a reproducible build stamps it: the same classes make the same jar, bit for bit,
+                // whenever it is written (the entry's default is the current time, in 2-second steps)
+                entry.setTime(JAR_ENTRY_TIME);
+                out.putNextEntry(entry);
                 Files.copy(file, (OutputStream) out);
                 out.closeEntry();
             }
