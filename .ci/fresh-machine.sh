@@ -37,14 +37,14 @@ m2="$HOME/.m2/repository"
 if [ -n "${FRESH_MACHINE_EMPTY_M2:-}" ]; then
   mkdir -p "$HOME/.m2"
   mount -t tmpfs layerscope-empty-m2 "$HOME/.m2"
-  mkdir -p "$m2/dev/layerscope"
   echo "fresh machine: $HOME/.m2 is empty (no local repository, no Maven fetched by ./mvnw)"
-else
-  mkdir -p "$m2/dev/layerscope"
+elif [ -d "$m2/dev/layerscope" ]; then
+  # covered, not deleted; where there is no such folder there is nothing to hide and none is made
   mount -t tmpfs layerscope-no-own-artifacts "$m2/dev/layerscope"
+  echo "fresh machine: LayerScope's modules in $m2/dev/layerscope are hidden"
 fi
 mkdir -p "$HOME/.javacpp"
 mount -t tmpfs layerscope-no-javacpp-cache "$HOME/.javacpp"
-echo "fresh machine: $hidden system BLAS/LAPACK files hidden; $m2/dev/layerscope and ~/.javacpp are empty"
+echo "fresh machine: $hidden system BLAS/LAPACK files hidden; ~/.javacpp is empty"
 
 exec "$@"
