@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The folders of {@link ReusableStage}s, shared by every run under one runs folder:
  * {@code <runs.dir>/.store/<stage>/<fingerprint>/}, and the {@link StoredParts} of a stage in
- * {@code <runs.dir>/.store/<stage>/.parts/<fingerprint>/}. Each has a {@code manifest.tsv} (SHA-256, size and path
+ * {@code <runs.dir>/.store/<stage>/.parts/<fingerprint>/}. A stage that {@code runs.force} runs again is stored
+ * beside the earlier output of its fingerprint, as {@code <fingerprint>.2/}, {@code .3/} and so on, never over it:
+ * the runs that link to the earlier folder keep what they had, and later runs reuse the newest. Each has a {@code manifest.tsv} (SHA-256, size and path
  * of every file) written before the folder is moved into place in one rename, so a folder in the store is always
  * complete. A folder whose files no longer match its manifest (truncated, changed) is reported and removed, never
  * used. Computing a fingerprint is serialised across processes by a file lock and within this JVM by a lock per
@@ -54,6 +56,51 @@ public final class StageStore {
     /** The folder a stage's output with this fingerprint has in the store. */
     Path folder(String stage, String fingerprint) {
         return root.resolve(stage).resolve(fingerprint);
+    }
+
+    /**
+     * The folders stored for a fingerprint ({@link #folder}), oldest first: the folder itself, then the ones that
+     * forced runs stored beside it.
+     */
+    static List<Path> generations(Path folder) throws IOException {
+        String base = folder.getFileName().toString();
+        List<Path> found = new ArrayList<>();
+        for (Path sibling : folders(folder.getParent(), StageStore::isVisible)) {
+            if (generation(sibling, base) > 0) {
+                found.add(sibling);
+            }
+        }
+        found.sort(Comparator.comparingLong(sibling -> generation(sibling, base)));
+        return found;
+    }
+
+    /** Where a forced run of this fingerprint stores its output: after every folder stored for it already. */
+    static Path nextGeneration(Path folder) throws IOException {
+        List<Path> stored = generations(folder);
+        if (stored.isEmpty()) {
+            return folder;
+        }
+        String base = folder.getFileName().toString();
+        return folder.resolveSibling(base + "." + (generation(stored.getLast(), base) + 1));
+    }
+
+    /** 1 for the fingerprint's own folder, n for {@code <fingerprint>.n}, 0 for another fingerprint's. */
+    private static long generation(Path folder, String base) {
+        String name = folder.getFileName().toString();
+        if (name.equals(base)) {
+            return 1;
+        }
+        String suffix = name.startsWith(base + ".") ? name.substring(base.length() + 1) : "";
+        return !suffix.isEmpty() && suffix.chars().allMatch(Character::isDigit) && suffix.length() < 10
+                ? Long.parseLong(suffix) : 0;
+    }
+
+    /** The fingerprint's folder whose lock guards {@code folder}, a folder stored for it. */
+    private static Path lockedAs(Path folder) {
+        String name = folder.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && generation(folder, name.substring(0, dot)) > 1
+                ? folder.resolveSibling(name.substring(0, dot)) : folder;
     }
 
     /** The folder a part of a stage's output with this fingerprint has in the store. */
@@ -155,7 +202,7 @@ public final class StageStore {
      * @return whether it was removed
      */
     boolean removeIfUnreferenced(Path folder) throws IOException {
-        Optional<Lock> lock = tryLock(isPartialPart(folder) ? finishedPart(folder) : folder);
+        Optional<Lock> lock = tryLock(isPartialPart(folder) ? finishedPart(folder) : lockedAs(folder));
         if (lock.isEmpty()) {
             return false;
         }
@@ -169,13 +216,16 @@ public final class StageStore {
     }
 
     /**
-     * The stored folder when it is there and its files match its manifest. A folder that does not match is logged
-     * and removed.
+     * The newest folder stored for this fingerprint ({@link #generations}) when its files match its manifest. A
+     * folder that does not match is logged and removed; an older one is not used instead, as a forced run replaced
+     * it.
      */
-    Optional<Path> find(Path folder, String what) throws IOException {
-        if (!Files.isDirectory(folder)) {
+    Optional<Path> find(Path fingerprintFolder, String what) throws IOException {
+        List<Path> stored = generations(fingerprintFolder);
+        if (stored.isEmpty()) {
             return Optional.empty();
         }
+        Path folder = stored.getLast();
         Optional<String> problem = verify(folder);
         if (problem.isEmpty()) {
             return Optional.of(folder);

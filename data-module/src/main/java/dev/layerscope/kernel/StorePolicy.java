@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When a {@link ReusableStage} is restored from the {@link StageStore} and when it runs again: under the lock of
  * its fingerprint, a verified stored folder is restored unless {@code runs.force} names the stage; otherwise the
- * stage runs and its finished folder moves into the store. Either way the run folder links to the stored folder.
+ * stage runs and its finished folder moves into the store (beside a forced stage's earlier folder, not over it).
+ * Either way the run folder links to the stored folder.
  */
 final class StorePolicy {
 
@@ -55,8 +56,14 @@ final class StorePolicy {
         try (StageStore.Lock lock = store.lock(folder, what)) {
             Optional<Path> stored = store.find(folder, what);
             if (stored.isPresent() && forced) {
-                LOG.info("[{}] runs again as runs.force asks; its stored output {} is replaced", name, stored.get());
-                StageStore.delete(stored.get());
+                if (store.unreferenced().contains(stored.get())) {
+                    StageStore.delete(stored.get());
+                    LOG.info("[{}] runs again as runs.force asks; its stored output {}, which no run links to, is "
+                            + "removed", name, stored.get());
+                } else {
+                    LOG.info("[{}] runs again as runs.force asks; its stored output {} stays for the runs that link "
+                            + "to it, and later runs reuse this run's", name, stored.get());
+                }
                 stored = Optional.empty();
             }
             if (stored.isPresent()) {
@@ -81,6 +88,8 @@ final class StorePolicy {
                 LOG.info("[{}] reused: same inputs and settings as in run {} ({})", name, origin, stored.get());
                 return Optional.empty();
             }
+            // beside, not over, any earlier output of the fingerprint: the runs that link to it keep what they had
+            Path target = StageStore.nextGeneration(folder);
             StoredParts parts = new StoredParts(store, name, codeAndInputs, forced,
                     PipelineRunner.partialFolder(runDir, name), runDir);
             // the finished folder goes straight into the store: killed at any moment, the run leaves either
@@ -90,8 +99,8 @@ final class StorePolicy {
                 if (!parts.fingerprints().isEmpty()) {
                     Files.write(partial.resolve(StageStore.PARTS), parts.fingerprints());
                 }
-                store.put(partial, folder, runDir);
-                Files.createSymbolicLink(runDir.resolve(name), folder);
+                store.put(partial, target, runDir);
+                Files.createSymbolicLink(runDir.resolve(name), target);
             });
             if (failure.isEmpty() && !parts.fingerprints().isEmpty()) {
                 record.parts(name, parts.provenance());

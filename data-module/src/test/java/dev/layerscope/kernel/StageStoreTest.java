@@ -100,6 +100,56 @@ class StageStoreTest {
     }
 
     @Test
+    void aForcedStageIsStoredBesideTheEarlierOutputAndEarlierRunsKeepWhatTheyLinkedTo() throws IOException {
+        RunResult first = run("count.up-to = 4", Map.of());
+        RunResult forced = run("count.up-to = 4", Map.of("runs.force", "[square]"));
+        RunResult later = run("count.up-to = 4", Map.of());
+
+        assertEquals(2, SquareStage.RUNS.get());
+        assertEquals("1", Files.readString(first.runDir().resolve("square/computation.txt")),
+                "the forced run changed what the first run links to");
+        assertEquals("2", Files.readString(forced.runDir().resolve("square/computation.txt")));
+        Path firstStored = first.runDir().resolve("square").toRealPath();
+        Path forcedStored = forced.runDir().resolve("square").toRealPath();
+        assertEquals(firstStored.getFileName() + ".2", forcedStored.getFileName().toString());
+        assertEquals(forcedStored, later.runDir().resolve("square").toRealPath(), "a later run reuses the newest");
+        assertEquals("2", Files.readString(later.runDir().resolve("square/computation.txt")));
+        assertEquals("reused", stage(later, "square").getString("status"));
+        assertEquals(forced.runDir().toString(), stage(later, "square").getString("computed-in"));
+        assertTrue(Files.readString(forced.runDir().resolve("log.txt"))
+                .contains("stays for the runs that link to it"));
+        StageStore store = new StageStore(dir.resolve("runs"));
+        assertEquals(List.of(), store.unreferenced());
+
+        // once the first run is gone, its folder is the store's only unused one; cleanup removes it
+        StageStore.delete(first.runDir());
+        assertEquals(List.of(firstStored), store.unreferenced());
+        assertTrue(store.removeIfUnreferenced(firstStored));
+        assertEquals(List.of(), store.unreferenced());
+        RunResult afterCleanup = run("count.up-to = 4", Map.of());
+        assertEquals(forcedStored, afterCleanup.runDir().resolve("square").toRealPath());
+
+        // forced again while only the newest folder is linked to: a third folder beside it, the second stays
+        RunResult forcedAgain = run("count.up-to = 4", Map.of("runs.force", "[square]"));
+        assertEquals(firstStored.getFileName() + ".3",
+                forcedAgain.runDir().resolve("square").toRealPath().getFileName().toString());
+        assertEquals("2", Files.readString(later.runDir().resolve("square/computation.txt")));
+    }
+
+    @Test
+    void aForcedStageWhoseStoredOutputNoRunLinksToReplacesIt() throws IOException {
+        RunResult first = run("count.up-to = 4", Map.of());
+        Path firstStored = first.runDir().resolve("square").toRealPath();
+        StageStore.delete(first.runDir());
+
+        RunResult forced = run("count.up-to = 4", Map.of("runs.force", "[square]"));
+
+        assertEquals(firstStored, forced.runDir().resolve("square").toRealPath());
+        assertEquals("2", Files.readString(forced.runDir().resolve("square/computation.txt")));
+        assertTrue(Files.readString(forced.runDir().resolve("log.txt")).contains("which no run links to, is removed"));
+    }
+
+    @Test
     void aFailedStageLeavesNothingToReuse() throws IOException {
         SquareStage.FAIL = true;
         RunResult failed = run("count.up-to = 4", Map.of());

@@ -121,8 +121,7 @@ class ReproducibilityTest {
 
     /**
      * The result files of a run (arrays and tables, not its logs, records and the store's own files), by path: an
-     * array as the SHA-256 of its bytes, a table (CSV, the kNN scores' JSON) as its text. Read at once: a forced stage
-     * later replaces the stored folder the run links to.
+     * array as the SHA-256 of its bytes, a table (CSV, the kNN scores' JSON) as its text.
      */
     private static Map<String, String> results(Path run) throws IOException {
         Map<String, String> results = new TreeMap<>();
