@@ -6,7 +6,6 @@ import dev.layerscope.neighbors.NearestHeap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.IntUnaryOperator;
 
 /**
@@ -35,27 +34,6 @@ final class EmbeddingQuality {
     }
 
     private EmbeddingQuality() {
-    }
-
-    /**
-     * {@code size} distinct rows of {@code n}, ascending, drawn with {@code seed}; all of them when {@code size >= n}.
-     */
-    static int[] sample(int n, int size, long seed) {
-        int[] rows = new int[n];
-        Arrays.setAll(rows, i -> i);
-        if (size >= n) {
-            return rows;
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int i = 0; i < size; i++) {
-            int j = i + random.nextInt(n - i);
-            int swap = rows[i];
-            rows[i] = rows[j];
-            rows[j] = swap;
-        }
-        int[] picked = Arrays.copyOf(rows, size);
-        Arrays.sort(picked);
-        return picked;
     }
 
     /**

@@ -11,6 +11,7 @@ import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import dev.layerscope.linalg.SeededRows;
 import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.reduce.Embeddings;
 import jakarta.inject.Inject;
@@ -90,7 +91,7 @@ public final class KnnStage implements ReusableStage {
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
         Activations.SplitRows testRows = activations.splits().get(TEST);
         KnnSettings.Quality qualitySettings = settings.quality();
-        int[] sample = EmbeddingQuality.sample(testRows.size(), qualitySettings.sample(), qualitySettings.seed());
+        int[] sample = SeededRows.uniform(testRows.size(), qualitySettings.sample(), qualitySettings.seed());
         int[] sampleLabels = Arrays.stream(sample).map(i -> testRows.labels()[i]).toArray();
         int threads = settings.effectiveThreads();
         LOG.info("kNN with k = {} in {} and their maps, {} training -> {} test points, on {} thread(s); map quality "

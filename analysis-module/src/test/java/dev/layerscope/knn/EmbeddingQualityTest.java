@@ -1,8 +1,6 @@
 package dev.layerscope.knn;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.FloatMatrix;
@@ -168,19 +166,6 @@ class EmbeddingQualityTest {
         double unrelated = measure(blobs, List.of(blobs), mixed, 10, 2).getFirst().silhouette();
         assertTrue(separated > 0.95, "separated blobs: " + separated);
         assertTrue(Math.abs(unrelated) < 0.1, "labels unrelated to the blobs: " + unrelated);
-    }
-
-    @Test
-    void theSampleIsSeededDistinctAndAscending() {
-        int[] sample = EmbeddingQuality.sample(10_000, 5000, 42);
-        assertEquals(5000, sample.length);
-        for (int i = 1; i < sample.length; i++) {
-            assertTrue(sample[i - 1] < sample[i], "distinct and ascending at " + i);
-        }
-        assertArrayEquals(sample, EmbeddingQuality.sample(10_000, 5000, 42));
-        assertNotEquals(Arrays.toString(sample), Arrays.toString(EmbeddingQuality.sample(10_000, 5000, 43)));
-        assertArrayEquals(IntStream.range(0, 60).toArray(), EmbeddingQuality.sample(60, 5000, 42),
-                "a split smaller than the sample is measured whole");
     }
 
     @Test
