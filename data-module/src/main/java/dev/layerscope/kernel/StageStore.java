@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code <runs.dir>/.store/<stage>/<fingerprint>/}, and the {@link StoredParts} of a stage in
  * {@code <runs.dir>/.store/<stage>/.parts/<fingerprint>/}. A stage that {@code runs.force} runs again is stored
  * beside the earlier output of its fingerprint, as {@code <fingerprint>.2/}, {@code .3/} and so on, never over it:
- * the runs that link to the earlier folder keep what they had, and later runs reuse the newest. Each has a {@code manifest.tsv} (SHA-256, size and path
- * of every file) written before the folder is moved into place in one rename, so a folder in the store is always
- * complete. A folder whose files no longer match its manifest (truncated, changed) is reported and removed, never
+ * the runs that link to the earlier folder keep what they had, and later runs reuse the newest. Each folder has a
+ * {@code manifest.tsv} (SHA-256, size and path of every file) written before the folder is moved into place in one
+ * rename, so a folder in the store is always complete. A folder whose files no longer match its manifest (truncated, changed) is reported and removed, never
  * used. Computing a fingerprint is serialised across processes by a file lock and within this JVM by a lock per
  * fingerprint, so two runs never compute the same folder at once: the second waits and then reuses.
  */

@@ -9,16 +9,19 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.Hashes;
 import dev.layerscope.kernel.Launcher;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +94,74 @@ class ReproducibilityTest {
             String two = results(run("two" + layers.length(), settings, 2, 1)).get("train/predictions.npy");
             assertNotEquals(one, two, (layers.isEmpty() ? "the MLP" : "the CNN") + " trains the same weights with "
                     + "1 and 2 threads; if that holds now, say so in docs/reproducibility.md");
+        }
+    }
+
+    /**
+     * Column (c), emulated on this CPU, one thread each: (1) another instruction set, as on a CPU with AVX2 and no
+     * AVX-512 (an AMD Zen 2 or 3, an older Intel): OpenBLAS's Haswell kernels instead of the ones it picks here, and
+     * oneDNN and the JVM held to AVX2; (2) ND4J's generic native build, as on a platform without the oneDNN-AVX2 one.
+     * Either way the network trains other weights (its products round otherwise), so its layers' activations differ,
+     * and so do the raw pixels' PCA map and the t-SNE and TriMAP maps that start from it; the raw pixels, their UMAP
+     * maps (neighbours ranked by exact distance, a spectral start computed in Java) are the same bits, and on this
+     * data the network predicts the same classes (the confusion counts agree; the confidences do not).
+     */
+    @Test
+    void anEmulatedOtherCpuOrNd4jBuildTrainsOtherWeightsAndKeepsTheRawPixelsUmap() throws Exception {
+        Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.put("pipeline", "[synthetic, train, hardneg, capture, reduce, knn]");
+        Map<String, String> here = results(run("here", settings, 1, 1));
+        String classpath = System.getProperty("java.class.path");
+        Path avx2Run = runEmulated("avx2", settings, Map.of("OPENBLAS_CORETYPE", "Haswell",
+                "ONEDNN_MAX_CPU_ISA", "AVX2", "DNNL_MAX_CPU_ISA", "AVX2"), List.of("-XX:UseAVX=2"), classpath);
+        String generic = Stream.of(classpath.split(File.pathSeparator)).filter(entry -> !entry.contains("onednn-avx2"))
+                .collect(Collectors.joining(File.pathSeparator));
+        assertNotEquals(classpath, generic, "the oneDNN-AVX2 build of ND4J is not on the test's classpath");
+        Path genericRun = runEmulated("generic", settings, Map.of(), List.of(), generic);
+        Config nd4j = ConfigFactory.parseFile(genericRun.resolve("run.json").toFile()).getConfig("environment.nd4j");
+        assertTrue(nd4j.getString("native-library").endsWith("-linux-x86_64.jar") && !nd4j.getBoolean("onednn"),
+                "the generic build ran: " + nd4j);
+
+        for (Path emulated : List.of(avx2Run, genericRun)) {
+            Map<String, String> other = results(emulated);
+            assertEquals(here.keySet(), other.keySet());
+            for (String file : here.keySet()) {
+                if (file.startsWith("capture/input-") || file.startsWith("reduce/input-umap-")
+                        || file.equals("hardneg/confusion_counts.csv")) {
+                    assertEquals(here.get(file), other.get(file), emulated + ": " + file);
+                }
+            }
+            for (String file : List.of("train/predictions.npy", "hardneg/hard_negatives.csv",
+                    "capture/dense1-train.npy", "reduce/input-pca-train.npy", "reduce/input-tsne-train.npy",
+                    "reduce/input-trimap-train.npy")) {
+                assertNotEquals(here.get(file), other.get(file), emulated + ": " + file + " is the same bits; if "
+                        + "that holds now, say so in docs/reproducibility.md");
+            }
+        }
+    }
+
+    /**
+     * Runs the default experiment with one thread in a JVM started as {@link Launcher#runForked} starts it, but with
+     * {@code env} added to its environment, {@code jvmOptions} and {@code classpath}; returns the run folder.
+     */
+    private Path runEmulated(String runsFolder, Map<String, String> settings, Map<String, String> env,
+                             List<String> jvmOptions, String classpath) throws IOException, InterruptedException {
+        Path runs = dir.resolve(runsFolder);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, "-D" + Launcher.CHILD_PROPERTY + "=true",
+                "-D" + Launcher.EXPERIMENT_PROPERTY + "=../conf/fashion-mlp.conf", "-Druns.dir=" + runs,
+                "-Druntime.threads=1", "-Dreduce.threads=1", "-Dknn.threads=1"));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add(Main.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(env);
+        builder.environment().put("OMP_NUM_THREADS", "1");
+        builder.environment().put("OPENBLAS_NUM_THREADS", "1");
+        assertEquals(Launcher.OK, builder.start().waitFor());
+        try (Stream<Path> folders = Files.list(runs.resolve("fashion-mlp"))) {
+            return folders.max(Path::compareTo).orElseThrow();
         }
     }
 
