@@ -15,9 +15,9 @@ import dev.layerscope.report.ReportDocument.ImageTable;
 import dev.layerscope.report.ReportDocument.Paragraph;
 import dev.layerscope.report.ReportDocument.Table;
 import dev.layerscope.report.figures.BottleneckGif;
-import dev.layerscope.report.figures.ConfusionHeatmap;
 import dev.layerscope.report.figures.EmbeddingGrid;
 import dev.layerscope.report.figures.Figures;
+import dev.layerscope.report.figures.MatrixHeatmap;
 import dev.layerscope.report.figures.TrainingCurves;
 import dev.layerscope.report.figures.WeightFigures;
 import dev.layerscope.report.html.ExplorerData;
@@ -139,7 +139,8 @@ public final class ReportStage implements Stage {
     private static void confusion(ReportDocument document, Path dir, HardNegatives mined) throws IOException {
         List<String> names = mined.classNames();
         ClassificationReport report = mined.report();
-        Figures.writePng(ConfusionHeatmap.of(report.confusion(), names), dir.resolve(FIGURES).resolve("confusion.png"));
+        Figures.writePng(MatrixHeatmap.confusion(report.confusion(), names),
+                dir.resolve(FIGURES).resolve("confusion.png"));
         List<List<String>> perClass = new ArrayList<>();
         for (int c = 0; c < names.size(); c++) {
             perClass.add(List.of(names.get(c), number(report.precision()[c]), number(report.recall()[c]),

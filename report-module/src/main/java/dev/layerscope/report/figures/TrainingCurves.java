@@ -3,7 +3,11 @@ package dev.layerscope.report.figures;
 import dev.layerscope.train.EpochRecord;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import smile.plot.swing.Figure;
 import smile.plot.swing.Line;
@@ -11,8 +15,8 @@ import smile.plot.swing.LinePlot;
 import smile.plot.swing.Legend;
 
 /**
- * Train and validation curves per epoch, {@value #WIDTH} x {@value #HEIGHT} pixels, drawn whole by smile-plot (lines,
- * axes, title and its legend of the two splits).
+ * Curves per epoch, {@value #WIDTH} x {@value #HEIGHT} pixels, drawn whole by smile-plot (lines, axes, title and
+ * legend): train against validation loss and accuracy, and any measure per epoch with a curve per layer.
  */
 public final class TrainingCurves {
 
@@ -41,18 +45,40 @@ public final class TrainingCurves {
         if (history.isEmpty()) {
             throw new IllegalArgumentException("no epochs to draw");
         }
-        Line[] lines = {line(history, train, TRAIN), line(history, validation, VALIDATION)};
-        Legend[] legends = {new Legend("train", TRAIN), new Legend("validation", VALIDATION)};
-        Figure figure = new LinePlot(lines, legends).figure();
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("train", points(history, train));
+        series.put("validation", points(history, validation));
+        return byEpoch(title, measure, series);
+    }
+
+    /**
+     * One curve per series, {@code (epoch, value)} points each, in the class colours in order ({@link #TRAIN},
+     * {@link #VALIDATION}, ...), with a legend of the series' names; each point marked, since a short run has only
+     * a few. NaN points are left out.
+     */
+    public static BufferedImage byEpoch(String title, String measure, Map<String, double[][]> series) {
+        List<Line> lines = new ArrayList<>();
+        List<Legend> legends = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, double[][]> entry : series.entrySet()) {
+            Color color = Figures.classColor(index++);
+            double[][] points = Arrays.stream(entry.getValue()).filter(p -> !Double.isNaN(p[1]))
+                    .toArray(double[][]::new);
+            if (points.length > 0) {
+                lines.add(new Line(points, Line.Style.SOLID, '@', color));
+                legends.add(new Legend(entry.getKey(), color));
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("no points to draw in " + title);
+        }
+        Figure figure = new LinePlot(lines.toArray(Line[]::new), legends.toArray(Legend[]::new)).figure();
         figure.setTitle(title).setTitleFont(Figures.TITLE_FONT).setAxisLabels("epoch", measure);
         return Figures.render(figure, WIDTH, HEIGHT).image();
     }
 
-    /** One split's curve; each epoch marked, since a short run has only a few. */
-    private static Line line(List<EpochRecord> history, ToDoubleFunction<EpochRecord> value, Color color) {
-        double[][] points = history.stream()
-                .map(record -> new double[] {record.epoch(), value.applyAsDouble(record)})
+    private static double[][] points(List<EpochRecord> history, ToDoubleFunction<EpochRecord> value) {
+        return history.stream().map(record -> new double[] {record.epoch(), value.applyAsDouble(record)})
                 .toArray(double[][]::new);
-        return new Line(points, Line.Style.SOLID, '@', color);
     }
 }
