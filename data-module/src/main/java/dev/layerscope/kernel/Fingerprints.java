@@ -24,11 +24,18 @@ final class Fingerprints {
         this.plan = plan;
     }
 
-    /** The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads. */
+    /**
+     * The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads
+     * ({@link Stage#reads()}, and those of {@link Stage#readsIfWritten()} that an earlier stage wrote).
+     */
     String codeAndInputs(Plan.PlannedStage planned) {
         StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n')
                 .append("code=").append(CodeIdentity.of(planned.stage().getClass())).append('\n');
         planned.stage().reads().stream().map(key -> key.name() + "=" + ofArtifacts.get(key)).sorted()
+                .forEach(line -> identity.append(line).append('\n'));
+        // only those an earlier stage wrote: a stage that goes without them keeps the identity it had before
+        planned.stage().readsIfWritten().stream().filter(ofArtifacts::containsKey)
+                .map(key -> key.name() + "=" + ofArtifacts.get(key)).sorted()
                 .forEach(line -> identity.append(line).append('\n'));
         return identity.toString();
     }

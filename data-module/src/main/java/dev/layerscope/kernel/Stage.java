@@ -18,6 +18,16 @@ public interface Stage {
         return Set.of();
     }
 
+    /**
+     * Artifacts this stage uses when a stage before it in the pipeline writes them, and goes without otherwise
+     * ({@link StageContext#find}): the report shows the layer scorecard when the scorecard's stages ran. Unlike
+     * {@link #reads()}, the planner does not ask for a stage that writes them; when one does, they count in this
+     * stage's fingerprint like the artifacts it reads.
+     */
+    default Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of();
+    }
+
     /** The artifacts this stage hands to later stages. */
     Set<ArtifactKey<?>> writes();
 

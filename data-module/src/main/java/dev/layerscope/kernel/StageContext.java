@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,6 +111,18 @@ public final class StageContext {
             throw new IllegalStateException("no stage before " + stageName + " wrote " + key);
         }
         return key.type().cast(value);
+    }
+
+    /**
+     * An artifact an earlier stage wrote, or empty when no stage before this one in the pipeline writes it; the
+     * stage must have declared it in {@link Stage#readsIfWritten()} (or {@link Stage#reads()}).
+     */
+    public <T> Optional<T> find(ArtifactKey<T> key) {
+        if (!stage.readsIfWritten().contains(key) && !stage.reads().contains(key)) {
+            throw new IllegalStateException("stage " + stageName + " looks for " + key + " without declaring it in "
+                    + "readsIfWritten()");
+        }
+        return Optional.ofNullable(artifacts.get(key)).map(key.type()::cast);
     }
 
     /** Hands an artifact to later stages; the stage must have declared it in {@link Stage#writes()}. */

@@ -150,6 +150,20 @@ class StageStoreTest {
     }
 
     @Test
+    void anArtifactReadIfWrittenIsUsedAndKeysTheStageOnlyWhenAnEarlierStageWritesIt() throws IOException {
+        RunResult without = run("pipeline = [count, summary]\ncount.up-to = 4", Map.of());
+        RunResult with = run("pipeline = [count, square, summary]\ncount.up-to = 4", Map.of());
+        RunResult withoutAgain = run("pipeline = [count, summary]\ncount.up-to = 4", Map.of());
+
+        assertEquals("count=4 scaled=none", Files.readString(without.runDir().resolve("summary/summary.txt")));
+        assertEquals("count=4 scaled=16", Files.readString(with.runDir().resolve("summary/summary.txt")));
+        assertEquals("succeeded", stage(with, "summary").getString("status"), "reused the summary made without it");
+        assertEquals("reused", stage(withoutAgain, "summary").getString("status"));
+        assertEquals(stage(without, "summary").getString("fingerprint"),
+                stage(withoutAgain, "summary").getString("fingerprint"));
+    }
+
+    @Test
     void aFailedStageLeavesNothingToReuse() throws IOException {
         SquareStage.FAIL = true;
         RunResult failed = run("count.up-to = 4", Map.of());
