@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.collapse.CollapseModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
@@ -243,7 +244,7 @@ class KnnPipelineTest {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
         return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
-                new KnnModule(), new HardNegativeModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
+                new KnnModule(), new CollapseModule(), new HardNegativeModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadExperimentsTest {
 
     private static final String BASE = """
-            pipeline = [%s, train, hardneg, capture, reduce, knn, report]
+            pipeline = [%s, train, hardneg, capture, reduce, knn, collapse, report]
             data {
               name = Tiny
               dir = "%s"
@@ -237,6 +237,26 @@ class BadExperimentsTest {
                         "neighbors = 10 needs a sample of more than 20 points, sample is 20"),
                 broken("knn", "knn.threads = 2000", "knn.threads", "2000 is out of range; allowed: 0 <= value <= 1024"),
 
+                broken("collapse", "collapse.layer = dense7", "collapse.layer",
+                        "the model has no layer `dense7`; its layers are input, dense1, dropout1, output"),
+                broken("collapse", "collapse.layer = output", "collapse.layer",
+                        "`output` is the output layer; name a layer whose features it classifies"),
+                broken("collapse", "collapse.layer = input", "collapse.layer",
+                        "`input` is not what the output layer classifies: dense1 (dense) lies between them"),
+                broken("collapse", "collapse.layer = dense1, capture.max-width = 4", "collapse.layer",
+                        "`dense1` is not captured; the capture takes input (by default the input and the hidden "
+                                + "dense, convolution and pooling layers at most capture.max-width = 4 values wide"),
+                broken("collapse", "capture.layers = [input]", "capture.layers",
+                        "the collapse stage measures the penultimate layer `dense1`, which is not captured; the "
+                                + "capture takes input (capture.layers); add dense1 to capture.layers"),
+                broken("collapse", "capture.splits = [train]", "capture.splits", "the collapse stage takes the class "
+                        + "means from the train split and compares the network with them on the test split; add test "
+                        + "to capture.splits"),
+                new Broken("collapse", "model.layers = [{ type = output }]", "pipeline[6]", "the network has no "
+                        + "hidden dense, convolution or pooling layer before its output layer", false),
+                broken("collapse", "collapse.rank-tolerance = 1", "collapse.rank-tolerance",
+                        "1 is out of range; allowed: 0 < value < 1"),
+
                 broken("hardneg", "hardneg.per-class = 0", "hardneg.per-class",
                         "0 is out of range; allowed: 1 <= value"),
                 broken("hardneg", "hardneg.image-scale = 65", "hardneg.image-scale",
@@ -250,8 +270,8 @@ class BadExperimentsTest {
                 broken("kernel", "pipeline = [laod, train]", "pipeline[0]",
                         "no stage is called `laod`; did you mean `load`? Known stages: "),
                 broken("kernel", "pipeline = [load, frobnicate]", "pipeline[1]",
-                        "no stage is called `frobnicate`. Known stages: capture, hardneg, knn, load, reduce, report, "
-                                + "synthetic, train; "),
+                        "no stage is called `frobnicate`. Known stages: capture, collapse, hardneg, knn, load, reduce, "
+                                + "report, synthetic, train; "),
                 broken("kernel", "pipeline = [train, load]", "pipeline[0]", "stage `train` reads dataset (Dataset), "
                         + "but no stage before it writes it; `load` writes it, so put it earlier in the list"),
                 broken("kernel", "runs.force = [trian]", "runs.force", "`trian` is not in the pipeline"),

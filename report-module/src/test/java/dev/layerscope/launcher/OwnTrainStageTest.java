@@ -27,14 +27,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A train stage of one's own, as the docs invite: {@link InCodeTrainStage} builds its network in code, and
  * {@code model.layers} describes another network altogether (a layer called {@code decoy}). Capture, reduce, knn,
- * hardneg and the report take the layers of the network it trained, by their names, and the report names the
+ * collapse, hardneg and the report take the layers of the network it trained, by their names, and the report names the
  * experiment and compares with the earlier run.
  */
 class OwnTrainStageTest {
 
     private static final String EXPERIMENT = """
             name = own-train
-            pipeline = [synthetic, dev.layerscope.launcher.InCodeTrainStage, hardneg, capture, reduce, knn, report]
+            pipeline = [synthetic, dev.layerscope.launcher.InCodeTrainStage, hardneg, capture, reduce, knn, collapse,
+              report]
             # the network LayerScope's train stage would build; no stage of this pipeline reads it
             model.layers = [{ type = dense, units = 5, name = decoy }, { type = output }]
             capture.batch-size = 50
@@ -87,6 +88,16 @@ class OwnTrainStageTest {
             assertTrue(knn.stream().anyMatch(line -> line.startsWith(space)), space + " in " + knn);
         }
         assertEquals(60, stage(first, "hardneg").getInt("metrics.test-images"), "hardneg ranked its predictions");
+    }
+
+    @Test
+    void theCollapseStageMeasuresThePenultimateLayerOfTheNetworkTrained() throws IOException {
+        List<String> lines = Files.readAllLines(first.resolve("collapse/collapse.csv"));
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(1).startsWith(InCodeTrainStage.SQUEEZE + "," + InCodeTrainStage.EPOCHS + ","),
+                "the layer before the output of the network built in code, after its last epoch: " + lines);
+        assertArrayEquals(new long[] {4, 2}, Npy.readFloats(first.resolve("collapse/last_layer_W.npy")).shape(),
+                "the output layer's weights, classes x width");
     }
 
     @Test
