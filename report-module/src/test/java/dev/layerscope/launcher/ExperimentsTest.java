@@ -85,7 +85,8 @@ class ExperimentsTest {
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
-                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "report/report.md", "report/report.html",
+                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "cka/cka.csv", "cka/subset.npy",
+                "intrinsic/intrinsic_dimension.csv", "report/report.md", "report/report.html",
                 "report/figures/training-loss.png", "report/figures/confusion.png",
                 "report/figures/embeddings-umap.png", "report/figures/bottleneck.gif",
                 "report/figures/first-layer-weights.png")) {
@@ -94,8 +95,8 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "report"), stages.stream()
-                .map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "cka", "intrinsic", "report"),
+                stages.stream().map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
         assertEquals(170, stages.get(0).getInt("metrics.validation"));
