@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
+import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.load.LoadModule;
@@ -211,8 +213,10 @@ class HardNegativeStageTest {
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         // every module whose reference.conf is on the classpath, or its section is an unknown key
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
-                new KnnModule(), new CollapseModule(), new HardNegativeModule())).run(properties, Map.of(), new PrintStream(errors, true,
+        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+                new CollapseModule()))
+                .run(properties, Map.of(), new PrintStream(errors, true,
                 StandardCharsets.UTF_8));
     }
 

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
 import dev.layerscope.data.Npy;
 import dev.layerscope.hardneg.HardNegativeModule;
+import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.load.LoadModule;
@@ -243,8 +245,10 @@ class KnnPipelineTest {
     private static int launch(Path folder, String extra, ByteArrayOutputStream errors) throws IOException {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(), new ReduceModule(),
-                new KnnModule(), new CollapseModule(), new HardNegativeModule())).run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
+        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+                new CollapseModule()))
+                .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

@@ -24,4 +24,13 @@ public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List
         }
         history = List.copyOf(history);
     }
+
+    /**
+     * The last epoch trained (1-based; 0 for a network trained in no epoch): the epoch of the network that later
+     * stages see. With {@code model.early-stopping} that stopped the training, the network holds the weights of the
+     * best epoch before it instead, which the history does not mark.
+     */
+    public int lastEpoch() {
+        return history.isEmpty() ? 0 : history.getLast().epoch();
+    }
 }

@@ -2,8 +2,10 @@ package dev.layerscope.launcher;
 
 import com.google.inject.Module;
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
 import dev.layerscope.hardneg.HardNegativeModule;
+import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.SmileNatives;
@@ -33,7 +35,8 @@ public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule(), new KnnModule(), new CollapseModule(), new HardNegativeModule(), new ReportModule());
+            new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+            new CollapseModule(), new ReportModule());
 
     /**
      * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets

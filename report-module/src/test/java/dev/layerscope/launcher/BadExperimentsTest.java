@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadExperimentsTest {
 
     private static final String BASE = """
-            pipeline = [%s, train, hardneg, capture, reduce, knn, collapse, report]
+            pipeline = [%s, train, hardneg, capture, reduce, knn, cka, intrinsic, collapse, report]
             data {
               name = Tiny
               dir = "%s"
@@ -262,6 +262,36 @@ class BadExperimentsTest {
                 broken("hardneg", "hardneg.image-scale = 65", "hardneg.image-scale",
                         "65 is out of range; allowed: 1 <= value <= 64"),
 
+                broken("cka", "cka.subset = 31", "cka.subset", "subset = 31 test images, but the capture keeps 30 of "
+                        + "the test split; lower cka.subset to at most 30"),
+                broken("cka", "capture.per-class = 2, cka.subset = 7", "cka.subset",
+                        "subset = 7 test images, but the capture keeps 6 of the test split"),
+                broken("cka", "cka.subset = 3", "cka.subset", "3 is out of range; allowed: 4 <= value"),
+                broken("cka", "cka.layers = [dropout1]", "cka.layers",
+                        "`dropout1` is not captured; the capture takes input, dense1 (by default"),
+                broken("cka", "cka.layers = [dense1, dense1]", "cka.layers", "names a layer twice"),
+                broken("cka", "cka.estimator = biased", "cka.estimator",
+                        "expected one of linear-biased, unbiased, got \"biased\""),
+                broken("cka", "cka.compare-with = [no-such-run]", "cka.compare-with",
+                        "`no-such-run` is not a run folder"),
+                broken("cka", "capture.splits = [train]", "capture.splits",
+                        "the cka stage compares layers on the test split; add test to capture.splits"),
+
+                broken("intrinsic", "intrinsic.subset = 31", "intrinsic.subset", "subset = 31 test images, but the "
+                        + "capture keeps 30 of the test split; lower intrinsic.subset to at most 30"),
+                broken("intrinsic", "intrinsic.subset = 2", "intrinsic.subset",
+                        "2 is out of range; allowed: 3 <= value"),
+                broken("intrinsic", "intrinsic { subset = 3, two-nn.discard = 0.5 }", "intrinsic.subset",
+                        "TwoNN with discard = 0.5 needs at least 4 test images; subset is 3"),
+                broken("intrinsic", "intrinsic.layers = [dropout1]", "intrinsic.layers",
+                        "`dropout1` is not captured; the capture takes input, dense1 (by default"),
+                broken("intrinsic", "intrinsic.two-nn.discard = 1", "intrinsic.two-nn.discard",
+                        "1 is out of range; allowed: 0 <= value < 1"),
+                broken("intrinsic", "intrinsic.threads = 2000", "intrinsic.threads",
+                        "2000 is out of range; allowed: 0 <= value <= 1024"),
+                broken("intrinsic", "capture.splits = [train]", "capture.splits",
+                        "the intrinsic stage estimates on the test split; add test to capture.splits"),
+
                 broken("report", "report.compare-runs = -1", "report.compare-runs",
                         "-1 is out of range; allowed: 0 <= value"),
                 broken("report", "report.thumbnail-scale = 17", "report.thumbnail-scale",
@@ -270,8 +300,8 @@ class BadExperimentsTest {
                 broken("kernel", "pipeline = [laod, train]", "pipeline[0]",
                         "no stage is called `laod`; did you mean `load`? Known stages: "),
                 broken("kernel", "pipeline = [load, frobnicate]", "pipeline[1]",
-                        "no stage is called `frobnicate`. Known stages: capture, collapse, hardneg, knn, load, reduce, "
-                                + "report, synthetic, train; "),
+                        "no stage is called `frobnicate`. Known stages: capture, cka, collapse, hardneg, intrinsic, knn, "
+                                + "load, reduce, report, synthetic, train; "),
                 broken("kernel", "pipeline = [train, load]", "pipeline[0]", "stage `train` reads dataset (Dataset), "
                         + "but no stage before it writes it; `load` writes it, so put it earlier in the list"),
                 broken("kernel", "runs.force = [trian]", "runs.force", "`trian` is not in the pipeline"),

@@ -85,8 +85,9 @@ class ExperimentsTest {
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
-                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "collapse/collapse.csv",
-                "collapse/last_layer_W.npy", "report/report.md", "report/report.html",
+                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "cka/cka.csv", "cka/subset.npy",
+                "intrinsic/intrinsic_dimension.csv", "collapse/collapse.csv", "collapse/last_layer_W.npy",
+                "report/report.md", "report/report.html",
                 "report/figures/training-loss.png", "report/figures/confusion.png",
                 "report/figures/embeddings-umap.png", "report/figures/bottleneck.gif",
                 "report/figures/first-layer-weights.png")) {
@@ -95,7 +96,8 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "collapse", "report"),
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "cka", "intrinsic", "collapse",
+                "report"),
                 stages.stream().map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
