@@ -1,8 +1,11 @@
 package dev.layerscope.report;
 
+import dev.layerscope.cka.CkaResults;
+import dev.layerscope.collapse.CollapseResults;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.ImageSet;
 import dev.layerscope.hardneg.HardNegatives;
+import dev.layerscope.intrinsic.IntrinsicDimensions;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Stage;
 import dev.layerscope.kernel.StageContext;
@@ -69,6 +72,11 @@ public final class ReportStage implements Stage {
     }
 
     @Override
+    public Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of(CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT, CollapseResults.ARTIFACT);
+    }
+
+    @Override
     public Set<ArtifactKey<?>> writes() {
         return Set.of();
     }
@@ -90,6 +98,8 @@ public final class ReportStage implements Stage {
         training(document, dir, model.history(), mined.report());
         confusion(document, dir, mined);
         embeddings(document, dir, embeddings, knn, classNames);
+        LayersSection.add(document, dir, FIGURES, new LayersSection.Measures(knn, context.find(CkaResults.ARTIFACT),
+                context.find(IntrinsicDimensions.ARTIFACT), context.find(CollapseResults.ARTIFACT)));
         BottleneckGif.write(context.read(Trajectory.ARTIFACT), classNames, dir.resolve(FIGURES).resolve("bottleneck.gif"));
         document.add(new Heading(2, "Information bottleneck"))
                 .add(new Paragraph("Ten fixed test images per class, their points in the penultimate layer before "

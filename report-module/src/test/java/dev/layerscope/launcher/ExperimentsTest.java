@@ -115,9 +115,16 @@ class ExperimentsTest {
         // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
         String markdown = Files.readString(run.resolve("report/report.md"));
-        for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Information bottleneck",
-                "## Hard negatives", "## Weights", "## Where this ran")) {
+        for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Layers",
+                "## Information bottleneck", "## Hard negatives", "## Weights", "## Where this ran")) {
             assertTrue(markdown.contains(section), section + " is missing from report.md");
+        }
+        // the Layers section: a row per captured layer with its intrinsic dimension, the CKA heatmap, the collapse
+        String layers = markdown.substring(markdown.indexOf("## Layers"), markdown.indexOf("## Information"));
+        for (String part : List.of("| `input` | 784 |", "| `dense1` | 256 |", "| `dense2` | 64 |",
+                "The intrinsic dimension (TwoNN)", "![linear CKA (linear-biased) on 1,000 test images](figures/cka.png)",
+                "| `dense2` | 3 |")) {
+            assertTrue(layers.contains(part), part + " is missing from the Layers section:\n" + layers);
         }
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");

@@ -1,0 +1,159 @@
+package dev.layerscope.report;
+
+import dev.layerscope.cka.CkaResults;
+import dev.layerscope.collapse.CollapseResults;
+import dev.layerscope.intrinsic.IntrinsicDimensions;
+import dev.layerscope.knn.KnnResults;
+import dev.layerscope.report.ReportDocument.Heading;
+import dev.layerscope.report.ReportDocument.Image;
+import dev.layerscope.report.ReportDocument.Paragraph;
+import dev.layerscope.report.ReportDocument.Table;
+import dev.layerscope.report.figures.Figures;
+import dev.layerscope.report.figures.MatrixHeatmap;
+import dev.layerscope.report.layers.LayerFindings;
+import dev.layerscope.report.layers.LayerScorecard;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The report's "Layers" section: each captured layer measured in its own space (kNN, intrinsic dimension), the
+ * layers' similarity (CKA) as a heatmap with its values, the penultimate layer's neural collapse, and what these
+ * numbers show in a few sentences ({@link LayerFindings}). Each part is there when its stage ran.
+ */
+final class LayersSection {
+
+    private LayersSection() {
+    }
+
+    /** The scorecard's measures a run may have, each present when its stage ran. */
+    record Measures(KnnResults knn, Optional<CkaResults> cka, Optional<IntrinsicDimensions> dimensions,
+                    Optional<CollapseResults> collapse) {
+
+        boolean any() {
+            return cka.isPresent() || dimensions.isPresent() || collapse.isPresent();
+        }
+    }
+
+    static void add(ReportDocument document, Path dir, String figures, Measures measures) throws IOException {
+        if (!measures.any()) {
+            return;
+        }
+        LayerScorecard scorecard = scorecard(measures);
+        document.add(new Heading(2, "Layers"))
+                .add(new Paragraph("Each captured layer measured in its own space: kNN accuracy of the test images "
+                        + "among the training images (the largest k), the intrinsic dimension (TwoNN, Facco et al. "
+                        + "2017) and the best 2-D map by kNN accuracy."))
+                .add(table(scorecard));
+        for (String sentence : LayerFindings.of(scorecard)) {
+            document.add(new Paragraph(sentence));
+        }
+        if (measures.cka().isPresent()) {
+            similarity(document, dir, figures, measures.cka().get());
+        }
+        measures.collapse().ifPresent(collapse -> document.add(collapseTable(collapse)));
+    }
+
+    /** The numbers of the section, for its table and {@link LayerFindings}. */
+    static LayerScorecard scorecard(Measures measures) {
+        KnnResults knn = measures.knn();
+        int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
+        Set<String> layers = new LinkedHashSet<>();
+        knn.accuracies().forEach(a -> layers.add(a.input()));
+        measures.dimensions().ifPresent(d -> d.layers().forEach(layer -> layers.add(layer.layer())));
+        List<LayerScorecard.Row> rows = new ArrayList<>();
+        for (String layer : layers) {
+            List<KnnResults.Accuracy> atK = knn.accuracies().stream()
+                    .filter(a -> a.input().equals(layer) && a.k() == largestK).toList();
+            Optional<KnnResults.Accuracy> own = atK.stream()
+                    .filter(a -> a.method().equals(KnnResults.HIGH_DIMENSIONAL)).findFirst();
+            Optional<KnnResults.Accuracy> bestMap = atK.stream()
+                    .filter(a -> !a.method().equals(KnnResults.HIGH_DIMENSIONAL))
+                    .max(Comparator.comparingDouble(KnnResults.Accuracy::accuracy));
+            double dimension = measures.dimensions().flatMap(d -> d.layers().stream()
+                    .filter(l -> l.layer().equals(layer)).findFirst()).map(IntrinsicDimensions.Layer::id)
+                    .orElse(Double.NaN);
+            int width = own.or(() -> atK.stream().findFirst()).map(KnnResults.Accuracy::dimensions).orElse(0);
+            rows.add(new LayerScorecard.Row(layer, width, own.map(KnnResults.Accuracy::accuracy).orElse(Double.NaN),
+                    Double.NaN, dimension, bestMap.map(KnnResults.Accuracy::method).orElse(""),
+                    bestMap.map(KnnResults.Accuracy::accuracy).orElse(Double.NaN)));
+        }
+        Optional<LayerScorecard.Collapse> collapse = measures.collapse().flatMap(LayersSection::collapse);
+        return new LayerScorecard(rows, Map.of(), collapse);
+    }
+
+    /** The last-measured layer's collapse, NC1 by epoch. */
+    private static Optional<LayerScorecard.Collapse> collapse(CollapseResults results) {
+        if (results.lines().isEmpty()) {
+            return Optional.empty();
+        }
+        CollapseResults.Line last = results.lines().stream()
+                .max(Comparator.comparingInt(CollapseResults.Line::epoch)).orElseThrow();
+        double[][] nc1 = results.lines().stream().filter(line -> line.layer().equals(last.layer()))
+                .sorted(Comparator.comparingInt(CollapseResults.Line::epoch))
+                .map(line -> new double[] {line.epoch(), line.measures().nc1()}).toArray(double[][]::new);
+        return Optional.of(new LayerScorecard.Collapse(last.layer(), nc1, last.measures().nc2CosMean(),
+                results.equiangularCosine(), last.measures().nc4()));
+    }
+
+    private static Table table(LayerScorecard scorecard) {
+        List<List<String>> lines = new ArrayList<>();
+        for (LayerScorecard.Row row : scorecard.rows()) {
+            lines.add(List.of("`" + row.layer() + "`", row.width() == 0 ? "" : String.format(Locale.ROOT, "%,d",
+                    row.width()), number(row.knn(), "%.4f"), number(row.dimension(), "%.1f"),
+                    row.bestMap().isEmpty() ? "" : row.bestMap() + " " + number(row.bestMapKnn(), "%.4f")));
+        }
+        return new Table(List.of("layer", "width", "kNN in the layer", "intrinsic dimension", "best 2-D map (kNN)"),
+                lines);
+    }
+
+    /** This run's layers against each other, then against each compared run's, each as a heatmap with values. */
+    private static void similarity(ReportDocument document, Path dir, String figures, CkaResults cka)
+            throws IOException {
+        Map<String, List<CkaResults.Similarity>> byRun = new LinkedHashMap<>();
+        cka.similarities().forEach(s -> byRun.computeIfAbsent(s.runB(), run -> new ArrayList<>()).add(s));
+        int index = 0;
+        for (Map.Entry<String, List<CkaResults.Similarity>> run : byRun.entrySet()) {
+            List<String> rowLayers = run.getValue().stream().map(CkaResults.Similarity::layerA).distinct().toList();
+            List<String> columnLayers = run.getValue().stream().map(CkaResults.Similarity::layerB).distinct()
+                    .toList();
+            double[][] values = new double[rowLayers.size()][columnLayers.size()];
+            for (CkaResults.Similarity s : run.getValue()) {
+                values[rowLayers.indexOf(s.layerA())][columnLayers.indexOf(s.layerB())] = s.cka();
+            }
+            boolean self = run.getKey().equals(cka.run());
+            CkaResults.Similarity first = run.getValue().getFirst();
+            String file = figures + "/cka" + (self ? "" : "-" + index) + ".png";
+            String title = self ? "CKA between the layers" : "CKA with " + run.getKey();
+            Figures.writePng(MatrixHeatmap.similarity(values, rowLayers, columnLayers, title,
+                    self ? "layer" : "layer of " + run.getKey(), "layer of this run"), dir.resolve(file));
+            document.add(new Image(file, String.format(Locale.ROOT, "linear CKA (%s) on %,d test images",
+                    first.estimator().key(), first.n())));
+            index++;
+        }
+    }
+
+    private static Table collapseTable(CollapseResults collapse) {
+        List<List<String>> lines = new ArrayList<>();
+        for (CollapseResults.Line line : collapse.lines()) {
+            var m = line.measures();
+            lines.add(List.of("`" + line.layer() + "`", Integer.toString(line.epoch()), number(m.nc1(), "%.4f"),
+                    number(m.nc2NormCv(), "%.4f"), number(m.nc2CosMean(), "%.4f") + " ± " + number(m.nc2CosStd(),
+                            "%.4f"), number(m.nc3(), "%.4f"), number(m.nc4(), "%.4f")));
+        }
+        return new Table(List.of("neural collapse", "epoch", "NC1", "NC2 norm CV", String.format(Locale.ROOT,
+                "NC2 cosines (simplex %.4f)", collapse.equiangularCosine()), "NC3", "NC4"), lines);
+    }
+
+    private static String number(double value, String format) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, format, value);
+    }
+}
