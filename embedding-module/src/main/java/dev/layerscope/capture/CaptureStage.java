@@ -126,6 +126,10 @@ public final class CaptureStage implements ReusableStage {
         Map<String, Integer> widths = LayerReduction.widths(reductions);
         LOG.info("Capturing {} for {}", describe(reductions), settings.splits().stream()
                 .map(CaptureSettings.SplitName::key).toList());
+        if (reductions.values().stream().anyMatch(LayerReduction::projected)) {
+            LOG.info("The projected layers are wider than capture.max-width = {}; name a layer in capture.layers to "
+                    + "capture it whole", settings.maxWidth());
+        }
 
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
         EpochActivations epochs;
@@ -302,8 +306,6 @@ public final class CaptureStage implements ReusableStage {
         List<String> parts = new ArrayList<>();
         reductions.forEach((layer, reduction) -> parts.add(layer + " (" + (reduction.projected() ? ""
                 : reduction.width() + ", ") + reduction.describe() + ")"));
-        String all = String.join(", ", parts);
-        return reductions.values().stream().anyMatch(LayerReduction::projected) ? all + "; the projected layers are "
-                + "wider than capture.max-width (name a layer in capture.layers to capture it whole)" : all;
+        return String.join(", ", parts);
     }
 }
