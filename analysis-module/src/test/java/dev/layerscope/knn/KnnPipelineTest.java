@@ -48,7 +48,7 @@ class KnnPipelineTest {
               batch-size = 16
               epochs = 4
             }
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 20 }
             reduce.methods = [pca, umap]
             reduce.projector.enabled = false
             knn.threads = 2

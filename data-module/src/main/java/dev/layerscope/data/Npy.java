@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -95,6 +96,31 @@ public final class Npy {
         }
     }
 
+    /**
+     * Closes every writer, also after one of them fails to close. After {@code failure}, the exception that stopped
+     * the writing, an incomplete file says nothing new: the problems closing are added to it as suppressed, so it
+     * keeps its own message. Without one (null), the first problem closing is thrown, with the others suppressed.
+     */
+    public static void closeAll(Collection<FloatWriter> writers, Exception failure) throws IOException {
+        IOException first = null;
+        for (FloatWriter writer : writers) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     public static void writeInts(Path file, int[] values, long... shape) throws IOException {
         checkSize(values.length, shape);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -118,6 +144,29 @@ public final class Npy {
             float[] values = new float[bytes.remaining() / 4];
             bytes.asFloatBuffer().get(values);
             return new Floats(shape, values);
+        }
+    }
+
+    /**
+     * Items {@code [first, first + count)} along the first axis of a float32 array, read without the items before
+     * or after them: one epoch of an {@code epochs x images x width} array, say. The shape returned has {@code count}
+     * as its first dimension.
+     */
+    public static Floats readFloats(Path file, long first, int count) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            long[] shape = readHeader(file, in, "<f4");
+            if (shape.length == 0 || first < 0 || count < 0 || first + count > shape[0]) {
+                throw new IllegalArgumentException(file + " holds " + Arrays.toString(shape) + "; items " + first
+                        + " to " + (first + count) + " are not all in it");
+            }
+            long itemValues = Arrays.stream(shape).skip(1).reduce(1, Math::multiplyExact);
+            in.skipNBytes(Math.multiplyExact(first, itemValues) * 4);
+            long[] part = shape.clone();
+            part[0] = count;
+            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, part, 4)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[bytes.remaining() / 4];
+            bytes.asFloatBuffer().get(values);
+            return new Floats(part, values);
         }
     }
 

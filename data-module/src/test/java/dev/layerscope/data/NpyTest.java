@@ -34,6 +34,20 @@ class NpyTest {
     }
 
     @Test
+    void aRangeOfTheFirstAxisIsReadAlone() throws IOException {
+        float[] floats = new float[4 * 3 * 2];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = i;
+        }
+        Npy.writeFloats(dir.resolve("f.npy"), floats, 4, 3, 2);
+        Npy.Floats middle = Npy.readFloats(dir.resolve("f.npy"), 1, 2);
+        assertArrayEquals(new long[] {2, 3, 2}, middle.shape());
+        assertArrayEquals(Arrays.copyOfRange(floats, 6, 18), middle.values(), "items 1 and 2: values 6 to 17");
+        assertArrayEquals(Arrays.copyOfRange(floats, 18, 24), Npy.readFloats(dir.resolve("f.npy"), 3, 1).values());
+        assertThrows(IllegalArgumentException.class, () -> Npy.readFloats(dir.resolve("f.npy"), 3, 2));
+    }
+
+    @Test
     void theHeaderIsWhatNumpyWrites() throws IOException {
         Npy.writeFloats(dir.resolve("f.npy"), new float[6], 2, 3);
         byte[] bytes = Files.readAllBytes(dir.resolve("f.npy"));

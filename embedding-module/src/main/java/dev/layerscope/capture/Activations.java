@@ -14,12 +14,14 @@ import java.util.Optional;
  * What the capture stage hands on: which layers of which splits it recorded, and where. The arrays stay on disk
  * (a layer of 50,000 images can be hundreds of megabytes) and a later stage {@linkplain #load loads} one at a time.
  *
- * @param dir    the capture stage's folder in the run (where it is published)
- * @param layers the captured layers, {@code input} first when captured, then in network order
- * @param widths values per image of each layer
- * @param splits each captured split's labels and positions in its source file
+ * @param dir        the capture stage's folder in the run (where it is published)
+ * @param layers     the captured layers, {@code input} first when captured, then in network order
+ * @param widths     values per image of each layer as captured (a projected layer's: the projection's width)
+ * @param reductions what the capture did to each layer: kept it whole, or projected it (and how)
+ * @param splits     each captured split's labels and positions in its source file
  */
-public record Activations(Path dir, List<String> layers, Map<String, Integer> widths, Map<String, SplitRows> splits) {
+public record Activations(Path dir, List<String> layers, Map<String, Integer> widths,
+                          Map<String, LayerReduction> reductions, Map<String, SplitRows> splits) {
 
     public static final ArtifactKey<Activations> ARTIFACT = ArtifactKey.of("activations", Activations.class);
 

@@ -3,6 +3,7 @@ package dev.layerscope.capture;
 import dev.layerscope.data.DataShape;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
+import dev.layerscope.kernel.SettingRules;
 import dev.layerscope.kernel.Settings;
 import dev.layerscope.train.NetworkLayout;
 import java.util.ArrayList;
@@ -10,20 +11,27 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code capture} section: which layers' activations to record, for which splits.
+ * The {@code capture} section: which layers' activations to record, for which splits, and the per-epoch record.
  *
- * @param layers    layer names as the model names them, plus {@code input} for the raw pixels; empty means the
- *                  input and every hidden layer at most {@code maxWidth} values wide
- * @param splits    the splits to capture
- * @param perClass  a seeded stratified subset of this many images per class of each split; 0 captures all
- * @param seed      draws the subset
- * @param batchSize images per forward pass: the memory a capture holds at once
- * @param maxWidth  the widest layer captured by default (a 26x26x32 feature map is 21,632 values per image, 4 GB for
- *                  50,000 images); naming a layer in {@code layers} captures it whatever its width
+ * @param layers     layer names as the model names them, plus {@code input} for the raw pixels, each captured whole;
+ *                   empty means the input and every hidden layer, those wider than {@code maxWidth} through the
+ *                   random {@code projection}
+ * @param splits     the splits to capture
+ * @param perClass   a seeded stratified subset of this many images per class of each split; 0 captures all
+ * @param seed       draws the subset
+ * @param batchSize  images per forward pass: the memory a capture holds at once
+ * @param maxWidth   the widest layer captured whole by default (a 26x26x32 feature map is 21,632 values per image,
+ *                   4 GB for 50,000 images); a wider one is captured through the projection, unless {@code layers}
+ *                   names it
+ * @param projection the random projection of the layers wider than {@code maxWidth}, the same in the final capture
+ *                   and in the per-epoch record
+ * @param epochs     the per-epoch record: every captured hidden layer of a seeded subset of test images, for the
+ *                   network before training and after every epoch
  */
 @Settings("capture")
 public record CaptureSettings(List<String> layers, List<SplitName> splits, @Range(min = 0) int perClass, long seed,
-                              @Range(min = 1) int batchSize, @Range(min = 1) int maxWidth) {
+                              @Range(min = 1) int batchSize, @Range(min = 1) int maxWidth,
+                              RandomProjection.Options projection, Epochs epochs) {
 
     /** The pseudo-layer of the raw input pixels. */
     public static final String INPUT = "input";
@@ -48,28 +56,47 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
         if (splits.stream().distinct().count() != splits.size()) {
             throw new InvalidSetting("splits", "names a split twice: " + splits);
         }
+        if (projection.width() > maxWidth) {
+            throw new InvalidSetting("max-width", "max-width = " + maxWidth + " is below projection.width = "
+                    + projection.width() + ": a layer wider than max-width is projected to projection.width values, "
+                    + "which must be fewer than its own; raise max-width or lower projection.width");
+        }
+    }
+
+    /**
+     * The per-epoch record.
+     *
+     * @param images test images recorded, a seeded subset of the test split ({@link
+     *               dev.layerscope.linalg.SeededRows#uniform}); 0 records none
+     * @param seed   draws the subset
+     */
+    public record Epochs(@Range(min = 0) int images, long seed) {
+        public Epochs {
+            SettingRules.check(Epochs.class, images, seed);
+        }
     }
 
     /**
      * The layers captured of a network: those named in {@code layers}, or by default the input and every hidden
-     * layer that computes a representation (dense, convolution, pooling; not dropout, batch norm or the output) no
-     * wider than {@code maxWidth}. A layer whose width is not known yet (no image size at planning) counts as narrow
-     * enough.
+     * layer that computes a representation (dense, convolution, pooling; not dropout, batch norm or the output).
      */
     public List<String> chosenLayers(NetworkLayout network) {
         if (!layers.isEmpty()) {
             return layers;
         }
         List<String> chosen = new ArrayList<>(List.of(INPUT));
-        representations(network).stream().filter(layer -> layer.width() <= maxWidth)
-                .forEach(layer -> chosen.add(layer.name()));
+        representations(network).forEach(layer -> chosen.add(layer.name()));
         return chosen;
     }
 
-    /** The hidden layers the default capture leaves out as wider than {@code maxWidth}. */
-    public List<NetworkLayout.Layer> tooWide(NetworkLayout network) {
-        return layers.isEmpty() ? representations(network).stream().filter(layer -> layer.width() > maxWidth)
-                .toList() : List.of();
+    /**
+     * What the capture does to a chosen layer of {@code width} values per image: a layer wider than {@code maxWidth}
+     * chosen by default goes through the projection, any other is captured whole. A width not known yet (no image
+     * size at planning) counts as narrow enough.
+     */
+    public LayerReduction reduction(long width) {
+        return layers.isEmpty() && width > maxWidth ? LayerReduction.projected(width, projection)
+                : LayerReduction.whole(width);
     }
 
     /** The hidden layers (not the last) that compute a representation of their own. */
@@ -81,8 +108,9 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
 
     /** How the layers are chosen, for messages of the stages that read them. */
     public String describeChoice() {
-        return layers.isEmpty() ? "by default the input and the hidden dense, convolution and pooling layers at most "
-                + "capture.max-width = " + maxWidth + " values wide; name others in capture.layers" : "capture.layers";
+        return layers.isEmpty() ? "by default the input and the hidden dense, convolution and pooling layers, those "
+                + "wider than capture.max-width = " + maxWidth + " through a random projection to "
+                + projection.width() + " values" : "capture.layers";
     }
 
     /** How many images of a split with these counts are captured: all, or at most {@code perClass} per class. */

@@ -7,6 +7,7 @@ import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
 import dev.layerscope.kernel.InvalidSetting;
+import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.Progress;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -34,14 +36,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Records what the trained network computes: the activations of the chosen layers (and the raw input as the
  * pseudo-layer {@code input}) for each chosen split, as float32 {@code .npy} files with the labels and source
- * positions beside them. Images go through the network a batch at a time and each batch is appended to the files,
- * so memory holds one batch of activations whatever the split's size.
+ * positions beside them, a layer wider than {@code capture.max-width} through a seeded random projection. Images go
+ * through the network a batch at a time and each batch is appended to the files, so memory holds one batch of
+ * activations whatever the split's size. Then the per-epoch record: the same layers of a seeded subset of test
+ * images for the network of every epoch, replayed from the parameters the train stage kept.
  */
 public final class CaptureStage implements ReusableStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureStage.class);
-    /** The captured layers and their widths, one {@code layer<TAB>width} line each, in capture order. */
+    /** The captured layers, a line each in capture order: name, width captured, the layer's width, reduction. */
     private static final String LAYERS = "layers.tsv";
+    private static final String LAYERS_HEADER = "layer\twidth\tlayer_width\treduction";
 
     private final CaptureSettings settings;
 
@@ -57,26 +62,36 @@ public final class CaptureStage implements ReusableStage {
 
     @Override
     public Set<ArtifactKey<?>> writes() {
-        return Set.of(Activations.ARTIFACT);
+        return Set.of(Activations.ARTIFACT, EpochActivations.ARTIFACT);
     }
 
     /**
-     * Checks the layers named in capture.layers against the network's, as soon as they are known: at planning from
-     * the train stage's preview, in a run from the trained model itself (whichever stage trained it).
+     * Checks the layers named in capture.layers against the network's, as soon as they are known (at planning from
+     * the train stage's preview, in a run from the trained model itself, whichever stage trained it), and the
+     * per-epoch record's subset against the test split, as soon as the data's shape is known.
      */
     @Override
     public void check(Artifacts available) {
+        List<InvalidSetting> problems = new ArrayList<>();
         NetworkLayout.in(available).ifPresent(network -> {
             List<String> known = new ArrayList<>();
             known.add(CaptureSettings.INPUT);
             known.addAll(network.names());
-            for (String layer : settings.layers()) {
-                if (!known.contains(layer)) {
-                    throw new InvalidSetting("capture.layers", "the model has no layer `" + layer + "`; its layers "
-                            + "are " + String.join(", ", known) + " (name layers with `name = ...` in model.layers)");
-                }
+            settings.layers().stream().filter(layer -> !known.contains(layer)).findFirst().ifPresent(layer ->
+                    problems.add(new InvalidSetting("capture.layers", "the model has no layer `" + layer + "`; its "
+                            + "layers are " + String.join(", ", known) + " (name layers with `name = ...` in "
+                            + "model.layers)")));
+        });
+        DataShape.in(available).ifPresent(data -> {
+            int images = settings.epochs().images();
+            int test = data.test().size();
+            if (images > test) {
+                problems.add(new InvalidSetting("capture.epochs.images", "the per-epoch record's " + images
+                        + " test images are more than the test split's " + test + "; set capture.epochs.images to "
+                        + "at most " + test + " (0 records no epochs)"));
             }
         });
+        InvalidSettings.throwIfAny(problems);
     }
 
     /**
@@ -102,42 +117,108 @@ public final class CaptureStage implements ReusableStage {
         MultiLayerNetwork network = model.network();
         NetworkLayout layout = model.layout();
 
-        Map<String, Integer> chosenWidths = new LinkedHashMap<>();
-        for (String layer : chosenLayers(layout)) {
-            chosenWidths.put(layer, layer.equals(CaptureSettings.INPUT) ? dataset.rows() * dataset.cols()
-                    : Math.toIntExact(layout.layers().get(layout.names().indexOf(layer)).width()));
+        Map<String, LayerReduction> reductions = new LinkedHashMap<>();
+        for (String layer : settings.chosenLayers(layout)) {
+            long width = layer.equals(CaptureSettings.INPUT) ? (long) dataset.rows() * dataset.cols()
+                    : layout.layers().get(layout.names().indexOf(layer)).width();
+            reductions.put(layer, settings.reduction(width));
         }
-        LOG.info("Capturing {} for {}", describe(chosenWidths), settings.splits().stream()
+        Map<String, Integer> widths = LayerReduction.widths(reductions);
+        LOG.info("Capturing {} for {}", describe(reductions), settings.splits().stream()
                 .map(CaptureSettings.SplitName::key).toList());
+        if (reductions.values().stream().anyMatch(LayerReduction::projected)) {
+            LOG.info("The projected layers are wider than capture.max-width = {}; name a layer in capture.layers to "
+                    + "capture it whole", settings.maxWidth());
+        }
 
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
-        for (CaptureSettings.SplitName name : settings.splits()) {
-            Split split = split(dataset, name);
-            int[] rows = chosenRows(split, dataset.classCount());
-            String splitName = split.name();
-            int[] labels = IntStream.of(rows).map(split::label).toArray();
-            int[] sourceIndex = IntStream.of(rows).map(split::sourceIndex).toArray();
-            Npy.writeInts(context.outputDir().resolve(splitName + "-labels.npy"), labels, labels.length);
-            Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex, sourceIndex.length);
-            capture(context, network, layout.names(), split, rows, chosenWidths);
-            captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
-            context.metric("rows-" + splitName, rows.length);
+        EpochActivations epochs;
+        try (LayerOutputs outputs = new LayerOutputs(layout.names(), reductions)) {
+            for (CaptureSettings.SplitName name : settings.splits()) {
+                Split split = split(dataset, name);
+                int[] rows = chosenRows(split, dataset.classCount());
+                String splitName = split.name();
+                int[] labels = IntStream.of(rows).map(split::label).toArray();
+                int[] sourceIndex = IntStream.of(rows).map(split::sourceIndex).toArray();
+                Npy.writeInts(context.outputDir().resolve(splitName + "-labels.npy"), labels, labels.length);
+                Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex,
+                        sourceIndex.length);
+                long start = System.nanoTime();
+                capture(context, network, outputs, split, rows, widths);
+                captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
+                context.metric("rows-" + splitName, rows.length);
+                context.metric("seconds-" + splitName, (System.nanoTime() - start) / 1e9);
+            }
+            epochs = recordEpochs(context, model, dataset.test(), outputs, hidden(reductions));
         }
-        context.metric("layers", new ArrayList<>(chosenWidths.keySet()));
-        context.metric("widths", chosenWidths);
-        Files.write(context.outputDir().resolve(LAYERS), chosenWidths.entrySet().stream()
-                .map(layer -> layer.getKey() + "\t" + layer.getValue()).toList());
-        context.write(Activations.ARTIFACT, new Activations(context.publishedDir(), List.copyOf(chosenWidths.keySet()),
-                Map.copyOf(chosenWidths), captured));
+        context.metric("layers", new ArrayList<>(reductions.keySet()));
+        context.metric("widths", widths);
+        Map<String, String> described = new LinkedHashMap<>();
+        reductions.forEach((layer, reduction) -> described.put(layer, reduction.describe()));
+        context.metric("reductions", described);
+        List<String> lines = new ArrayList<>(List.of(LAYERS_HEADER));
+        reductions.forEach((layer, reduction) -> lines.add(layer + "\t" + reduction.width() + "\t"
+                + reduction.layerWidth() + "\t" + reduction.describe()));
+        Files.write(context.outputDir().resolve(LAYERS), lines);
+        context.write(Activations.ARTIFACT, new Activations(context.publishedDir(),
+                List.copyOf(reductions.keySet()), Map.copyOf(widths), Map.copyOf(reductions), captured));
+        context.write(EpochActivations.ARTIFACT, epochs);
+    }
+
+    /**
+     * The per-epoch record, when it is asked for and the train stage kept the parameters of its epochs; otherwise
+     * an empty one, saying why in the log.
+     */
+    private EpochActivations recordEpochs(StageContext context, TrainedModel model, Split test, LayerOutputs outputs,
+                                          Map<String, LayerReduction> layers) throws IOException {
+        Path dir = context.outputDir().resolve(EpochRecorder.FOLDER);
+        Path published = context.publishedDir().resolve(EpochRecorder.FOLDER);
+        String none = settings.epochs().images() == 0 ? "capture.epochs.images = 0"
+                : model.epochs().isEmpty() ? "the train stage kept no parameters of its epochs"
+                : layers.isEmpty() ? "the capture takes no hidden layer" : "";
+        if (!none.isEmpty()) {
+            LOG.info("No per-epoch record: {}", none);
+            return EpochActivations.none(published);
+        }
+        long start = System.nanoTime();
+        EpochActivations epochs = new EpochRecorder(settings.epochs(), settings.batchSize(), layers)
+                .record(context, model.network(), model.epochs().get(), test, outputs, dir, published);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long bytes = 0;
+        for (String layer : epochs.layers()) {
+            bytes += Files.size(dir.resolve(EpochActivations.fileName(layer)));
+        }
+        LOG.info(String.format(Locale.ROOT, "Per-epoch record: %d test images, epochs 0 to %d (the model is epoch "
+                        + "%d), %s: %.1f s, %.1f MB", epochs.size(), epochs.epochs().getLast(), epochs.keptEpoch(),
+                String.join(", ", epochs.layers()), seconds, bytes / 1e6));
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("images", epochs.size());
+        metric.put("epochs", epochs.epochs().size());
+        metric.put("kept-epoch", epochs.keptEpoch());
+        metric.put("seconds", seconds);
+        metric.put("megabytes", bytes / 1e6);
+        context.metric("epoch-record", metric);
+        return epochs;
+    }
+
+    /** The captured layers but the input: the per-epoch record's. */
+    private static Map<String, LayerReduction> hidden(Map<String, LayerReduction> reductions) {
+        Map<String, LayerReduction> hidden = new LinkedHashMap<>(reductions);
+        hidden.remove(CaptureSettings.INPUT);
+        return hidden;
     }
 
     @Override
     public void restore(StageContext context) throws IOException {
         Path dir = context.outputDir();
-        Map<String, Integer> widths = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve(LAYERS))) {
+        Map<String, LayerReduction> reductions = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(dir.resolve(LAYERS)).stream().skip(1).toList()) {
             String[] fields = line.split("\t");
-            widths.put(fields[0], Integer.parseInt(fields[1]));
+            int width = Integer.parseInt(fields[1]);
+            long layerWidth = Long.parseLong(fields[2]);
+            // the settings are those the folder was made with: they are part of its fingerprint
+            reductions.put(fields[0], width == layerWidth ? LayerReduction.whole(layerWidth)
+                    : LayerReduction.projected(layerWidth, settings.projection()));
         }
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
         for (CaptureSettings.SplitName name : settings.splits()) {
@@ -145,12 +226,14 @@ public final class CaptureStage implements ReusableStage {
             captured.put(split, new Activations.SplitRows(Npy.readInts(dir.resolve(split + "-labels.npy")).values(),
                     Npy.readInts(dir.resolve(split + "-index.npy")).values()));
         }
-        context.write(Activations.ARTIFACT, new Activations(dir, List.copyOf(widths.keySet()), Map.copyOf(widths),
-                captured));
+        context.write(Activations.ARTIFACT, new Activations(dir, List.copyOf(reductions.keySet()),
+                Map.copyOf(LayerReduction.widths(reductions)), Map.copyOf(reductions), captured));
+        context.write(EpochActivations.ARTIFACT, EpochRecorder.restore(dir.resolve(EpochRecorder.FOLDER),
+                hidden(reductions)));
     }
 
     /** Streams one split through the network, appending each batch's activations to each layer's file. */
-    private void capture(StageContext context, MultiLayerNetwork network, List<String> layerNames, Split split,
+    private void capture(StageContext context, MultiLayerNetwork network, LayerOutputs outputs, Split split,
                          int[] rows, Map<String, Integer> widths) throws IOException {
         int pixels = split.source().pixelsPerImage();
         Map<String, Npy.FloatWriter> writers = new LinkedHashMap<>();
@@ -167,19 +250,11 @@ public final class CaptureStage implements ReusableStage {
                 for (int i = 0; i < count; i++) {
                     split.copyScaled(rows[start + i], batch, i * pixels);
                 }
-                if (writers.containsKey(CaptureSettings.INPUT)) {
-                    writers.get(CaptureSettings.INPUT).write(batch, 0, count * pixels);
-                }
                 try (INDArray input = Nd4j.create(batch, new long[] {settings.batchSize(), pixels}, 'c')) {
                     INDArray x = count == settings.batchSize() ? input
                             : input.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-                    List<INDArray> activations = network.feedForward(x, false);
-                    for (Map.Entry<String, Npy.FloatWriter> writer : writers.entrySet()) {
-                        if (!writer.getKey().equals(CaptureSettings.INPUT)) {
-                            INDArray out = activations.get(layerNames.indexOf(writer.getKey()) + 1);
-                            float[] values = out.dup('c').data().asFloat();
-                            writer.getValue().write(values, 0, values.length);
-                        }
+                    for (Map.Entry<String, float[]> layer : outputs.of(network, x, widths.keySet()).entrySet()) {
+                        writers.get(layer.getKey()).write(layer.getValue(), 0, layer.getValue().length);
                     }
                 }
                 progress.advance(count);
@@ -189,27 +264,8 @@ public final class CaptureStage implements ReusableStage {
             failure = e;
             throw e;
         } finally {
-            for (Npy.FloatWriter writer : writers.values()) {
-                try {
-                    writer.close();
-                } catch (IOException e) {
-                    // an incomplete file after a failure says nothing new; keep the failure's own message
-                    if (failure == null) {
-                        throw e;
-                    }
-                    failure.addSuppressed(e);
-                }
-            }
+            Npy.closeAll(writers.values(), failure);
         }
-    }
-
-    /** The layers to capture (see {@link CaptureSettings#chosenLayers}), saying which are left out and why. */
-    private List<String> chosenLayers(NetworkLayout network) {
-        for (NetworkLayout.Layer layer : settings.tooWide(network)) {
-            LOG.info("Not capturing {} by default: {} values per image is more than capture.max-width = {} "
-                    + "(name it in capture.layers to capture it)", layer.name(), layer.width(), settings.maxWidth());
-        }
-        return settings.chosenLayers(network);
     }
 
     /** The split's rows to capture: all, or a seeded subset of {@code perClass} per class in ascending order. */
@@ -245,9 +301,11 @@ public final class CaptureStage implements ReusableStage {
         };
     }
 
-    private static String describe(Map<String, Integer> widths) {
+    /** "input (784, full width), conv1 (random projection 21,632 -> 1,024, seed 7)": for the log. */
+    private static String describe(Map<String, LayerReduction> reductions) {
         List<String> parts = new ArrayList<>();
-        widths.forEach((layer, width) -> parts.add(layer + " (" + width + ")"));
+        reductions.forEach((layer, reduction) -> parts.add(layer + " (" + (reduction.projected() ? ""
+                : reduction.width() + ", ") + reduction.describe() + ")"));
         return String.join(", ", parts);
     }
 }

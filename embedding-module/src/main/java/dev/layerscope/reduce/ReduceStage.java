@@ -58,8 +58,9 @@ public final class ReduceStage implements ReusableStage {
 
     /**
      * Checks against what the capture stage hands on, as soon as it is known (at planning, from its preview; in a
-     * run, from the activations): that the train and test splits are captured, that every input is (a layer wider
-     * than capture.max-width is not, by default), and that every method can map the number of points it will get.
+     * run, from the activations): that the train and test splits are captured, that every input is (a dropout or
+     * output layer is not, by default; a layer wider than capture.max-width is, projected), and that every method can
+     * map the number of points it will get.
      */
     @Override
     public void check(Artifacts available) {

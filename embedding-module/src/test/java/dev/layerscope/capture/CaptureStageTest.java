@@ -1,6 +1,7 @@
 package dev.layerscope.capture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,11 +35,48 @@ class CaptureStageTest {
 
         assertEquals(List.of("train", "test"), shape.splits());
         assertEquals(Map.of("train", 8 + 8 + 5, "test", 12), shape.rows(), "at most 8 a class");
-        assertEquals(Optional.of(List.of("input", "pool1", "hidden")), shape.layers(),
-                "the representations at most 100 wide; not dropout, not the output");
-        assertTrue(shape.describeLayers().startsWith("input, pool1, hidden (by default the input and the hidden "
-                + "dense, convolution and pooling layers at most capture.max-width = 100 values wide"),
-                shape.describeLayers());
+        assertEquals(Optional.of(List.of("input", "conv1", "pool1", "hidden")), shape.layers(),
+                "every representation, conv1 too although wider than 100; not dropout, not the output");
+        assertTrue(shape.describeLayers().startsWith("input, conv1, pool1, hidden (by default the input and the "
+                + "hidden dense, convolution and pooling layers, those wider than capture.max-width = 100 through a "
+                + "random projection to 50 values"), shape.describeLayers());
+    }
+
+    @Test
+    void aLayerWiderThanMaxWidthIsProjectedUnlessNamed() {
+        CaptureSettings byDefault = settings(List.of(), 0, 100);
+        assertEquals("random projection 288 -> 50, seed 7", byDefault.reduction(288).describe());
+        assertEquals(50, byDefault.reduction(288).width());
+        assertEquals("full width", byDefault.reduction(100).describe(), "at most max-width: whole");
+        assertEquals(100, byDefault.reduction(100).width());
+        assertFalse(byDefault.reduction(-1).projected(), "a width not known yet counts as narrow enough");
+        CaptureSettings named = settings(List.of("conv1"), 0, 100);
+        assertEquals(288, named.reduction(288).width(), "a layer named in capture.layers is captured whole");
+    }
+
+    @Test
+    void aProjectionWiderThanMaxWidthIsRejected() {
+        InvalidSetting rejected = assertThrows(InvalidSetting.class, () -> new CaptureSettings(List.of(),
+                List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 40, new RandomProjection.Options(50, 7),
+                new CaptureSettings.Epochs(0, 7)));
+        assertEquals("max-width", rejected.key());
+        assertTrue(rejected.getMessage().startsWith("max-width = 40 is below projection.width = 50"),
+                rejected.getMessage());
+    }
+
+    @Test
+    void aPerEpochSubsetLargerThanTheTestSplitIsRejectedOnceItsSizeIsKnown() {
+        CaptureStage stage = new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST),
+                0, 42, 10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(13, 7)));
+        stage.check(Artifacts.none());
+        InvalidSetting rejected = assertThrows(InvalidSetting.class,
+                () -> stage.check(Artifacts.of(DataShape.ARTIFACT, DATA)));
+        assertEquals("capture.epochs.images", rejected.key());
+        assertEquals("the per-epoch record's 13 test images are more than the test split's 12; set "
+                + "capture.epochs.images to at most 12 (0 records no epochs)", rejected.getMessage());
+        new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 100,
+                new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(12, 7)))
+                .check(Artifacts.of(DataShape.ARTIFACT, DATA));
     }
 
     @Test
@@ -65,7 +103,8 @@ class CaptureStageTest {
     @Test
     void aStageThatNeedsASplitTheCaptureLeavesOutIsToldWhatToAdd() {
         CaptureShape shape = preview(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TRAIN), 0, 1,
-                10, 100), Artifacts.of(DataShape.ARTIFACT, DATA));
+                10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(0, 7)),
+                Artifacts.of(DataShape.ARTIFACT, DATA));
         assertEquals(Map.of("train", 35), shape.rows());
         List<InvalidSetting> missing = shape.missing(List.of("train", "test"), "a stage needs both");
         assertEquals(1, missing.size());
@@ -79,6 +118,6 @@ class CaptureStageTest {
 
     private static CaptureSettings settings(List<String> layers, int perClass, int maxWidth) {
         return new CaptureSettings(layers, List.of(CaptureSettings.SplitName.TRAIN, CaptureSettings.SplitName.TEST),
-                perClass, 42, 10, maxWidth);
+                perClass, 42, 10, maxWidth, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(0, 7));
     }
 }

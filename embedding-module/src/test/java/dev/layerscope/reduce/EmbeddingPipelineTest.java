@@ -44,7 +44,7 @@ class EmbeddingPipelineTest {
               batch-size = 16
               epochs = 4
             }
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 20 }
             reduce.methods = [pca]
             """;
 
@@ -136,11 +136,10 @@ class EmbeddingPipelineTest {
         String dropout = failedRun(Map.of("reduce.inputs", "[dropout1]"));
         assertTrue(dropout.contains("reduce.inputs: `dropout1` is not captured; the capture takes input, dense1, "
                 + "dense2"), dropout);
-        // dense1 is 16 values wide: with max-width 10 the capture leaves it out, which only the shape can tell
-        String wide = failedRun(Map.of("reduce.inputs", "[dense1]", "capture.max-width", "10"));
-        assertTrue(wide.contains("reduce.inputs: `dense1` is not captured; the capture takes input, dense2 (by "
-                + "default the input and the hidden dense, convolution and pooling layers at most "
-                + "capture.max-width = 10 values wide"), wide);
+        // a hidden layer capture.layers leaves out
+        String named = failedRun(Map.of("reduce.inputs", "[dense1]", "capture.layers", "[input, dense2]"));
+        assertTrue(named.contains("reduce.inputs: `dense1` is not captured; the capture takes input, dense2 "
+                + "(capture.layers)"), named);
         assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
     }
 

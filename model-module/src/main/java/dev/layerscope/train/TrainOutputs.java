@@ -1,5 +1,7 @@
 package dev.layerscope.train;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Csv;
 import dev.layerscope.kernel.Json;
@@ -7,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -23,11 +27,15 @@ import org.deeplearning4j.util.ModelSerializer;
  * trajectory.npy               bottleneck points (snapshots x samples x units, float32), snapshot 0 before training
  * trajectory_softmax.npy       bottleneck softmax (snapshots x samples x classes, float32)
  * trajectory_samples.csv       sample, test_index, label of each bottleneck sample
+ * epoch_params.npy             the parameters before training and after every epoch (epochs x parameters, float32)
+ * epoch_params.json            the last epoch in it, the epoch the model is, the parameters per epoch
  * </pre>
  */
 final class TrainOutputs {
 
     static final String MODEL = "model.zip";
+    static final String EPOCH_PARAMS = "epoch_params.npy";
+    private static final String EPOCH_PARAMS_INFO = "epoch_params.json";
 
     private TrainOutputs() {
     }
@@ -62,8 +70,22 @@ final class TrainOutputs {
         Files.write(dir.resolve("trajectory_samples.csv"), samples);
     }
 
+    /**
+     * Writes the parameters of every epoch into {@code dir}; returns what they are once the folder is published at
+     * {@code published}.
+     */
+    static EpochParameters writeEpochs(Path dir, Path published, EpochCheckpoints checkpoints) throws IOException {
+        EpochParameters epochs = checkpoints.write(dir.resolve(EPOCH_PARAMS), published.resolve(EPOCH_PARAMS));
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("last-epoch", epochs.lastEpoch());
+        info.put("kept-epoch", epochs.keptEpoch());
+        info.put("parameters", epochs.parameters());
+        Json.write(dir.resolve(EPOCH_PARAMS_INFO), info);
+        return epochs;
+    }
+
     /** The saved results of a train stage folder. */
-    record Saved(MultiLayerNetwork network, Trainer.Result result) {
+    record Saved(MultiLayerNetwork network, Trainer.Result result, EpochParameters epochs) {
     }
 
     static Saved read(Path dir) throws IOException {
@@ -83,6 +105,9 @@ final class TrainOutputs {
                 (int) points.shape()[0], (int) points.shape()[2], (int) softmax.shape()[2], points.values(),
                 softmax.values(), samples.stream().mapToInt(s -> Integer.parseInt(s[2])).toArray(),
                 samples.stream().mapToInt(s -> Integer.parseInt(s[1])).toArray());
-        return new Saved(network, new Trainer.Result(history, predictions, trajectory));
+        Config info = ConfigFactory.parseFile(dir.resolve(EPOCH_PARAMS_INFO).toFile());
+        EpochParameters epochs = new EpochParameters(dir.resolve(EPOCH_PARAMS), info.getInt("last-epoch"),
+                info.getInt("kept-epoch"), info.getLong("parameters"));
+        return new Saved(network, new Trainer.Result(history, predictions, trajectory), epochs);
     }
 }

@@ -10,6 +10,11 @@ import dev.layerscope.kernel.RuntimeSettings;
 import dev.layerscope.kernel.StageContext;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
@@ -17,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains the network the experiment describes on the training split, evaluates it on the test split, and records
- * the bottleneck trajectory. Reusable: a later run with the same data and model settings reads the saved model and
- * results back instead of training ({@code -Druns.force=[train]} trains anyway).
+ * Trains the network the experiment describes on the training split, evaluates it on the test split, records
+ * the bottleneck trajectory, and keeps the network's parameters before training and after every epoch ({@link
+ * EpochParameters}), from which the capture stage replays every epoch. Reusable: a later run with the same data and
+ * model settings reads the saved model and results back instead of training ({@code -Druns.force=[train]} trains
+ * anyway).
  */
 public final class TrainStage implements ReusableStage {
 
@@ -81,12 +88,23 @@ public final class TrainStage implements ReusableStage {
         MultiLayerNetwork network = NetworkFactory.build(settings, input, dataset.classCount());
         MemoryUse memory = new MemoryUse();
         int penultimate = NetworkFactory.penultimateIndex(settings);
+        EpochCheckpoints checkpoints = new EpochCheckpoints(network);
         Trainer.Result result = new Trainer(settings, context, memory).train(network, dataset, penultimate,
-                NetworkFactory.dl4jLayerNames(settings).get(penultimate));
+                NetworkFactory.dl4jLayerNames(settings).get(penultimate), checkpoints);
         LOG.info("Memory: {}", memory.describe());
         context.metric("memory", memory.toMap());
-        TrainedModel model = trained(network, dataset, result);
+        EpochParameters epochs = TrainOutputs.writeEpochs(context.outputDir(), context.publishedDir(), checkpoints);
+        TrainedModel model = trained(network, dataset, result, epochs);
         TrainOutputs.write(context.outputDir(), network, result, dataset.classNames(), model.layout());
+        // what keeping every epoch's parameters cost: the copies during training and writing them once
+        double megabytes = Files.size(context.outputDir().resolve(TrainOutputs.EPOCH_PARAMS)) / 1e6;
+        LOG.info(String.format(Locale.ROOT, "Kept the parameters of epochs 0 to %d (the model is epoch %d): "
+                + "%.2f s, %.1f MB", epochs.lastEpoch(), epochs.keptEpoch(), checkpoints.seconds(), megabytes));
+        Map<String, Object> kept = new LinkedHashMap<>();
+        kept.put("seconds", checkpoints.seconds());
+        kept.put("kept-epoch", epochs.keptEpoch());
+        kept.put("megabytes", megabytes);
+        context.metric("epoch-parameters", kept);
 
         ClassificationReport report = ClassificationReport.of(result.predictions());
         LOG.info("Test accuracy {}", String.format(java.util.Locale.ROOT, "%.4f", report.accuracy()));
@@ -102,13 +120,15 @@ public final class TrainStage implements ReusableStage {
     @Override
     public void restore(StageContext context) throws IOException {
         TrainOutputs.Saved saved = TrainOutputs.read(context.outputDir());
-        hand(context, trained(saved.network(), context.read(Dataset.ARTIFACT), saved.result()), saved.result());
+        hand(context, trained(saved.network(), context.read(Dataset.ARTIFACT), saved.result(), saved.epochs()),
+                saved.result());
     }
 
     /** The model with the layout of the network itself, trained now or restored. */
-    private static TrainedModel trained(MultiLayerNetwork network, Dataset dataset, Trainer.Result result) {
+    private static TrainedModel trained(MultiLayerNetwork network, Dataset dataset, Trainer.Result result,
+                                        EpochParameters epochs) {
         return new TrainedModel(network, NetworkLayout.of(network, dataset.rows() * dataset.cols()),
-                result.history());
+                result.history(), Optional.of(epochs));
     }
 
     /** Writes the artifacts later stages read, the same whether the model was trained now or restored. */

@@ -2,6 +2,7 @@ package dev.layerscope.train;
 
 import dev.layerscope.kernel.ArtifactKey;
 import java.util.List;
+import java.util.Optional;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -12,8 +13,11 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * @param layout  its layers by DL4J index, as {@link NetworkLayout#of(MultiLayerNetwork, int)} finds them: later
  *                stages capture layers by these names
  * @param history one record per epoch trained
+ * @param epochs  the parameters before training and after every epoch, where the train stage kept them (LayerScope's
+ *                does; a train stage of one's own need not, and the stages that replay epochs then say so)
  */
-public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List<EpochRecord> history) {
+public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List<EpochRecord> history,
+                           Optional<EpochParameters> epochs) {
 
     public static final ArtifactKey<TrainedModel> ARTIFACT = ArtifactKey.of("model", TrainedModel.class);
 
@@ -23,6 +27,15 @@ public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List
                     + network.getnLayers());
         }
         history = List.copyOf(history);
+        if (epochs.isPresent() && epochs.get().parameters() != network.numParams()) {
+            throw new IllegalArgumentException("the epochs kept have " + epochs.get().parameters() + " parameters, "
+                    + "the network " + network.numParams());
+        }
+    }
+
+    /** A trained model without parameters of its epochs. */
+    public TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List<EpochRecord> history) {
+        this(network, layout, history, Optional.empty());
     }
 
     /**

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The training loop. The whole training split is one array in native memory; each epoch shuffles it once and
  * trains on contiguous row views of it, so a step copies nothing and no listener runs between steps. After each
- * epoch: validation loss and accuracy, accuracy on a fixed training sample, and a bottleneck snapshot.
+ * epoch: validation loss and accuracy, accuracy on a fixed training sample, a bottleneck snapshot, and a copy of the
+ * parameters.
  */
 final class Trainer {
 
@@ -43,7 +44,12 @@ final class Trainer {
         this.memory = memory;
     }
 
-    Result train(MultiLayerNetwork network, Dataset dataset, int penultimate, String penultimateName) {
+    /**
+     * Trains {@code network} on the dataset's training split; {@code checkpoints} keeps its parameters before
+     * training and after every epoch.
+     */
+    Result train(MultiLayerNetwork network, Dataset dataset, int penultimate, String penultimateName,
+                 EpochCheckpoints checkpoints) {
         int classes = dataset.classCount();
         INDArray x = features(dataset.train());
         INDArray y = oneHot(dataset.train(), classes);
@@ -56,6 +62,7 @@ final class Trainer {
         BottleneckRecorder bottleneck = new BottleneckRecorder(network, penultimate, penultimateName,
                 dataset.test(), classes, settings.bottleneck());
         bottleneck.record();
+        checkpoints.keep();
 
         Random shuffle = new Random(settings.seed());
         Augmenter augmenter = new Augmenter(settings.augment(), dataset.rows(), dataset.cols(), settings.seed() + 1);
@@ -94,6 +101,7 @@ final class Trainer {
                     validationScores.accuracy(), seconds, NetworkFactory.learningRate(settings, epoch - 1));
             history.add(record);
             bottleneck.record();
+            checkpoints.keep();
             memory.sample();
             LOG.info(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, accuracy %.4f | validation loss %.4f, "
                             + "accuracy %.4f | %.1f s, learning rate %.3g, ETA %s", epoch, settings.epochs(),
@@ -110,6 +118,7 @@ final class Trainer {
                     LOG.info("Early stopping: validation loss has not improved for {} epochs; keeping epoch {}",
                             sinceBest, epoch - sinceBest);
                     network.setParams(bestParams);
+                    checkpoints.modelIsEpoch(epoch - sinceBest);
                     break;
                 }
             }

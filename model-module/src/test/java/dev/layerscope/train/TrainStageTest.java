@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,18 +34,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The train stage in a real pipeline, on small synthetic images so that it takes seconds. */
 class TrainStageTest {
 
-    private static final String EXPERIMENT = """
-            pipeline = [synthetic, train]
-            synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
-            model {
+    /** The {@code model} section of the experiment. */
+    private static final String MODEL = """
               layers = [{ type = dense, units = 16 }, { type = dropout, rate = 0.2 }, { type = dense, units = 2 },
                         { type = output }]
               updater.learning-rate = 0.01
               batch-size = 16
               epochs = 6
               bottleneck.per-class = 3
-            }
             """;
+    private static final String EXPERIMENT = """
+            pipeline = [synthetic, train]
+            synthetic { classes = 4, per-class = 60, rows = 8, cols = 8, seed = 3 }
+            model {
+            %s}
+            """.formatted(MODEL);
 
     @TempDir
     Path dir;
@@ -143,8 +147,50 @@ class TrainStageTest {
     @Test
     void earlyStoppingStopsWhenValidationLossStopsImproving() throws IOException {
         Path run = run(Map.of("model.early-stopping", "1", "model.epochs", "40", "model.updater.learning-rate", "0.05"));
-        int epochs = history(run).size();
+        List<EpochRecord> history = history(run);
+        int epochs = history.size();
         assertTrue(epochs < 40, "validation loss stops improving long before 40 epochs; ran " + epochs);
+
+        // every epoch trained is kept; the model is the one of the lowest validation loss, the epoch before the last
+        EpochParameters kept = TrainOutputs.read(run.resolve("train")).epochs();
+        assertEquals(epochs, kept.lastEpoch());
+        assertEquals(epochs - 1, kept.keptEpoch());
+        assertTrue(history.get(epochs - 1).validationLoss() >= history.get(epochs - 2).validationLoss());
+        assertArrayEquals(kept.load(kept.keptEpoch()), TrainOutputs.read(run.resolve("train")).network().params()
+                .toFloatVector(), "the model has the kept epoch's parameters");
+    }
+
+    /**
+     * The parameters of every epoch: epoch 0 is the network the seed builds before any training, each later one what
+     * that epoch's training made of it, the last the saved model's.
+     */
+    @Test
+    void theParametersOfEveryEpochAreKeptFromTheUntrainedNetworkToTheModel() throws IOException {
+        Path run = run(Map.of());
+        Npy.Floats all = Npy.readFloats(run.resolve("train/epoch_params.npy"));
+        MultiLayerNetwork untrained = NetworkFactory.build(NetworkShapesTest.settings(MODEL),
+                new NetworkShapes.Input(1, 8, 8), 4);
+        assertArrayEquals(new long[] {7, untrained.numParams()}, all.shape(), "epoch 0 and 6 epochs");
+
+        TrainOutputs.Saved saved = TrainOutputs.read(run.resolve("train"));
+        EpochParameters epochs = saved.epochs();
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), epochs.epochs());
+        assertEquals(6, epochs.keptEpoch(), "without early stopping the model is the last epoch");
+        assertArrayEquals(untrained.params().toFloatVector(), epochs.load(0), "epoch 0: the untrained network");
+        assertArrayEquals(saved.network().params().toFloatVector(), epochs.load(6), "the last: the model");
+        for (int epoch = 1; epoch <= 6; epoch++) {
+            assertFalse(Arrays.equals(epochs.load(epoch - 1), epochs.load(epoch)), "epoch " + epoch + " trained");
+        }
+
+        // a copy of the model with an epoch's parameters computes what that epoch's network computes
+        Dataset dataset = SyntheticDataStage.dataset(new SyntheticDataStage.SyntheticSettings(4, 60, 8, 8, 3));
+        MultiLayerNetwork copy = epochs.copyOf(saved.network());
+        epochs.setEpoch(copy, 0);
+        assertArrayEquals(Trainer.predict(untrained, dataset.test(), 4).probabilities(),
+                Trainer.predict(copy, dataset.test(), 4).probabilities());
+        epochs.setEpoch(copy, 6);
+        assertArrayEquals(Npy.readFloats(run.resolve("train/predictions.npy")).values(),
+                Trainer.predict(copy, dataset.test(), 4).probabilities());
     }
 
     /** Runs the experiment with overrides into this test's runs folder; returns the new run folder. */

@@ -63,6 +63,7 @@ class BadExperimentsTest {
               batch-size = 16
             }
             reduce.tsne.perplexity = 10
+            capture.epochs.images = 10
             """;
 
     @TempDir
@@ -178,6 +179,17 @@ class BadExperimentsTest {
                         "0 is out of range; allowed: 1 <= value"),
                 broken("capture", "capture.max-width = 0", "capture.max-width",
                         "0 is out of range; allowed: 1 <= value"),
+                broken("capture", "capture.max-width = 512", "capture.max-width",
+                        "max-width = 512 is below projection.width = 1024: a layer wider than max-width is projected "
+                                + "to projection.width values, which must be fewer than its own; raise max-width or "
+                                + "lower projection.width"),
+                broken("capture", "capture.projection.width = 0", "capture.projection.width",
+                        "0 is out of range; allowed: 1 <= value"),
+                broken("capture", "capture.epochs.images = -1", "capture.epochs.images",
+                        "-1 is out of range; allowed: 0 <= value"),
+                broken("capture", "capture.epochs.images = 31", "capture.epochs.images",
+                        "the per-epoch record's 31 test images are more than the test split's 30; set "
+                                + "capture.epochs.images to at most 30 (0 records no epochs)"),
 
                 broken("reduce", "reduce.methods = []", "reduce.methods", "name at least one method"),
                 broken("reduce", "reduce.methods = [pca, pca]", "reduce.methods", "names a method twice"),
@@ -185,9 +197,8 @@ class BadExperimentsTest {
                         "expected one of pca, tsne, umap, trimap, got \"tsnee\" (did you mean `tsne`?)"),
                 broken("reduce", "reduce.inputs = [dropout1]", "reduce.inputs",
                         "`dropout1` is not captured; the capture takes input, dense1 (by default"),
-                broken("reduce", "reduce.inputs = [dense1], capture.max-width = 4", "reduce.inputs",
-                        "`dense1` is not captured; the capture takes input (by default the input and the hidden "
-                                + "dense, convolution and pooling layers at most capture.max-width = 4 values wide"),
+                broken("reduce", "reduce.inputs = [dense1], capture.layers = [input]", "reduce.inputs",
+                        "`dense1` is not captured; the capture takes input (capture.layers)"),
                 broken("reduce", "capture.splits = [train]", "capture.splits",
                         "the reduce stage maps the train and test splits; add test to capture.splits"),
                 new Broken("reduce", "reduce.tsne.iterations = 200", "reduce.tsne.exaggeration-iterations",

@@ -196,7 +196,7 @@ class ExperimentsTest {
         Map<String, String> synthetic = Map.of("pipeline",
                 "[synthetic, train, hardneg, capture, reduce, knn, collapse, report]",
                 "synthetic.classes", "10", "synthetic.per-class", "30", "synthetic.rows", "28", "synthetic.cols", "28",
-                "model.epochs", "2", "reduce.tsne.perplexity", "10");
+                "model.epochs", "2", "reduce.tsne.perplexity", "10", "capture.epochs.images", "20");
         assertEquals(Launcher.OK, launch(CONF.resolve("fashion-mlp.conf"), synthetic),
                 errors.toString(StandardCharsets.UTF_8));
         assertEquals(Launcher.OK, launch(CONF.resolve("fashion-mlp.conf"), synthetic),

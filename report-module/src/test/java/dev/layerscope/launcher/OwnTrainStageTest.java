@@ -38,7 +38,7 @@ class OwnTrainStageTest {
               report]
             # the network LayerScope's train stage would build; no stage of this pipeline reads it
             model.layers = [{ type = dense, units = 5, name = decoy }, { type = output }]
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 20 }
             reduce { methods = [pca], projector.enabled = false }
             knn.threads = 2
             report.compare-runs = 1
@@ -72,6 +72,9 @@ class OwnTrainStageTest {
         assertArrayEquals(new long[] {192, 12}, Npy.readFloats(first.resolve("capture/features-train.npy")).shape());
         assertArrayEquals(new long[] {60, 2}, Npy.readFloats(first.resolve("capture/squeeze-test.npy")).shape());
         assertFalse(Files.exists(first.resolve("capture/decoy-train.npy")));
+        assertTrue(Files.readString(first.resolve("log.txt")).contains("No per-epoch record: the train stage kept "
+                + "no parameters of its epochs"), "a train stage of one's own need not keep them");
+        assertFalse(Files.exists(first.resolve("capture/epochs")));
     }
 
     @Test

@@ -37,7 +37,7 @@ class ReproducibilityTest {
     private static final Map<String, String> SETTINGS = Map.of(
             "synthetic.classes", "4", "synthetic.per-class", "100", "synthetic.rows", "28", "synthetic.cols", "28",
             "model.epochs", "1", "model.batch-size", "64", "reduce.tsne.perplexity", "10",
-            "reduce.projector.enabled", "false");
+            "reduce.projector.enabled", "false", "capture.epochs.images", "50");
     /** The kNN stage's scores, unrounded. */
     private static final String KNN = "knn/knn.json";
     private static final String CNN = "[{ type = conv2d, filters = 8 }, { type = maxpool }, { type = batchnorm },"
