@@ -145,12 +145,13 @@ public final class ProbeStage implements ReusableStage {
         List<ProbeResults.Fit> fits = new ArrayList<>();
         for (int i = 0; i < probes.size(); i++) {
             LinearProbe probe = probes.get(i);
-            if (!probe.converged()) {
-                LOG.warn("{}: the probe with strength {} did not converge in {} iterations (probe.logistic."
-                        + "iterations); its accuracy may still change with more", layer, probe.strength(),
-                        probe.iterations());
-            }
             fits.add(new ProbeResults.Fit(probe.strength(), validation[i], probe.iterations(), probe.converged()));
+        }
+        List<Double> stopped = probes.stream().filter(probe -> !probe.converged()).map(LinearProbe::strength).toList();
+        if (!stopped.isEmpty()) {
+            LOG.info("{}: the fits with strength {} stopped before probe.logistic.tolerance (at probe.logistic."
+                    + "iterations = {}, or where single precision could not improve them)", layer, stopped,
+                    settings.logistic().iterations());
         }
         return new ProbeResults.LayerProbe(layer, train.cols(), fits, chosen, trainScore, testScore);
     }

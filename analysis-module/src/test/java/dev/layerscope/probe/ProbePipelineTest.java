@@ -49,7 +49,7 @@ class ProbePipelineTest {
             probe.threads = 2
             """;
     private static final List<String> LAYERS = List.of("input", "dense1", "dense2");
-    private static final List<Double> STRENGTHS = List.of(1e-4, 1e-3, 1e-2, 1e-1);
+    private static final List<Double> STRENGTHS = List.of(1e-3, 1e-2, 1e-1);
     private static final int CLASSES = 4;
 
     /** The folder of the one successful run the tests of its results share. */
@@ -169,7 +169,7 @@ class ProbePipelineTest {
         "probe.logistic.iterations = 0        | probe.logistic.iterations: 0 is out of range",
         "probe.layers = [dense7]              | probe.layers: `dense7` is not captured; the capture takes input, "
                 + "dense1, dense2 (by default",
-        "capture.splits = [train, test]       | capture.splits: the probe stage picks the best of the 4 probe.logistic"
+        "capture.splits = [train, test]       | capture.splits: the probe stage picks the best of the 3 probe.logistic"
                 + ".strengths on the validation split (or name one strength); add validation to capture.splits",
         "capture.splits = [train, validation] | capture.splits: the probe stage fits on the train split and scores "
                 + "the test split; add test to capture.splits",
