@@ -124,7 +124,8 @@ class ExperimentsTest {
         // the Layers section: a row per captured layer with its intrinsic dimension, the CKA heatmap, the collapse
         String layers = markdown.substring(markdown.indexOf("## Layers"), markdown.indexOf("## Information"));
         for (String part : List.of("| `input` | 784 |", "| `dense1` | 256 |", "| `dense2` | 64 |",
-                "The intrinsic dimension (TwoNN)", "![linear CKA (linear-biased) on 1,000 test images](figures/cka.png)",
+                "The intrinsic dimension (TwoNN)", "A linear probe reads the class",
+                "![linear CKA (linear-biased) on 1,000 test images](figures/cka.png)",
                 "| `dense2` | 3 |")) {
             assertTrue(layers.contains(part), part + " is missing from the Layers section:\n" + layers);
         }
