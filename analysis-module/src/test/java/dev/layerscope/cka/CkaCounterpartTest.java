@@ -4,15 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.layerscope.capture.CaptureModule;
-import dev.layerscope.hardneg.HardNegativeModule;
-import dev.layerscope.intrinsic.IntrinsicModule;
+import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.kernel.Launcher;
-import dev.layerscope.knn.KnnModule;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.synthetic.SyntheticModule;
-import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,8 +90,7 @@ class CkaCounterpartTest {
         Files.writeString(file, "runs.dir = \"" + dir.resolve("runs") + "\"\ndata.dir = \"" + data.toAbsolutePath()
                 + "\"\n" + EXPERIMENT + extra + "\n");
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int exit = new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule()))
+        int exit = new Launcher(AnalysisTestModules.all())
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                         new PrintStream(errors, true, StandardCharsets.UTF_8));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));

@@ -8,16 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.data.Npy;
-import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
-import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.FloatMatrix;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.synthetic.SyntheticModule;
-import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -232,8 +226,7 @@ class CollapsePipelineTest {
     private static int launch(Path file, Map<String, String> overrides, ByteArrayOutputStream errors) {
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new CollapseModule(), new HardNegativeModule()))
+        return new Launcher(AnalysisTestModules.all())
                 .run(properties, Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

@@ -6,17 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.layerscope.capture.CaptureModule;
-import dev.layerscope.cka.CkaModule;
-import dev.layerscope.collapse.CollapseModule;
-import dev.layerscope.intrinsic.IntrinsicModule;
+import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.kernel.Launcher;
-import dev.layerscope.knn.KnnModule;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.probe.ProbeModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.synthetic.SyntheticModule;
-import dev.layerscope.train.TrainModule;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -214,9 +205,7 @@ class HardNegativeStageTest {
         Map<String, String> properties = new HashMap<>(overrides);
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         // every module whose reference.conf is on the classpath, or its section is an unknown key
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(),
-                new CollapseModule()))
+        return new Launcher(AnalysisTestModules.all())
                 .run(properties, Map.of(), new PrintStream(errors, true,
                 StandardCharsets.UTF_8));
     }

@@ -7,19 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.layerscope.capture.CaptureModule;
-import dev.layerscope.cka.CkaModule;
-import dev.layerscope.collapse.CollapseModule;
+import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.data.Npy;
-import dev.layerscope.hardneg.HardNegativeModule;
-import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.probe.ProbeModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.synthetic.SyntheticModule;
-import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -246,9 +237,7 @@ class KnnPipelineTest {
     private static int launch(Path folder, String extra, ByteArrayOutputStream errors) throws IOException {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(),
-                new CollapseModule()))
+        return new Launcher(AnalysisTestModules.all())
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));
     }

@@ -7,16 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.data.Npy;
-import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.kernel.Launcher;
-import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.FloatMatrix;
-import dev.layerscope.load.LoadModule;
-import dev.layerscope.reduce.ReduceModule;
-import dev.layerscope.synthetic.SyntheticModule;
-import dev.layerscope.train.TrainModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -211,8 +205,7 @@ class ProbePipelineTest {
     private static int launch(Path folder, String extra, ByteArrayOutputStream errors) throws IOException {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
-        return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule()))
+        return new Launcher(AnalysisTestModules.all())
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                         new PrintStream(errors, true, StandardCharsets.UTF_8));
     }

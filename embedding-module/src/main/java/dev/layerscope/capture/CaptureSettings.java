@@ -9,6 +9,7 @@ import dev.layerscope.train.NetworkLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The {@code capture} section: which layers' activations to record, for which splits, and the per-epoch record.
@@ -67,12 +68,23 @@ public record CaptureSettings(List<String> layers, List<SplitName> splits, @Rang
      * The per-epoch record.
      *
      * @param images test images recorded, a seeded subset of the test split ({@link
-     *               dev.layerscope.linalg.SeededRows#uniform}); 0 records none
+     *               dev.layerscope.linalg.SeededRows#uniform}): when absent {@link #DEFAULT_IMAGES}, or the whole
+     *               split when it is smaller; a number given is taken exactly (more than the split is an error);
+     *               0 records none
      * @param seed   draws the subset
      */
-    public record Epochs(@Range(min = 0) int images, long seed) {
+    public record Epochs(@Range(min = 0) Optional<Integer> images, long seed) {
+
+        /** The record's images when none are given: enough for TwoNN and a probe per epoch, 2 s of capture. */
+        public static final int DEFAULT_IMAGES = 2000;
+
         public Epochs {
             SettingRules.check(Epochs.class, images, seed);
+        }
+
+        /** The images recorded of a test split of {@code testSize}. */
+        public int images(int testSize) {
+            return images.orElse(Math.min(DEFAULT_IMAGES, testSize));
         }
     }
 

@@ -83,8 +83,8 @@ public final class CaptureStage implements ReusableStage {
                             + "model.layers)")));
         });
         DataShape.in(available).ifPresent(data -> {
-            int images = settings.epochs().images();
             int test = data.test().size();
+            int images = settings.epochs().images(test);
             if (images > test) {
                 problems.add(new InvalidSetting("capture.epochs.images", "the per-epoch record's " + images
                         + " test images are more than the test split's " + test + "; set capture.epochs.images to "
@@ -173,7 +173,7 @@ public final class CaptureStage implements ReusableStage {
                                           Map<String, LayerReduction> layers) throws IOException {
         Path dir = context.outputDir().resolve(EpochRecorder.FOLDER);
         Path published = context.publishedDir().resolve(EpochRecorder.FOLDER);
-        String none = settings.epochs().images() == 0 ? "capture.epochs.images = 0"
+        String none = settings.epochs().images(test.size()) == 0 ? "capture.epochs.images = 0"
                 : model.epochs().isEmpty() ? "the train stage kept no parameters of its epochs"
                 : layers.isEmpty() ? "the capture takes no hidden layer" : "";
         if (!none.isEmpty()) {

@@ -60,7 +60,7 @@ final class EpochRecorder {
     EpochActivations record(StageContext context, MultiLayerNetwork trained, EpochParameters parameters,
                             Split test, LayerOutputs outputs, Path dir, Path published) throws IOException {
         Files.createDirectories(dir);
-        int[] rows = SeededRows.uniform(test.size(), settings.images(), settings.seed());
+        int[] rows = SeededRows.uniform(test.size(), settings.images(test.size()), settings.seed());
         int[] labels = IntStream.of(rows).map(test::label).toArray();
         int[] sourceIndex = IntStream.of(rows).map(test::sourceIndex).toArray();
         Npy.writeInts(dir.resolve("test-labels.npy"), labels, labels.length);
