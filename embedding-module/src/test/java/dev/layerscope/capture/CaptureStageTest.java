@@ -58,7 +58,7 @@ class CaptureStageTest {
     void aProjectionWiderThanMaxWidthIsRejected() {
         InvalidSetting rejected = assertThrows(InvalidSetting.class, () -> new CaptureSettings(List.of(),
                 List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 40, new RandomProjection.Options(50, 7),
-                new CaptureSettings.Epochs(0, 7)));
+                new CaptureSettings.Epochs(Optional.of(0), 7)));
         assertEquals("max-width", rejected.key());
         assertTrue(rejected.getMessage().startsWith("max-width = 40 is below projection.width = 50"),
                 rejected.getMessage());
@@ -67,7 +67,7 @@ class CaptureStageTest {
     @Test
     void aPerEpochSubsetLargerThanTheTestSplitIsRejectedOnceItsSizeIsKnown() {
         CaptureStage stage = new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST),
-                0, 42, 10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(13, 7)));
+                0, 42, 10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(13), 7)));
         stage.check(Artifacts.none());
         InvalidSetting rejected = assertThrows(InvalidSetting.class,
                 () -> stage.check(Artifacts.of(DataShape.ARTIFACT, DATA)));
@@ -75,7 +75,7 @@ class CaptureStageTest {
         assertEquals("the per-epoch record's 13 test images are more than the test split's 12; set "
                 + "capture.epochs.images to at most 12 (0 records no epochs)", rejected.getMessage());
         new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 100,
-                new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(12, 7)))
+                new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(12), 7)))
                 .check(Artifacts.of(DataShape.ARTIFACT, DATA));
     }
 
@@ -103,7 +103,7 @@ class CaptureStageTest {
     @Test
     void aStageThatNeedsASplitTheCaptureLeavesOutIsToldWhatToAdd() {
         CaptureShape shape = preview(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TRAIN), 0, 1,
-                10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(0, 7)),
+                10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(0), 7)),
                 Artifacts.of(DataShape.ARTIFACT, DATA));
         assertEquals(Map.of("train", 35), shape.rows());
         List<InvalidSetting> missing = shape.missing(List.of("train", "test"), "a stage needs both");
@@ -116,8 +116,17 @@ class CaptureStageTest {
         return new CaptureStage(settings).preview(earlier).find(CaptureShape.ARTIFACT).orElseThrow();
     }
 
+    @Test
+    void thePerEpochRecordTakes2000ImagesOrTheWholeSmallerSplitUnlessANumberIsGiven() {
+        CaptureSettings.Epochs byDefault = new CaptureSettings.Epochs(Optional.empty(), 7);
+        assertEquals(2000, byDefault.images(10_000));
+        assertEquals(60, byDefault.images(60));
+        assertEquals(500, new CaptureSettings.Epochs(Optional.of(500), 7).images(60), "a number is taken exactly");
+    }
+
     private static CaptureSettings settings(List<String> layers, int perClass, int maxWidth) {
         return new CaptureSettings(layers, List.of(CaptureSettings.SplitName.TRAIN, CaptureSettings.SplitName.TEST),
-                perClass, 42, 10, maxWidth, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(0, 7));
+                perClass, 42, 10, maxWidth, new RandomProjection.Options(50, 7),
+                new CaptureSettings.Epochs(Optional.of(0), 7));
     }
 }
