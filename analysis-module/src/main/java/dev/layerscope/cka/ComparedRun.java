@@ -7,7 +7,6 @@ import dev.layerscope.linalg.FloatMatrix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +14,7 @@ import java.util.Map;
 
 /**
  * Another run's captured test split, read from its run folder for {@code cka.compare-with}: the layers its capture
- * stage lists in {@code capture/layers.tsv} (one {@code layer<TAB>...} line each, in capture order), each row's
+ * stage lists in {@code capture/layers.tsv} ({@link Activations#layersIn}, in capture order), each row's
  * position in the test file ({@code capture/test-index.npy}) and each layer's {@code <layer>-test.npy}.
  *
  * @param folder  the run folder as the setting names it
@@ -38,18 +37,13 @@ record ComparedRun(Path folder, String name, List<String> layers, int[] testInde
             throw new InvalidSetting(KEY, "`" + folder + "` is not a run folder: there is no folder " + absolute);
         }
         Path capture = absolute.resolve("capture");
-        Path layersFile = capture.resolve("layers.tsv");
+        Path layersFile = capture.resolve(Activations.LAYERS_FILE);
         if (!Files.isRegularFile(layersFile)) {
             throw new InvalidSetting(KEY, "`" + folder + "` has no captured activations (no " + layersFile
                     + "): name a run whose pipeline had the capture stage");
         }
         try {
-            List<String> layers = new ArrayList<>();
-            for (String line : Files.readAllLines(layersFile)) {
-                if (!line.isBlank()) {
-                    layers.add(line.split("\t", -1)[0]);
-                }
-            }
+            List<String> layers = Activations.layersIn(capture);
             Path index = capture.resolve(TEST + "-index.npy");
             List<String> missing = layers.stream()
                     .filter(layer -> !Files.isRegularFile(capture.resolve(Activations.fileName(layer, TEST))))

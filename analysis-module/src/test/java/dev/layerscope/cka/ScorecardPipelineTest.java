@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.AnalysisTestModules;
+import dev.layerscope.capture.Activations;
 import dev.layerscope.data.Npy;
 import dev.layerscope.intrinsic.TwoNn;
 import dev.layerscope.kernel.Launcher;
@@ -237,7 +238,8 @@ class ScorecardPipelineTest {
      */
     private static Path fakeRun(Path folder, int[] testIndex) throws IOException {
         Path capture = Files.createDirectories(folder.resolve("capture"));
-        Files.writeString(capture.resolve("layers.tsv"), "input\t64\n");
+        Files.writeString(capture.resolve(Activations.LAYERS_FILE), "layer\twidth\tlayer_width\treduction\n"
+                + "input\t64\t64\twhole\n");
         if (testIndex != null) {
             Npy.writeInts(capture.resolve("test-index.npy"), testIndex, testIndex.length);
             Npy.writeFloats(capture.resolve("input-test.npy"), new float[testIndex.length * 64], testIndex.length,

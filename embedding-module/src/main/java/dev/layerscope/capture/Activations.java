@@ -4,6 +4,7 @@ import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.linalg.FloatMatrix;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,19 @@ public record Activations(Path dir, List<String> layers, Map<String, Integer> wi
         Map<String, Integer> rows = new LinkedHashMap<>();
         splits.forEach((split, captured) -> rows.put(split, captured.size()));
         return new CaptureShape(List.copyOf(splits.keySet()), rows, Optional.of(layers), "");
+    }
+
+    /**
+     * The capture folder's list of its layers: a header, then {@code layer<TAB>width<TAB>layer_width<TAB>reduction}
+     * per layer in capture order.
+     */
+    public static final String LAYERS_FILE = "layers.tsv";
+    static final String LAYERS_HEADER = "layer\twidth\tlayer_width\treduction";
+
+    /** The layers a capture folder holds, in capture order, as its {@value #LAYERS_FILE} lists them. */
+    public static List<String> layersIn(Path captureDir) throws IOException {
+        return Files.readAllLines(captureDir.resolve(LAYERS_FILE)).stream().skip(1).filter(line -> !line.isBlank())
+                .map(line -> line.split("\t", -1)[0]).toList();
     }
 
     /** The file of one layer's activations on one split. */

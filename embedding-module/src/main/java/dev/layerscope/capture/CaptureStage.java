@@ -45,8 +45,6 @@ public final class CaptureStage implements ReusableStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureStage.class);
     /** The captured layers, a line each in capture order: name, width captured, the layer's width, reduction. */
-    private static final String LAYERS = "layers.tsv";
-    private static final String LAYERS_HEADER = "layer\twidth\tlayer_width\treduction";
 
     private final CaptureSettings settings;
 
@@ -156,10 +154,10 @@ public final class CaptureStage implements ReusableStage {
         Map<String, String> described = new LinkedHashMap<>();
         reductions.forEach((layer, reduction) -> described.put(layer, reduction.describe()));
         context.metric("reductions", described);
-        List<String> lines = new ArrayList<>(List.of(LAYERS_HEADER));
+        List<String> lines = new ArrayList<>(List.of(Activations.LAYERS_HEADER));
         reductions.forEach((layer, reduction) -> lines.add(layer + "\t" + reduction.width() + "\t"
                 + reduction.layerWidth() + "\t" + reduction.describe()));
-        Files.write(context.outputDir().resolve(LAYERS), lines);
+        Files.write(context.outputDir().resolve(Activations.LAYERS_FILE), lines);
         context.write(Activations.ARTIFACT, new Activations(context.publishedDir(),
                 List.copyOf(reductions.keySet()), Map.copyOf(widths), Map.copyOf(reductions), captured));
         context.write(EpochActivations.ARTIFACT, epochs);
@@ -212,7 +210,7 @@ public final class CaptureStage implements ReusableStage {
     public void restore(StageContext context) throws IOException {
         Path dir = context.outputDir();
         Map<String, LayerReduction> reductions = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(dir.resolve(LAYERS)).stream().skip(1).toList()) {
+        for (String line : Files.readAllLines(dir.resolve(Activations.LAYERS_FILE)).stream().skip(1).toList()) {
             String[] fields = line.split("\t");
             int width = Integer.parseInt(fields[1]);
             long layerWidth = Long.parseLong(fields[2]);
