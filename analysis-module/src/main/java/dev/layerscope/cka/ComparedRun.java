@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * Another run's captured test split, read from its run folder for {@code cka.compare-with}: the layers its capture
- * stage lists in {@code capture/layers.tsv} (one {@code layer<TAB>...} line each, in capture order), each row's
+ * stage lists in {@code capture/layers.tsv} (one {@code layer<TAB>...} line each, in capture order, after a header
+ * line {@code layer<TAB>width...} where the capture wrote one), each row's
  * position in the test file ({@code capture/test-index.npy}) and each layer's {@code <layer>-test.npy}.
  *
  * @param folder  the run folder as the setting names it
@@ -46,7 +47,8 @@ record ComparedRun(Path folder, String name, List<String> layers, int[] testInde
         try {
             List<String> layers = new ArrayList<>();
             for (String line : Files.readAllLines(layersFile)) {
-                if (!line.isBlank()) {
+                // the capture writes a header line (layer, width, ...) since it says how it reduced each layer
+                if (!line.isBlank() && !line.startsWith("layer\t")) {
                     layers.add(line.split("\t", -1)[0]);
                 }
             }
