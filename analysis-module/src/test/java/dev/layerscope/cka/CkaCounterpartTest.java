@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.layerscope.capture.CaptureModule;
+import dev.layerscope.collapse.CollapseModule;
 import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
@@ -98,7 +99,8 @@ class CkaCounterpartTest {
                 + "\"\n" + EXPERIMENT + extra + "\n");
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit = new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule()))
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+                new CollapseModule()))
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                         new PrintStream(errors, true, StandardCharsets.UTF_8));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));
