@@ -126,6 +126,20 @@ class ExperimentsTest {
                 "| `dense2` | 3 |")) {
             assertTrue(layers.contains(part), part + " is missing from the Layers section:\n" + layers);
         }
+        // per epoch, on the 1,000 recorded test images: how each hidden layer settles and NC1 from epoch 0 to 3, in
+        // words and as curves
+        assertTrue(layers.matches("(?s).*The layers (do not )?settle bottom-up, .* each layer's CKA with its own "
+                + "final state reaches 0\\.9 in `dense1` (at epoch [0-2]|not before the end), in `dense2` .*"), layers);
+        assertTrue(layers.matches("(?s).*NC1 of `dense2` (falls|rises) from [0-9.e+-]+ after epoch 0 to [0-9.e+-]+ "
+                + "after epoch 3.*"), layers);
+        for (String figure : List.of("layers-cka-by-epoch", "layers-id-by-epoch", "layers-nc1-by-epoch")) {
+            assertTrue(layers.contains("(figures/" + figure + ".png)"), figure + " is missing:\n" + layers);
+        }
+        Config cka = stages.get(6);
+        assertEquals(List.of(3, 3), List.of(cka.getList("metrics.settling.dense1").size(),
+                cka.getList("metrics.settling.dense2").size()), "epochs 0, 1 and 2 against epoch 3");
+        assertEquals(4, stages.get(7).getList("metrics.by-epoch.dense1").size(), "epochs 0 to 3");
+        assertEquals(4, stages.get(8).getList("metrics.nc1-by-epoch").size(), "epochs 0 to 3");
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");
         everyFigureShowsSomething(run.resolve("report/figures"), 3);
