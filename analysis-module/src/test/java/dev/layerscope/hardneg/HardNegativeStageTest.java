@@ -13,6 +13,7 @@ import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -214,7 +215,7 @@ class HardNegativeStageTest {
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         // every module whose reference.conf is on the classpath, or its section is an unknown key
         return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(),
                 new CollapseModule()))
                 .run(properties, Map.of(), new PrintStream(errors, true,
                 StandardCharsets.UTF_8));

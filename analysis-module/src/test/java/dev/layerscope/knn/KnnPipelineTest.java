@@ -16,6 +16,7 @@ import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -246,7 +247,7 @@ class KnnPipelineTest {
         Path file = folder.resolve("tiny.conf");
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
         return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(),
                 new CollapseModule()))
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                 new PrintStream(errors, true, StandardCharsets.UTF_8));

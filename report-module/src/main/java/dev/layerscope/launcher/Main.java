@@ -10,6 +10,7 @@ import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.SmileNatives;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.report.ReportModule;
 import dev.layerscope.synthetic.SyntheticModule;
@@ -35,8 +36,8 @@ public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
     static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
-            new CollapseModule(), new ReportModule());
+            new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
+            new IntrinsicModule(), new CollapseModule(), new ReportModule());
 
     /**
      * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets

@@ -4,6 +4,7 @@ import dev.layerscope.cka.CkaResults;
 import dev.layerscope.collapse.CollapseResults;
 import dev.layerscope.intrinsic.IntrinsicDimensions;
 import dev.layerscope.knn.KnnResults;
+import dev.layerscope.probe.ProbeResults;
 import dev.layerscope.report.ReportDocument.Heading;
 import dev.layerscope.report.ReportDocument.Image;
 import dev.layerscope.report.ReportDocument.Paragraph;
@@ -37,11 +38,11 @@ final class LayersSection {
     }
 
     /** The scorecard's measures a run may have, each present when its stage ran. */
-    record Measures(KnnResults knn, Optional<CkaResults> cka, Optional<IntrinsicDimensions> dimensions,
-                    Optional<CollapseResults> collapse) {
+    record Measures(KnnResults knn, Optional<ProbeResults> probes, Optional<CkaResults> cka,
+                    Optional<IntrinsicDimensions> dimensions, Optional<CollapseResults> collapse) {
 
         boolean any() {
-            return cka.isPresent() || dimensions.isPresent() || collapse.isPresent();
+            return probes.isPresent() || cka.isPresent() || dimensions.isPresent() || collapse.isPresent();
         }
     }
 
@@ -52,8 +53,9 @@ final class LayersSection {
         LayerScorecard scorecard = scorecard(measures);
         document.add(new Heading(2, "Layers"))
                 .add(new Paragraph("Each captured layer measured in its own space: kNN accuracy of the test images "
-                        + "among the training images (the largest k), the intrinsic dimension (TwoNN, Facco et al. "
-                        + "2017) and the best 2-D map by kNN accuracy."))
+                        + "among the training images (the largest k), a linear probe's test accuracy (Alain and "
+                        + "Bengio 2016: separable by neighbours against linearly separable), the intrinsic dimension "
+                        + "(TwoNN, Facco et al. 2017) and the best 2-D map by kNN accuracy."))
                 .add(table(scorecard));
         for (String sentence : LayerFindings.of(scorecard)) {
             document.add(new Paragraph(sentence));
@@ -111,6 +113,7 @@ final class LayersSection {
         int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
         Set<String> layers = new LinkedHashSet<>();
         knn.accuracies().forEach(a -> layers.add(a.input()));
+        measures.probes().ifPresent(p -> p.layers().forEach(layer -> layers.add(layer.layer())));
         measures.dimensions().ifPresent(d -> d.layers().forEach(layer -> layers.add(layer.layer())));
         List<LayerScorecard.Row> rows = new ArrayList<>();
         for (String layer : layers) {
@@ -124,9 +127,12 @@ final class LayersSection {
             double dimension = measures.dimensions().flatMap(d -> d.layers().stream()
                     .filter(l -> l.layer().equals(layer)).findFirst()).map(IntrinsicDimensions.Layer::id)
                     .orElse(Double.NaN);
-            int width = own.or(() -> atK.stream().findFirst()).map(KnnResults.Accuracy::dimensions).orElse(0);
+            Optional<ProbeResults.LayerProbe> probe = measures.probes().flatMap(p -> p.layers().stream()
+                    .filter(l -> l.layer().equals(layer)).findFirst());
+            int width = own.or(() -> atK.stream().findFirst()).map(KnnResults.Accuracy::dimensions)
+                    .or(() -> probe.map(ProbeResults.LayerProbe::dimensions)).orElse(0);
             rows.add(new LayerScorecard.Row(layer, width, own.map(KnnResults.Accuracy::accuracy).orElse(Double.NaN),
-                    Double.NaN, dimension, bestMap.map(KnnResults.Accuracy::method).orElse(""),
+                    probe.map(p -> p.test().accuracy()).orElse(Double.NaN), dimension, bestMap.map(KnnResults.Accuracy::method).orElse(""),
                     bestMap.map(KnnResults.Accuracy::accuracy).orElse(Double.NaN)));
         }
         Optional<LayerScorecard.Collapse> collapse = measures.collapse().flatMap(LayersSection::collapse);
@@ -158,11 +164,12 @@ final class LayersSection {
         List<List<String>> lines = new ArrayList<>();
         for (LayerScorecard.Row row : scorecard.rows()) {
             lines.add(List.of("`" + row.layer() + "`", row.width() == 0 ? "" : String.format(Locale.ROOT, "%,d",
-                    row.width()), number(row.knn(), "%.4f"), number(row.dimension(), "%.1f"),
+                    row.width()), number(row.knn(), "%.4f"), number(row.probe(), "%.4f"),
+                    number(row.dimension(), "%.1f"),
                     row.bestMap().isEmpty() ? "" : row.bestMap() + " " + number(row.bestMapKnn(), "%.4f")));
         }
-        return new Table(List.of("layer", "width", "kNN in the layer", "intrinsic dimension", "best 2-D map (kNN)"),
-                lines);
+        return new Table(List.of("layer", "width", "kNN in the layer", "linear probe", "intrinsic dimension",
+                "best 2-D map (kNN)"), lines);
     }
 
     /** This run's layers against each other, then against each compared run's, each as a heatmap with values. */

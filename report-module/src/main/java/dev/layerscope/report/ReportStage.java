@@ -10,6 +10,7 @@ import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Stage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.knn.KnnResults;
+import dev.layerscope.probe.ProbeResults;
 import dev.layerscope.reduce.Embeddings;
 import dev.layerscope.report.ReportDocument.Code;
 import dev.layerscope.report.ReportDocument.Heading;
@@ -73,7 +74,8 @@ public final class ReportStage implements Stage {
 
     @Override
     public Set<ArtifactKey<?>> readsIfWritten() {
-        return Set.of(CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT, CollapseResults.ARTIFACT);
+        return Set.of(ProbeResults.ARTIFACT, CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT,
+                CollapseResults.ARTIFACT);
     }
 
     @Override
@@ -98,8 +100,9 @@ public final class ReportStage implements Stage {
         training(document, dir, model.history(), mined.report());
         confusion(document, dir, mined);
         embeddings(document, dir, embeddings, knn, classNames);
-        LayersSection.add(document, dir, FIGURES, new LayersSection.Measures(knn, context.find(CkaResults.ARTIFACT),
-                context.find(IntrinsicDimensions.ARTIFACT), context.find(CollapseResults.ARTIFACT)));
+        LayersSection.add(document, dir, FIGURES, new LayersSection.Measures(knn, context.find(ProbeResults.ARTIFACT),
+                context.find(CkaResults.ARTIFACT), context.find(IntrinsicDimensions.ARTIFACT),
+                context.find(CollapseResults.ARTIFACT)));
         BottleneckGif.write(context.read(Trajectory.ARTIFACT), classNames, dir.resolve(FIGURES).resolve("bottleneck.gif"));
         document.add(new Heading(2, "Information bottleneck"))
                 .add(new Paragraph("Ten fixed test images per class, their points in the penultimate layer before "

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadExperimentsTest {
 
     private static final String BASE = """
-            pipeline = [%s, train, hardneg, capture, reduce, knn, cka, intrinsic, collapse, report]
+            pipeline = [%s, train, hardneg, capture, reduce, knn, probe, cka, intrinsic, collapse, report]
             data {
               name = Tiny
               dir = "%s"
@@ -273,6 +273,26 @@ class BadExperimentsTest {
                 broken("hardneg", "hardneg.image-scale = 65", "hardneg.image-scale",
                         "65 is out of range; allowed: 1 <= value <= 64"),
 
+                broken("probe", "probe.logistic.strengths = [0.01, 0]", "probe.logistic.strengths[1]",
+                        "0 is out of range; allowed: 0 < value"),
+                broken("probe", "probe.logistic.strengths = []", "probe.logistic.strengths", "must not be empty"),
+                broken("probe", "probe.logistic.strengths = [0.1, 0.1]", "probe.logistic.strengths",
+                        "names a strength twice: [0.1, 0.1]"),
+                broken("probe", "probe.logistic.iterations = 0", "probe.logistic.iterations",
+                        "0 is out of range; allowed: 1 <= value"),
+                broken("probe", "probe.logistic.tolerance = 0", "probe.logistic.tolerance",
+                        "0 is out of range; allowed: 0 < value"),
+                broken("probe", "probe.layers = [dense1, dense1]", "probe.layers", "names a layer twice"),
+                broken("probe", "probe.layers = [dense7]", "probe.layers",
+                        "`dense7` is not captured; the capture takes input, dense1 (by default"),
+                broken("probe", "capture.splits = [train, test]", "capture.splits",
+                        "the probe stage picks the best of the 3 probe.logistic.strengths on the validation split "
+                                + "(or name one strength); add validation to capture.splits"),
+                new Broken("probe", "data.validation-fraction = 0", "probe.logistic.strengths",
+                        "picking the best of 3 strengths needs validation images, and the capture keeps none", false),
+                broken("probe", "probe.threads = 2000", "probe.threads",
+                        "2000 is out of range; allowed: 0 <= value <= 1024"),
+
                 broken("cka", "cka.subset = 31", "cka.subset", "subset = 31 test images, but the capture keeps 30 of "
                         + "the test split; lower cka.subset to at most 30"),
                 broken("cka", "capture.per-class = 2, cka.subset = 7", "cka.subset",
@@ -312,7 +332,7 @@ class BadExperimentsTest {
                         "no stage is called `laod`; did you mean `load`? Known stages: "),
                 broken("kernel", "pipeline = [load, frobnicate]", "pipeline[1]",
                         "no stage is called `frobnicate`. Known stages: capture, cka, collapse, hardneg, intrinsic, knn, "
-                                + "load, reduce, report, synthetic, train; "),
+                                + "load, probe, reduce, report, synthetic, train; "),
                 broken("kernel", "pipeline = [train, load]", "pipeline[0]", "stage `train` reads dataset (Dataset), "
                         + "but no stage before it writes it; `load` writes it, so put it earlier in the list"),
                 broken("kernel", "runs.force = [trian]", "runs.force", "`trian` is not in the pipeline"),

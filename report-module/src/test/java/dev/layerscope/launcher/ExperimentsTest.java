@@ -85,7 +85,7 @@ class ExperimentsTest {
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
-                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "cka/cka.csv", "cka/subset.npy",
+                "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "probe/probes.csv", "cka/cka.csv", "cka/subset.npy",
                 "intrinsic/intrinsic_dimension.csv", "collapse/collapse.csv", "collapse/last_layer_W.npy",
                 "report/report.md", "report/report.html",
                 "report/figures/training-loss.png", "report/figures/confusion.png",
@@ -96,8 +96,8 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "cka", "intrinsic", "collapse",
-                "report"),
+        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "probe", "cka", "intrinsic",
+                "collapse", "report"),
                 stages.stream().map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
@@ -114,6 +114,8 @@ class ExperimentsTest {
                 "three inputs (input, dense1, dense2) by four methods");
         // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
+        // per layer: a validation line for each of the three strengths, then the chosen one on train and test
+        assertEquals(3 * (3 + 2), Files.readAllLines(run.resolve("probe/probes.csv")).size() - 1);
         String markdown = Files.readString(run.resolve("report/report.md"));
         for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Layers",
                 "## Information bottleneck", "## Hard negatives", "## Weights", "## Where this ran")) {
@@ -122,7 +124,8 @@ class ExperimentsTest {
         // the Layers section: a row per captured layer with its intrinsic dimension, the CKA heatmap, the collapse
         String layers = markdown.substring(markdown.indexOf("## Layers"), markdown.indexOf("## Information"));
         for (String part : List.of("| `input` | 784 |", "| `dense1` | 256 |", "| `dense2` | 64 |",
-                "The intrinsic dimension (TwoNN)", "![linear CKA (linear-biased) on 1,000 test images](figures/cka.png)",
+                "The intrinsic dimension (TwoNN)", "A linear probe reads the class",
+                "![linear CKA (linear-biased) on 1,000 test images](figures/cka.png)",
                 "| `dense2` | 3 |")) {
             assertTrue(layers.contains(part), part + " is missing from the Layers section:\n" + layers);
         }
