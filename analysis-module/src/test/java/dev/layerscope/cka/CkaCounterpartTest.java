@@ -11,6 +11,7 @@ import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -100,7 +101,7 @@ class CkaCounterpartTest {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int exit = new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
-                new CollapseModule()))
+                new CollapseModule(), new ProbeModule()))
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(),
                         new PrintStream(errors, true, StandardCharsets.UTF_8));
         assertEquals(Launcher.OK, exit, errors.toString(StandardCharsets.UTF_8));

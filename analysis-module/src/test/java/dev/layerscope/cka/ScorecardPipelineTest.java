@@ -20,6 +20,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SeededRows;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -376,7 +377,7 @@ class ScorecardPipelineTest {
         Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
         return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new HardNegativeModule(), new CkaModule(), new IntrinsicModule(),
-                new CollapseModule()))
+                new CollapseModule(), new ProbeModule()))
                 .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }

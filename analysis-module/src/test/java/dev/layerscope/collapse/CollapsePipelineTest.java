@@ -17,6 +17,7 @@ import dev.layerscope.kernel.Launcher;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.load.LoadModule;
+import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
@@ -289,7 +290,7 @@ class CollapsePipelineTest {
         properties.put(Launcher.EXPERIMENT_PROPERTY, file.toString());
         return new Launcher(List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new CollapseModule(), new HardNegativeModule(),
-                new CkaModule(), new IntrinsicModule()))
+                new CkaModule(), new IntrinsicModule(), new ProbeModule()))
                 .run(properties, Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
     }
 }
