@@ -73,6 +73,8 @@ final class LayersSection {
      */
     private static void byEpoch(ReportDocument document, Path dir, String figures, Measures measures,
                                 LayerScorecard scorecard) throws IOException {
+        Map<String, double[][]> probes = new LinkedHashMap<>();
+        measures.probes().ifPresent(p -> p.epochLayers().forEach(layer -> probes.put(layer, p.byEpoch(layer))));
         Map<String, double[][]> dimensions = new LinkedHashMap<>();
         measures.dimensions().ifPresent(d -> d.epochLayers().forEach(layer -> dimensions.put(layer,
                 d.byEpoch(layer))));
@@ -82,6 +84,8 @@ final class LayersSection {
         List<Curves> curves = List.of(
                 new Curves("layers-cka-by-epoch.png", "CKA of each layer with its state after the last epoch",
                         "CKA with the final state", scorecard.settling()),
+                new Curves("layers-probe-by-epoch.png", "Linear probe accuracy per epoch", "probe accuracy "
+                        + "(held-out half of the record)", probes),
                 new Curves("layers-id-by-epoch.png", "Intrinsic dimension per epoch", "intrinsic dimension (TwoNN)",
                         dimensions),
                 new Curves("layers-nc1-by-epoch.png", "Neural collapse NC1 per epoch", "NC1", nc1));
@@ -91,8 +95,10 @@ final class LayersSection {
         document.add(new Heading(3, "Per epoch"))
                 .add(new Paragraph("Each measure after each epoch (0: before training) on the capture's per-epoch "
                         + "record, a fixed seeded subset of test images: CKA of each layer with its own state after "
-                        + "the last epoch (Raghu et al. 2017), the intrinsic dimension, and NC1 of the measured layer "
-                        + "with class means from those images."));
+                        + "the last epoch (Raghu et al. 2017), a linear probe's accuracy (fitted on a seeded half of "
+                        + "the images with the strength the layer's final probe chose, scored on the other half), "
+                        + "the intrinsic dimension, and NC1 of the measured layer with class means from those "
+                        + "images."));
         for (Curves curve : curves) {
             if (curve.series().isEmpty()) {
                 continue;
