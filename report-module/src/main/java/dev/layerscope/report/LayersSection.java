@@ -75,9 +75,7 @@ final class LayersSection {
                                 LayerScorecard scorecard) throws IOException {
         Map<String, double[][]> probes = new LinkedHashMap<>();
         measures.probes().ifPresent(p -> p.epochLayers().forEach(layer -> probes.put(layer, p.byEpoch(layer))));
-        Map<String, double[][]> dimensions = new LinkedHashMap<>();
-        measures.dimensions().ifPresent(d -> d.epochLayers().forEach(layer -> dimensions.put(layer,
-                d.byEpoch(layer))));
+        Map<String, double[][]> dimensions = scorecard.dimensionsByEpoch();
         Map<String, double[][]> nc1 = new LinkedHashMap<>();
         scorecard.collapse().filter(c -> c.nc1ByEpoch().length > 1)
                 .ifPresent(c -> nc1.put(c.layer(), c.nc1ByEpoch()));
@@ -145,7 +143,10 @@ final class LayersSection {
         Map<String, double[][]> settling = new LinkedHashMap<>();
         measures.cka().ifPresent(cka -> cka.settlingLayers().forEach(layer -> settling.put(layer,
                 cka.settling(layer))));
-        return new LayerScorecard(rows, settling, collapse);
+        Map<String, double[][]> dimensionsByEpoch = new LinkedHashMap<>();
+        measures.dimensions().ifPresent(d -> d.epochLayers().forEach(layer -> dimensionsByEpoch.put(layer,
+                d.byEpoch(layer))));
+        return new LayerScorecard(rows, settling, collapse, dimensionsByEpoch);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.layerscope.report.layers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * What a run's layer scorecard shows, in a few sentences made from its numbers: where a linear probe reads the class
  * best and how it compares with neighbours, how the intrinsic dimension runs across the layers, whether the layers
- * settle bottom-up, and how far the penultimate layer collapsed. A sentence is left out when its numbers are
+ * settle bottom-up, how each layer's intrinsic dimension moves over training, and how far the penultimate layer
+ * collapsed. A sentence is left out when its numbers are
  * missing.
  */
 public final class LayerFindings {
@@ -32,6 +34,7 @@ public final class LayerFindings {
         dimensions(scorecard.rows()).ifPresent(sentences::add);
         bestMap(scorecard.rows()).ifPresent(sentences::add);
         settling(scorecard.settling()).ifPresent(sentences::add);
+        dimensionsByEpoch(scorecard.dimensionsByEpoch()).ifPresent(sentences::add);
         scorecard.collapse().flatMap(LayerFindings::collapse).ifPresent(sentences::add);
         return sentences;
     }
@@ -154,6 +157,33 @@ public final class LayerFindings {
                 ? "The layers settle bottom-up, as Raghu et al. (2017) report"
                 : "The layers do not settle bottom-up, unlike what Raghu et al. (2017) report", SETTLED,
                 String.join(", ", parts)));
+    }
+
+    /**
+     * Per layer, its intrinsic dimension before and after training and, when the highest lies between them, where:
+     * the rise-then-fall over training that Ansuini et al. (2019) report shows there.
+     */
+    private static Optional<String> dimensionsByEpoch(Map<String, double[][]> byEpoch) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, double[][]> layer : byEpoch.entrySet()) {
+            double[][] points = Arrays.stream(layer.getValue()).filter(p -> !Double.isNaN(p[1]))
+                    .toArray(double[][]::new);
+            if (points.length < 2) {
+                continue;
+            }
+            double[] first = points[0];
+            double[] last = points[points.length - 1];
+            double[] highest = Arrays.stream(points).max(Comparator.comparingDouble(p -> p[1]))
+                    .orElseThrow();
+            String peak = highest[1] > Math.max(first[1], last[1]) * (1 + STEP)
+                    ? format(", highest %.1f after epoch %d", highest[1], (int) highest[0]) : "";
+            parts.add(format("of `%s` from %.1f after epoch %d to %.1f after epoch %d%s", layer.getKey(), first[1],
+                    (int) first[0], last[1], (int) last[0], peak));
+        }
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Over training the intrinsic dimension " + String.join("; ", parts) + ".");
     }
 
     /** The first epoch whose CKA with the final state reaches {@link #SETTLED}; -1 for none. */

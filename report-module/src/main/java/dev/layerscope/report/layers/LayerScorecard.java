@@ -13,12 +13,21 @@ import java.util.Optional;
  * @param settling   per hidden layer, in network order: its CKA with its own final state after each epoch, as
  *                   {@code (epoch, cka)} points
  * @param collapse   neural collapse of the penultimate layer, when measured
+ * @param dimensionsByEpoch per recorded layer, in network order: its intrinsic dimension after each epoch (0 before
+ *                   training), as {@code (epoch, id)} points; empty without a per-epoch record
  */
-public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse) {
+public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse,
+                             Map<String, double[][]> dimensionsByEpoch) {
 
     public LayerScorecard {
         rows = List.copyOf(rows);
         settling = new LinkedHashMap<>(settling);
+        dimensionsByEpoch = new LinkedHashMap<>(dimensionsByEpoch);
+    }
+
+    /** A scorecard without per-epoch dimensions. */
+    public LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse) {
+        this(rows, settling, collapse, Map.of());
     }
 
     /**

@@ -67,6 +67,22 @@ class LayerFindingsTest {
         assertTrue(!text.contains("NC1"), text);
     }
 
+    /** A dimension that rises above both ends says where it peaked; one that only falls does not. */
+    @Test
+    void theIntrinsicDimensionOverTrainingIsStatedPerLayer() {
+        Map<String, double[][]> dimensions = new LinkedHashMap<>();
+        dimensions.put("dense1", new double[][] {{0, 20.0}, {1, 26.0}, {2, 22.0}, {3, 18.0}});
+        dimensions.put("dense2", new double[][] {{0, 15.0}, {1, 12.0}, {2, Double.NaN}, {3, 9.0}});
+        LayerScorecard scorecard = new LayerScorecard(List.of(row("dense1", 256, 0.88, 0.88, 18.0)), Map.of(),
+                Optional.empty(), dimensions);
+
+        String text = String.join("\n", LayerFindings.of(scorecard));
+
+        assertTrue(text.contains("Over training the intrinsic dimension of `dense1` from 20.0 after epoch 0 to 18.0 "
+                + "after epoch 3, highest 26.0 after epoch 1; of `dense2` from 15.0 after epoch 0 to 9.0 after epoch "
+                + "3."), text);
+    }
+
     @Test
     void missingMeasuresLeaveTheirSentencesOut() {
         LayerScorecard knnOnly = new LayerScorecard(List.of(new LayerScorecard.Row("input", 784, 0.85, Double.NaN,
