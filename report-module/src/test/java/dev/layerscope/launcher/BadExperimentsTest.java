@@ -254,16 +254,17 @@ class BadExperimentsTest {
                         "`output` is the output layer; name a layer whose features it classifies"),
                 broken("collapse", "collapse.layer = input", "collapse.layer",
                         "`input` is not what the output layer classifies: dense1 (dense) lies between them"),
-                broken("collapse", "collapse.layer = dense1, capture.max-width = 4", "collapse.layer",
-                        "`dense1` is not captured; the capture takes input (by default the input and the hidden "
-                                + "dense, convolution and pooling layers at most capture.max-width = 4 values wide"),
+                // the capture takes every layer of the network by default (a wide one through a projection), so
+                // only capture.layers leaves the named layer out
+                broken("collapse", "collapse.layer = dense1, capture.layers = [input]", "collapse.layer",
+                        "`dense1` is not captured; the capture takes input (capture.layers); add it to capture.layers"),
                 broken("collapse", "capture.layers = [input]", "capture.layers",
                         "the collapse stage measures the penultimate layer `dense1`, which is not captured; the "
                                 + "capture takes input (capture.layers); add dense1 to capture.layers"),
                 broken("collapse", "capture.splits = [train]", "capture.splits", "the collapse stage takes the class "
                         + "means from the train split and compares the network with them on the test split; add test "
                         + "to capture.splits"),
-                new Broken("collapse", "model.layers = [{ type = output }]", "pipeline[6]", "the network has no "
+                new Broken("collapse", "model.layers = [{ type = output }]", "pipeline[9]", "the network has no "
                         + "hidden dense, convolution or pooling layer before its output layer", false),
                 broken("collapse", "collapse.rank-tolerance = 1", "collapse.rank-tolerance",
                         "1 is out of range; allowed: 0 < value < 1"),
