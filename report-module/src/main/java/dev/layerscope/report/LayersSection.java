@@ -163,8 +163,10 @@ final class LayersSection {
         double[][] nc1 = history.stream().filter(line -> line.layer().equals(last.layer()))
                 .sorted(Comparator.comparingInt(CollapseResults.Line::epoch))
                 .map(line -> new double[] {line.epoch(), line.measures().nc1()}).toArray(double[][]::new);
+        // the per-epoch lines are on the record's test images, not the training split of the table's line
+        String images = results.byEpoch().isEmpty() ? "" : "the per-epoch record's test images";
         return Optional.of(new LayerScorecard.Collapse(last.layer(), nc1, last.measures().nc2CosMean(),
-                results.equiangularCosine(), last.measures().nc4()));
+                results.equiangularCosine(), last.measures().nc4(), images));
     }
 
     private static Table table(LayerScorecard scorecard) {

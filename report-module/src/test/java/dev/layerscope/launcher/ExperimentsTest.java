@@ -135,10 +135,11 @@ class ExperimentsTest {
         // words and as curves
         assertTrue(layers.matches("(?s).*The layers (do not )?settle bottom-up, .* each layer's CKA with its own "
                 + "final state reaches 0\\.9 in `dense1` (at epoch [0-2]|not before the end), in `dense2` .*"), layers);
-        assertTrue(layers.matches("(?s).*NC1 of `dense2` (falls|rises) from [0-9.e+-]+ after epoch 0 to [0-9.e+-]+ "
+        assertTrue(layers.matches("(?s).*NC1 of `dense2` \\(on the per-epoch record's test images\\) (falls|rises) "
+                + "from [0-9.e+-]+ after epoch 0 to [0-9.e+-]+ "
                 + "after epoch 3.*"), layers);
-        assertTrue(layers.matches("(?s).*Over training the intrinsic dimension of `dense1` from [0-9.]+ after epoch 0 "
-                + "to [0-9.]+ after epoch 3.*; of `dense2` .*"), layers);
+        assertTrue(layers.matches("(?s).*Over training the intrinsic dimension moves in `dense1` from [0-9.]+ after "
+                + "epoch 0 to [0-9.]+ after epoch 3.*; in `dense2` .*"), layers);
         for (String figure : List.of("layers-cka-by-epoch", "layers-probe-by-epoch", "layers-id-by-epoch",
                 "layers-nc1-by-epoch")) {
             assertTrue(layers.contains("(figures/" + figure + ".png)"), figure + " is missing:\n" + layers);

@@ -177,13 +177,13 @@ public final class LayerFindings {
                     .orElseThrow();
             String peak = highest[1] > Math.max(first[1], last[1]) * (1 + STEP)
                     ? format(", highest %.1f after epoch %d", highest[1], (int) highest[0]) : "";
-            parts.add(format("of `%s` from %.1f after epoch %d to %.1f after epoch %d%s", layer.getKey(), first[1],
+            parts.add(format("in `%s` from %.1f after epoch %d to %.1f after epoch %d%s", layer.getKey(), first[1],
                     (int) first[0], last[1], (int) last[0], peak));
         }
         if (parts.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of("Over training the intrinsic dimension " + String.join("; ", parts) + ".");
+        return Optional.of("Over training the intrinsic dimension moves " + String.join("; ", parts) + ".");
     }
 
     /** The first epoch whose CKA with the final state reaches {@link #SETTLED}; -1 for none. */
@@ -205,7 +205,8 @@ public final class LayerFindings {
         StringBuilder sentence = new StringBuilder();
         if (nc1.length > 1) {
             double[] first = nc1[0];
-            sentence.append(format("NC1 of `%s` %s from %.3g after epoch %d to %.3g after epoch %d", collapse.layer(),
+            sentence.append(format("NC1 of `%s`%s %s from %.3g after epoch %d to %.3g after epoch %d", collapse.layer(),
+                    collapse.nc1Images().isEmpty() ? "" : " (on " + collapse.nc1Images() + ")",
                     last[1] < first[1] ? "falls" : "rises", first[1], (int) first[0], last[1], (int) last[0]))
                     .append(last[1] < first[1] ? ": its classes draw in toward their means (Papyan et al. 2020)"
                             : ": its classes do not draw in toward their means");

@@ -51,8 +51,16 @@ public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, O
      * @param equiangular     the cosine of a simplex equiangular frame, {@code -1/(C-1)}
      * @param nearestMeanAgreement NC4: the share of test images on which the nearest class mean agrees with the
      *                        network
+     * @param nc1Images       the images {@code nc1ByEpoch} was measured on, for the sentence (e.g. "the per-epoch
+     *                        record's 2,000 test images"); empty for the training split, as the table's NC1
      */
     public record Collapse(String layer, double[][] nc1ByEpoch, double cosineMean, double equiangular,
-                           double nearestMeanAgreement) {
+                           double nearestMeanAgreement, String nc1Images) {
+
+        /** NC1 by epoch on the training split, as the collapse table's. */
+        public Collapse(String layer, double[][] nc1ByEpoch, double cosineMean, double equiangular,
+                        double nearestMeanAgreement) {
+            this(layer, nc1ByEpoch, cosineMean, equiangular, nearestMeanAgreement, "");
+        }
     }
 }

@@ -45,6 +45,13 @@ class LayerFindingsTest {
         assertTrue(text.contains("The layers settle bottom-up") && text.contains("in `dense1` at epoch 2, in `dense2` "
                 + "at epoch 3"), text);
         assertTrue(text.contains("NC1 of `dense2` falls from 4.50 after epoch 1 to 1.25 after epoch 4"), text);
+
+        LayerScorecard onTheRecord = new LayerScorecard(scorecard.rows(), Map.of(), Optional.of(
+                new LayerScorecard.Collapse("dense2", new double[][] {{0, 4.0}, {3, 4.5}}, -0.1, -1.0 / 9, 0.9,
+                        "the per-epoch record's test images")));
+        assertTrue(String.join("\n", LayerFindings.of(onTheRecord)).contains("NC1 of `dense2` (on the per-epoch "
+                + "record's test images) rises from 4.00 after epoch 0 to 4.50 after epoch 3: its classes do "
+                + "not draw in"));
         assertTrue(text.contains("average -0.105 (a simplex frame: -0.111)") && text.contains("98.7% of the test"),
                 text);
     }
@@ -78,9 +85,9 @@ class LayerFindingsTest {
 
         String text = String.join("\n", LayerFindings.of(scorecard));
 
-        assertTrue(text.contains("Over training the intrinsic dimension of `dense1` from 20.0 after epoch 0 to 18.0 "
-                + "after epoch 3, highest 26.0 after epoch 1; of `dense2` from 15.0 after epoch 0 to 9.0 after epoch "
-                + "3."), text);
+        assertTrue(text.contains("Over training the intrinsic dimension moves in `dense1` from 20.0 after epoch 0 to "
+                + "18.0 after epoch 3, highest 26.0 after epoch 1; in `dense2` from 15.0 after epoch 0 to 9.0 after "
+                + "epoch 3."), text);
     }
 
     @Test
