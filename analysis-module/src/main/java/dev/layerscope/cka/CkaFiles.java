@@ -16,7 +16,9 @@ import java.util.Map;
 /**
  * The cka stage's tables:
  * <pre>
- * cka.csv      run_a,layer_a,run_b,layer_b,epoch,cka,estimator,n   every ordered pair of layers
+ * cka.csv      run_a,layer_a,run_b,layer_b,epoch,cka,estimator,n   every ordered pair of layers, then the settling
+ *                                                                  rows (a layer after an earlier epoch with itself
+ *                                                                  after the last, on the per-epoch record)
  * subsets.csv  run_a,run_b,n,file                                  which test images each comparison took
  * cka.json     the results whole, for {@link #read}
  * </pre>
@@ -43,7 +45,7 @@ final class CkaFiles {
 
     static void write(Path dir, CkaResults results, List<Subset> subsets) throws IOException {
         List<String> table = new ArrayList<>(List.of("run_a,layer_a,run_b,layer_b,epoch,cka,estimator,n"));
-        for (CkaResults.Similarity s : results.similarities()) {
+        for (CkaResults.Similarity s : results.rows()) {
             table.add(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.8f,%s,%d", Csv.field(s.runA()),
                     Csv.field(s.layerA()), Csv.field(s.runB()), Csv.field(s.layerB()), s.epoch(), s.cka(),
                     s.estimator().key(), s.n()));
@@ -56,7 +58,8 @@ final class CkaFiles {
         Files.write(dir.resolve(TABLE), table);
         Files.write(dir.resolve(SUBSETS), subsetTable);
         Json.write(dir.resolve(RESULTS), Map.of("run", results.run(),
-                "similarities", results.similarities().stream().map(CkaFiles::toJson).toList()));
+                "similarities", results.similarities().stream().map(CkaFiles::toJson).toList(),
+                "settling", results.settling().stream().map(CkaFiles::toJson).toList()));
     }
 
     /** The results {@link #write} wrote into {@code dir}, equal field by field. */
@@ -67,6 +70,7 @@ final class CkaFiles {
         }
         Config root = ConfigFactory.parseFile(file.toFile());
         return new CkaResults(root.getString("run"), root.getConfigList("similarities").stream()
+                .map(CkaFiles::similarity).toList(), root.getConfigList("settling").stream()
                 .map(CkaFiles::similarity).toList());
     }
 

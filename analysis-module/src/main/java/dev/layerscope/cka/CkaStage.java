@@ -2,6 +2,7 @@ package dev.layerscope.cka;
 
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureShape;
+import dev.layerscope.capture.EpochActivations;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -52,6 +53,11 @@ public final class CkaStage implements ReusableStage {
     @Override
     public Set<ArtifactKey<?>> reads() {
         return Set.of(Activations.ARTIFACT, TrainedModel.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of(EpochActivations.ARTIFACT);
     }
 
     @Override
@@ -178,7 +184,18 @@ public final class CkaStage implements ReusableStage {
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info(String.format(Locale.ROOT, "CKA took %.1f s", seconds));
 
-        CkaResults results = new CkaResults(run, similarities);
+        long settlingStart = System.nanoTime();
+        Optional<EpochActivations> record = context.find(EpochActivations.ARTIFACT)
+                .filter(EpochActivations::recorded);
+        List<CkaResults.Similarity> settling = record.isEmpty() ? List.of()
+                : settling(record.get(), run, estimator);
+        double settlingSeconds = (System.nanoTime() - settlingStart) / 1e9;
+        if (record.isPresent()) {
+            LOG.info(String.format(Locale.ROOT, "CKA of each layer of the per-epoch record with its state after the "
+                    + "last epoch, on %,d images, took %.1f s", record.get().size(), settlingSeconds));
+        }
+
+        CkaResults results = new CkaResults(run, similarities, settling);
         CkaFiles.write(context.outputDir(), results, subsets);
         context.metric("estimator", estimator.key());
         context.metric("subset", n);
@@ -187,12 +204,48 @@ public final class CkaStage implements ReusableStage {
         context.metric("within", matrix(layers, layers, within));
         context.metric("most-similar", mostSimilar);
         context.metric("seconds", seconds);
+        if (record.isPresent()) {
+            Map<String, Object> curves = new LinkedHashMap<>();
+            for (String layer : results.settlingLayers()) {
+                curves.put(layer, Arrays.stream(results.settling(layer)).map(p -> Double.isNaN(p[1]) ? null : p[1])
+                        .toList());
+            }
+            context.metric("settling", curves);
+            context.metric("settling-seconds", settlingSeconds);
+        }
         context.write(CkaResults.ARTIFACT, results);
     }
 
     @Override
     public void restore(StageContext context) throws IOException {
         context.write(CkaResults.ARTIFACT, CkaFiles.read(context.outputDir()));
+    }
+
+    /**
+     * Each recorded layer (those of cka.layers when it names any) after each epoch before the last, against itself
+     * after the last epoch recorded, on all the record's images.
+     */
+    private List<CkaResults.Similarity> settling(EpochActivations record, String run, Cka.Estimator estimator)
+            throws IOException {
+        int last = record.epochs().getLast();
+        List<CkaResults.Similarity> rows = new ArrayList<>();
+        for (String layer : record.layers()) {
+            if (!settings.layers().isEmpty() && !settings.layers().contains(layer)) {
+                continue;
+            }
+            Cka.Representation end = Cka.Representation.of(finite(record.load(layer, last), "`" + layer
+                    + "` after epoch " + last));
+            for (int epoch : record.epochs()) {
+                if (epoch == last) {
+                    continue;
+                }
+                Cka.Representation then = Cka.Representation.of(finite(record.load(layer, epoch), "`" + layer
+                        + "` after epoch " + epoch));
+                rows.add(new CkaResults.Similarity(run, layer, run, layer, epoch, Cka.linear(then, end, estimator),
+                        estimator, record.size()));
+            }
+        }
+        return rows;
     }
 
     /** Each layer's test activations at {@code rows}, centred. */

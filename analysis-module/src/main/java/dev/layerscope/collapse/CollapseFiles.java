@@ -11,11 +11,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The collapse stage's tables:
  * <pre>
- * collapse.csv   layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4
+ * collapse.csv   layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4: the trained network's lines, then the
+ *                per-epoch lines (on the per-epoch record's test images)
  * collapse.json  the same results whole, for {@link #read}
  * </pre>
  * An undefined measure (NC1 when all class means coincide) is {@code NaN} in the CSV and null in the JSON, which
@@ -32,14 +34,16 @@ final class CollapseFiles {
 
     static void write(Path dir, CollapseResults results) throws IOException {
         List<String> table = new ArrayList<>(List.of("layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4"));
-        for (CollapseResults.Line line : results.lines()) {
+        for (CollapseResults.Line line : Stream.concat(results.lines().stream(),
+                results.byEpoch().stream()).toList()) {
             NeuralCollapse.Measures m = line.measures();
             table.add(String.format(Locale.ROOT, "%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", line.layer(), line.epoch(),
                     m.nc1(), m.nc2NormCv(), m.nc2CosMean(), m.nc2CosStd(), m.nc3(), m.nc4()));
         }
         Files.write(dir.resolve(TABLE), table);
         Json.write(dir.resolve(RESULTS), Map.of("classes", results.classes(),
-                "lines", results.lines().stream().map(CollapseFiles::toJson).toList()));
+                "lines", results.lines().stream().map(CollapseFiles::toJson).toList(),
+                "by-epoch", results.byEpoch().stream().map(CollapseFiles::toJson).toList()));
     }
 
     /** The results {@link #write} wrote into {@code dir}, equal field by field. */
@@ -49,11 +53,15 @@ final class CollapseFiles {
             throw new IOException("no " + file + ": the collapse stage's results cannot be read back without it");
         }
         Config root = ConfigFactory.parseFile(file.toFile());
-        return new CollapseResults(root.getInt("classes"), root.getConfigList("lines").stream()
-                .map(json -> new CollapseResults.Line(json.getString("layer"), json.getInt("epoch"),
-                        json.getInt("width"), new NeuralCollapse.Measures(value(json, "nc1"),
-                        value(json, "nc2-norm-cv"), value(json, "nc2-cos-mean"), value(json, "nc2-cos-std"),
-                        value(json, "nc3"), value(json, "nc4"), json.getInt("between-rank")))).toList());
+        return new CollapseResults(root.getInt("classes"), lines(root.getConfigList("lines")),
+                lines(root.getConfigList("by-epoch")));
+    }
+
+    private static List<CollapseResults.Line> lines(List<? extends Config> lines) {
+        return lines.stream().map(json -> new CollapseResults.Line(json.getString("layer"), json.getInt("epoch"),
+                json.getInt("width"), new NeuralCollapse.Measures(value(json, "nc1"), value(json, "nc2-norm-cv"),
+                value(json, "nc2-cos-mean"), value(json, "nc2-cos-std"), value(json, "nc3"), value(json, "nc4"),
+                json.getInt("between-rank")))).toList();
     }
 
     /** One line as collapse.json and run.json hold it. */

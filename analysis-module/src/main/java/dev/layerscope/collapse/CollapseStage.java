@@ -2,6 +2,7 @@ package dev.layerscope.collapse;
 
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureShape;
+import dev.layerscope.capture.EpochActivations;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.ArtifactKey;
@@ -11,12 +12,14 @@ import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.train.EpochParameters;
 import dev.layerscope.train.NetworkLayout;
 import dev.layerscope.train.TrainedModel;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -44,6 +47,14 @@ import org.slf4j.LoggerFactory;
  * from the files alone ({@code bench/check_collapse.py}). Hands on {@link CollapseResults}; a later run with the
  * same inputs and settings reads them back from {@code collapse.json}.
  *
+ * <p>When the capture kept a per-epoch record ({@link EpochActivations}) of the measured layer, the stage also
+ * measures it after every epoch recorded (0 before training to the last), on the record's test images alone: the
+ * class means, NC1 to NC3 and NC4 all come from those images (the training split is not recorded per epoch), and
+ * the output layer's weights and bias are those of the same epoch, from the train stage's per-epoch parameters
+ * ({@link EpochParameters}); batch norm between the layer and the output layer is applied with that epoch's
+ * running statistics. A layer the record projected (wider than capture.max-width) has no per-epoch lines: the
+ * output layer's weights are of the layer's own width.
+ *
  * <p>The epoch of each line is the last epoch of the trained model's history: the network as trained. Where early
  * stopping put back the weights of an earlier epoch, the history does not say which, and the line says the last.
  */
@@ -66,6 +77,11 @@ public final class CollapseStage implements ReusableStage {
     @Override
     public Set<ArtifactKey<?>> reads() {
         return Set.of(Dataset.ARTIFACT, Activations.ARTIFACT, TrainedModel.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of(EpochActivations.ARTIFACT);
     }
 
     @Override
@@ -108,25 +124,23 @@ public final class CollapseStage implements ReusableStage {
         int epoch = model.history().isEmpty() ? 0 : model.history().getLast().epoch();
         long start = System.nanoTime();
 
-        Layer output = network.getLayer(layer.output());
-        INDArray weightParam = output.getParam(WEIGHTS);
-        if (weightParam == null) {
-            throw new IllegalArgumentException("the output layer `" + model.layout().names().get(layer.output())
-                    + "` has no weight matrix `W`: the collapse stage needs a dense output layer");
-        }
-        // DL4J keeps an output layer's weights as width x classes; NC3 compares their transpose with the means
-        float[][] weights = weightParam.transpose().castTo(DataType.FLOAT).dup('c').toFloatMatrix();
-        INDArray biasParam = output.getParam(BIAS);
-        float[] bias = biasParam == null ? new float[weights.length]
-                : biasParam.castTo(DataType.FLOAT).dup('c').data().asFloat();
+        float[][] weights = weights(network, layer, model.layout());
+        float[] bias = bias(network, layer, weights.length);
 
-        FloatMatrix train = features(activations, layer, TRAIN, network);
-        FloatMatrix test = features(activations, layer, TEST, network);
+        FloatMatrix train = features(captured(activations, layer, TRAIN), layer, network);
+        FloatMatrix test = features(captured(activations, layer, TEST), layer, network);
         NeuralCollapse.Measures measures = NeuralCollapse.measure(train, activations.splits().get(TRAIN).labels(),
                 dataset.classCount(), weights, bias, test, settings);
         double seconds = (System.nanoTime() - start) / 1e9;
+
+        long epochsStart = System.nanoTime();
+        Optional<EpochActivations> record = context.find(EpochActivations.ARTIFACT)
+                .filter(EpochActivations::recorded);
+        List<CollapseResults.Line> byEpoch = record.isEmpty() ? List.of()
+                : byEpoch(record.get(), model, layer, dataset.classCount());
+        double epochsSeconds = (System.nanoTime() - epochsStart) / 1e9;
         CollapseResults results = new CollapseResults(dataset.classCount(),
-                List.of(new CollapseResults.Line(layer.name(), epoch, train.cols(), measures)));
+                List.of(new CollapseResults.Line(layer.name(), epoch, train.cols(), measures)), byEpoch);
         LOG.info("Neural collapse of {} ({} wide, {} training and {} test images) after epoch {}: NC1 {}, NC2 norm CV "
                 + "{} and cosines {} +- {} (a simplex: {}), NC3 {}, NC4 {}, in {}", layer.name(), train.cols(),
                 train.rows(), test.rows(), epoch, format(measures.nc1()), format(measures.nc2NormCv()),
@@ -150,6 +164,15 @@ public final class CollapseStage implements ReusableStage {
         context.metric("train-points", train.rows());
         context.metric("test-points", test.rows());
         context.metric("seconds", seconds);
+        if (!byEpoch.isEmpty()) {
+            context.metric("nc1-by-epoch", byEpoch.stream().map(line -> line.measures().nc1())
+                    .map(nc1 -> Double.isFinite(nc1) ? nc1 : null).toList());
+            context.metric("by-epoch-seconds", epochsSeconds);
+            LOG.info(String.format(Locale.ROOT, "Neural collapse of %s after each of epochs 0 to %d on the %,d images "
+                    + "of the per-epoch record took %.2f s; NC1 %s", layer.name(), byEpoch.getLast().epoch(),
+                    record.orElseThrow().size(), epochsSeconds, Arrays.toString(byEpoch.stream()
+                    .mapToDouble(line -> line.measures().nc1()).map(v -> Math.round(v * 1e4) / 1e4).toArray())));
+        }
         context.write(CollapseResults.ARTIFACT, results);
     }
 
@@ -159,13 +182,72 @@ public final class CollapseStage implements ReusableStage {
     }
 
     /**
-     * The features the output layer classifies on one split: the captured activations, through the batch-norm
-     * layers between the layer and the output layer in inference mode (dropout is the identity then).
+     * The measured layer after every epoch of the record, on its images, with the output layer of that epoch; empty
+     * (and said in the log) when the record cannot give them.
      */
-    private static FloatMatrix features(Activations activations, MeasuredLayer layer, String split,
-                                        MultiLayerNetwork network) throws IOException {
-        FloatMatrix captured = activations.load(layer.name(), split).requireFinite(layer.name() + " holds", split
-                + " point", "neural collapse is not defined for it (check the stage that made it)");
+    private List<CollapseResults.Line> byEpoch(EpochActivations record, TrainedModel model, MeasuredLayer layer,
+                                               int classes) throws IOException {
+        String why = null;
+        if (!record.layers().contains(layer.name())) {
+            why = "the per-epoch record does not hold `" + layer.name() + "` (it holds " + record.layers() + ")";
+        } else if (record.reductions().containsKey(layer.name()) && record.reductions().get(layer.name())
+                .projected()) {
+            why = "the per-epoch record holds `" + layer.name() + "` through a random projection, which the output "
+                    + "layer's weights do not fit";
+        } else if (model.epochs().isEmpty()) {
+            why = "the train stage kept no parameters of its epochs";
+        } else if (Arrays.stream(record.labels()).distinct().count() < classes) {
+            why = "the per-epoch record's " + record.size() + " images do not hold every class";
+        }
+        if (why != null) {
+            LOG.warn("No neural collapse per epoch: {}", why);
+            return List.of();
+        }
+        EpochParameters parameters = model.epochs().get();
+        MultiLayerNetwork network = parameters.copyOf(model.network());
+        List<CollapseResults.Line> lines = new ArrayList<>();
+        for (int epoch : record.epochs()) {
+            parameters.setEpoch(network, epoch);
+            float[][] weights = weights(network, layer, model.layout());
+            float[] bias = bias(network, layer, weights.length);
+            FloatMatrix features = features(record.load(layer.name(), epoch).requireFinite(layer.name() + " after "
+                    + "epoch " + epoch + " holds", "recorded image", "neural collapse is not defined for it"), layer,
+                    network);
+            lines.add(new CollapseResults.Line(layer.name(), epoch, features.cols(), NeuralCollapse.measure(features,
+                    record.labels(), classes, weights, bias, features, settings)));
+        }
+        return lines;
+    }
+
+    /** The output layer's weights, classes x width. */
+    private static float[][] weights(MultiLayerNetwork network, MeasuredLayer layer, NetworkLayout layout) {
+        INDArray weightParam = network.getLayer(layer.output()).getParam(WEIGHTS);
+        if (weightParam == null) {
+            throw new IllegalArgumentException("the output layer `" + layout.names().get(layer.output())
+                    + "` has no weight matrix `W`: the collapse stage needs a dense output layer");
+        }
+        // DL4J keeps an output layer's weights as width x classes; NC3 compares their transpose with the means
+        return weightParam.transpose().castTo(DataType.FLOAT).dup('c').toFloatMatrix();
+    }
+
+    /** The output layer's bias, zeros when it has none. */
+    private static float[] bias(MultiLayerNetwork network, MeasuredLayer layer, int classes) {
+        Layer output = network.getLayer(layer.output());
+        INDArray biasParam = output.getParam(BIAS);
+        return biasParam == null ? new float[classes] : biasParam.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    }
+
+    private static FloatMatrix captured(Activations activations, MeasuredLayer layer, String split)
+            throws IOException {
+        return activations.load(layer.name(), split).requireFinite(layer.name() + " holds", split + " point",
+                "neural collapse is not defined for it (check the stage that made it)");
+    }
+
+    /**
+     * The features the output layer classifies: the layer's activations, through the batch-norm layers between the
+     * layer and the output layer in inference mode (dropout is the identity then).
+     */
+    private static FloatMatrix features(FloatMatrix captured, MeasuredLayer layer, MultiLayerNetwork network) {
         if (layer.batchNorms().isEmpty()) {
             return captured;
         }

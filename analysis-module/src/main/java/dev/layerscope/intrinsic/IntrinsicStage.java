@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureShape;
+import dev.layerscope.capture.EpochActivations;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -27,13 +28,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The intrinsic dimension of every captured layer (the raw input included) by TwoNN ({@link TwoNn}), on a seeded
- * subset of the captured test images, the same for every layer.
+ * subset of the captured test images, the same for every layer; and, when the capture kept a per-epoch record
+ * ({@link EpochActivations}), of every layer of the record after every epoch (0 before training to the last) on all
+ * the record's images.
  *
  * <p>Writes {@code intrinsic_dimension.csv} ({@code layer,epoch,id,n}), {@code subset.npy} (the test-file indices of
  * the images, ascending) and {@code intrinsic_dimension.json} (the results whole, read back when a later run reuses
@@ -57,6 +61,11 @@ public final class IntrinsicStage implements ReusableStage {
     @Override
     public Set<ArtifactKey<?>> reads() {
         return Set.of(Activations.ARTIFACT, TrainedModel.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of(EpochActivations.ARTIFACT);
     }
 
     @Override
@@ -129,7 +138,18 @@ public final class IntrinsicStage implements ReusableStage {
                 }
             }
         }
-        IntrinsicDimensions results = new IntrinsicDimensions(estimates);
+        Optional<EpochActivations> record = context.find(EpochActivations.ARTIFACT)
+                .filter(EpochActivations::recorded);
+        List<IntrinsicDimensions.Layer> byEpoch = new ArrayList<>();
+        long epochsStart = System.nanoTime();
+        if (record.isPresent() && record.get().size() < settings.twoNn().minimumPoints()) {
+            LOG.warn("The per-epoch record holds {} images, fewer than the {} TwoNN needs: no per-epoch dimensions",
+                    record.get().size(), settings.twoNn().minimumPoints());
+        } else if (record.isPresent()) {
+            byEpoch.addAll(byEpoch(record.get(), threads));
+        }
+        double epochsSeconds = (System.nanoTime() - epochsStart) / 1e9;
+        IntrinsicDimensions results = new IntrinsicDimensions(estimates, byEpoch);
         int[] indices = Arrays.stream(rows).map(row -> test.sourceIndex()[row]).toArray();
         Npy.writeInts(context.outputDir().resolve(SUBSET), indices, indices.length);
         write(context.outputDir(), results);
@@ -140,6 +160,18 @@ public final class IntrinsicStage implements ReusableStage {
         context.metric("epoch", epoch);
         context.metric("duplicates", duplicates);
         context.metric("seconds", seconds);
+        if (!byEpoch.isEmpty()) {
+            Map<String, Object> curves = new LinkedHashMap<>();
+            for (String layer : results.epochLayers()) {
+                curves.put(layer, Arrays.stream(results.byEpoch(layer)).map(p -> Double.isNaN(p[1]) ? null : p[1])
+                        .toList());
+            }
+            context.metric("by-epoch", curves);
+            context.metric("by-epoch-seconds", epochsSeconds);
+            LOG.info(String.format(Locale.ROOT, "TwoNN of the per-epoch record (%d layers, %d epochs, %,d images) "
+                    + "took %.1f s", results.epochLayers().size(), record.orElseThrow().epochs().size(),
+                    record.orElseThrow().size(), epochsSeconds));
+        }
         context.write(IntrinsicDimensions.ARTIFACT, results);
     }
 
@@ -150,18 +182,49 @@ public final class IntrinsicStage implements ReusableStage {
             throw new IOException("no " + file + ": the intrinsic stage's results cannot be read back without it");
         }
         Config root = ConfigFactory.parseFile(file.toFile());
-        context.write(IntrinsicDimensions.ARTIFACT, new IntrinsicDimensions(root.getConfigList("layers").stream()
-                .map(json -> new IntrinsicDimensions.Layer(json.getString("layer"), json.getInt("epoch"),
-                        json.getIsNull("id") ? Double.NaN : json.getDouble("id"), json.getInt("n"),
-                        json.getInt("duplicates")))
-                .toList()));
+        context.write(IntrinsicDimensions.ARTIFACT, new IntrinsicDimensions(lines(root.getConfigList("layers")),
+                lines(root.getConfigList("by-epoch"))));
+    }
+
+    private static List<IntrinsicDimensions.Layer> lines(List<? extends Config> json) {
+        return json.stream().map(line -> new IntrinsicDimensions.Layer(line.getString("layer"), line.getInt("epoch"),
+                line.getIsNull("id") ? Double.NaN : line.getDouble("id"), line.getInt("n"),
+                line.getInt("duplicates"))).toList();
+    }
+
+    /** Every layer of the record (those of intrinsic.layers when it names any) after every epoch recorded. */
+    private List<IntrinsicDimensions.Layer> byEpoch(EpochActivations record, int threads) throws IOException {
+        List<IntrinsicDimensions.Layer> lines = new ArrayList<>();
+        try (Parallel parallel = new Parallel(threads)) {
+            for (String layer : record.layers()) {
+                if (!settings.layers().isEmpty() && !settings.layers().contains(layer)) {
+                    continue;
+                }
+                for (int epoch : record.epochs()) {
+                    FloatMatrix points = record.load(layer, epoch).requireFinite("`" + layer + "` after epoch "
+                            + epoch + " holds", "recorded image", "TwoNN cannot measure distances to it");
+                    TwoNn.Estimate estimate = TwoNn.estimate(points, settings.twoNn(), parallel);
+                    lines.add(new IntrinsicDimensions.Layer(layer, epoch, estimate.dimension(), points.rows(),
+                            estimate.duplicates()));
+                }
+            }
+        }
+        return lines;
     }
 
     /** The table for people and the JSON that {@link #restore} reads, of the same results. */
     private static void write(Path dir, IntrinsicDimensions results) throws IOException {
         List<String> table = new ArrayList<>(List.of("layer,epoch,id,n"));
+        List<Map<String, Object>> json = lines(table, results.layers());
+        List<Map<String, Object>> byEpoch = lines(table, results.byEpoch());
+        Files.write(dir.resolve(TABLE), table);
+        Json.write(dir.resolve(RESULTS), Map.of("layers", json, "by-epoch", byEpoch));
+    }
+
+    /** Appends {@code layers} to the table; returns them as JSON. */
+    private static List<Map<String, Object>> lines(List<String> table, List<IntrinsicDimensions.Layer> layers) {
         List<Map<String, Object>> json = new ArrayList<>();
-        for (IntrinsicDimensions.Layer layer : results.layers()) {
+        for (IntrinsicDimensions.Layer layer : layers) {
             table.add(String.format(Locale.ROOT, "%s,%d,%.6f,%d", Csv.field(layer.layer()), layer.epoch(),
                     layer.id(), layer.n()));
             Map<String, Object> line = new LinkedHashMap<>();
@@ -172,7 +235,6 @@ public final class IntrinsicStage implements ReusableStage {
             line.put("duplicates", layer.duplicates());
             json.add(line);
         }
-        Files.write(dir.resolve(TABLE), table);
-        Json.write(dir.resolve(RESULTS), Map.of("layers", json));
+        return json;
     }
 }

@@ -21,7 +21,9 @@ import java.util.Map;
  * </pre>
  * Per layer, {@code probes.csv} has a {@code validation} line for every strength (when the validation split is
  * captured), then a {@code train} line (the chosen probe on its own training rows) and a {@code test} line for the
- * chosen strength, whose {@code chosen} is {@code true}.
+ * chosen strength, whose {@code chosen} is {@code true}. After them, per layer of the capture's per-epoch record and
+ * epoch recorded, a {@code record-held-out} line: the probe of that epoch on the half of the record's images it was
+ * not fitted on, with the strength the layer's test line chose.
  */
 final class ProbeFiles {
 
@@ -49,9 +51,16 @@ final class ProbeFiles {
             lines.add(line(layer, results.epoch(), "train", layer.chosenFit(), true, layer.train()));
             lines.add(line(layer, results.epoch(), "test", layer.chosenFit(), true, layer.test()));
         }
+        for (ProbeResults.EpochProbe probe : results.byEpoch()) {
+            lines.add(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%b,%d,%d,%.6f,%d,%b", Csv.field(probe.layer()),
+                    probe.dimensions(), probe.epoch(), ProbeResults.RECORD_HELD_OUT, probe.strength(), true,
+                    probe.heldOut().points(), probe.heldOut().correct(), probe.heldOut().accuracy(),
+                    probe.iterations(), probe.converged()));
+        }
         Files.write(dir.resolve(TABLE), lines);
         Json.write(dir.resolve(RESULTS), Map.of("epoch", results.epoch(),
-                "layers", results.layers().stream().map(ProbeFiles::toJson).toList()));
+                "layers", results.layers().stream().map(ProbeFiles::toJson).toList(),
+                "by-epoch", results.byEpoch().stream().map(ProbeFiles::toJson).toList()));
     }
 
     /** The results {@link #write} wrote into {@code dir}, equal field by field. */
@@ -62,7 +71,11 @@ final class ProbeFiles {
         }
         Config root = ConfigFactory.parseFile(file.toFile());
         return new ProbeResults(root.getInt("epoch"),
-                root.getConfigList("layers").stream().map(ProbeFiles::layer).toList());
+                root.getConfigList("layers").stream().map(ProbeFiles::layer).toList(),
+                root.getConfigList("by-epoch").stream().map(json -> new ProbeResults.EpochProbe(json.getString("layer"),
+                        json.getInt("dimensions"), json.getInt("epoch"), json.getDouble("strength"),
+                        score(json.getConfig("held-out")), json.getInt("iterations"), json.getBoolean("converged")))
+                        .toList());
     }
 
     private static String line(ProbeResults.LayerProbe layer, int epoch, String split, ProbeResults.Fit fit,
@@ -89,6 +102,19 @@ final class ProbeFiles {
             f.put("converged", fit.converged());
             return f;
         }).toList());
+        return json;
+    }
+
+    /** A per-epoch probe as probes.json and run.json hold it. */
+    static Map<String, Object> toJson(ProbeResults.EpochProbe probe) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("layer", probe.layer());
+        json.put("dimensions", probe.dimensions());
+        json.put("epoch", probe.epoch());
+        json.put("strength", probe.strength());
+        json.put("held-out", toJson(probe.heldOut()));
+        json.put("iterations", probe.iterations());
+        json.put("converged", probe.converged());
         return json;
     }
 

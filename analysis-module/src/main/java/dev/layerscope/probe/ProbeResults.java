@@ -1,6 +1,7 @@
 package dev.layerscope.probe;
 
 import dev.layerscope.kernel.ArtifactKey;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -11,13 +12,48 @@ import java.util.List;
  * @param epoch  the epochs the probed network was trained, as the train stage's history records them (its last
  *               epoch; 0 when a train stage of one's own hands on no history)
  * @param layers one per probed layer, in the order probed
+ * @param byEpoch per layer of the capture's per-epoch record that was probed, and per epoch recorded (0 before
+ *                training to the last): a probe with the strength the layer's final probe chose, fitted on a seeded
+ *                half of the record's images and scored on the other half; empty without a record
  */
-public record ProbeResults(int epoch, List<LayerProbe> layers) {
+public record ProbeResults(int epoch, List<LayerProbe> layers, List<EpochProbe> byEpoch) {
+
+    /** The split name of the per-epoch probes' scores in probes.csv: the record's images they were not fitted on. */
+    public static final String RECORD_HELD_OUT = "record-held-out";
 
     public static final ArtifactKey<ProbeResults> ARTIFACT = ArtifactKey.of("probes", ProbeResults.class);
 
     public ProbeResults {
         layers = List.copyOf(layers);
+        byEpoch = List.copyOf(byEpoch);
+    }
+
+    /** The trained network's probes alone, without a per-epoch record. */
+    public ProbeResults(int epoch, List<LayerProbe> layers) {
+        this(epoch, layers, List.of());
+    }
+
+    /** How {@code layer}'s probe accuracy moves: {@code (epoch, accuracy)} points in epoch order; empty if none. */
+    public double[][] byEpoch(String layer) {
+        return byEpoch.stream().filter(p -> p.layer().equals(layer)).sorted(Comparator.comparingInt(EpochProbe::epoch))
+                .map(p -> new double[] {p.epoch(), p.heldOut().accuracy()}).toArray(double[][]::new);
+    }
+
+    /** The layers probed per epoch, in record order. */
+    public List<String> epochLayers() {
+        return byEpoch.stream().map(EpochProbe::layer).distinct().toList();
+    }
+
+    /**
+     * One layer's probe after one epoch, on the per-epoch record.
+     *
+     * @param strength   the strength the layer's final probe chose
+     * @param heldOut    its score on the record's images it was not fitted on
+     * @param iterations the L-BFGS iterations its fit took
+     * @param converged  whether the fit met {@code probe.logistic.tolerance}
+     */
+    public record EpochProbe(String layer, int dimensions, int epoch, double strength, Score heldOut,
+                             int iterations, boolean converged) {
     }
 
     /**

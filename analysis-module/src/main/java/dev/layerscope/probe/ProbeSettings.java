@@ -12,10 +12,12 @@ import java.util.List;
  * @param layers   captured layers to probe ({@code input} is the raw pixels); empty means every captured one
  * @param logistic the multinomial logistic regression, which {@link LinearProbe#fit} takes as it is
  * @param threads  CPU threads; 0 takes every core the machine has
+ * @param seed     draws the half of the capture's per-epoch record that the per-epoch probes fit on (the other half
+ *                 scores them)
  */
 @Settings("probe")
 public record ProbeSettings(List<String> layers, LinearProbe.Options logistic,
-                            @Range(min = 0, max = 1024) int threads) {
+                            @Range(min = 0, max = 1024) int threads, long seed) {
 
     public ProbeSettings {
         layers = List.copyOf(layers);

@@ -2,6 +2,7 @@ package dev.layerscope.probe;
 
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureShape;
+import dev.layerscope.capture.EpochActivations;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -11,6 +12,7 @@ import dev.layerscope.kernel.ReusableStage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import dev.layerscope.linalg.SeededRows;
 import dev.layerscope.train.TrainedModel;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,8 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * and strength, fitted on the training split's activations; the strength with the best accuracy on the validation
  * split is picked (one strength needs no validation split), and its accuracy on the test split is the layer's. One
  * layer is in memory at a time.
+ *
+ * <p>When the capture kept a per-epoch record ({@link EpochActivations}), each of its layers that is probed also gets
+ * a probe per epoch recorded (0 before training to the last), with the strength the layer's final probe chose,
+ * fitted on a seeded half of the record's images ({@code probe.seed}) and scored on the other half: the record holds
+ * test images only, so both halves are test images, and every epoch is fitted and scored on the same two halves.
  *
  * <p>Writes {@code probes.csv} and {@code probes.json} (see {@link ProbeFiles}), the same in {@code run.json}, and
  * hands on {@link ProbeResults}; a later run with the same inputs and settings reads them back from
@@ -52,6 +61,11 @@ public final class ProbeStage implements ReusableStage {
     @Override
     public Set<ArtifactKey<?>> reads() {
         return Set.of(Dataset.ARTIFACT, TrainedModel.ARTIFACT, Activations.ARTIFACT);
+    }
+
+    @Override
+    public Set<ArtifactKey<?>> readsIfWritten() {
+        return Set.of(EpochActivations.ARTIFACT);
     }
 
     @Override
@@ -92,6 +106,10 @@ public final class ProbeStage implements ReusableStage {
 
         List<ProbeResults.LayerProbe> probed = new ArrayList<>();
         Map<String, Double> seconds = new LinkedHashMap<>();
+        Optional<EpochActivations> record = context.find(EpochActivations.ARTIFACT)
+                .filter(EpochActivations::recorded);
+        List<ProbeResults.EpochProbe> byEpoch = new ArrayList<>();
+        double epochsSeconds = 0;
         try (Parallel parallel = new Parallel(threads)) {
             for (String layer : layers) {
                 long start = System.nanoTime();
@@ -100,12 +118,27 @@ public final class ProbeStage implements ReusableStage {
                 probed.add(probe);
                 logged(probe, seconds.get(layer));
             }
+            if (record.isPresent()) {
+                long start = System.nanoTime();
+                byEpoch.addAll(byEpoch(record.get(), probed, classes, parallel));
+                epochsSeconds = (System.nanoTime() - start) / 1e9;
+            }
         }
-        ProbeResults results = new ProbeResults(epoch, probed);
+        ProbeResults results = new ProbeResults(epoch, probed, byEpoch);
         ProbeFiles.write(context.outputDir(), results);
         context.metric("epoch", epoch);
         context.metric("probes", results.layers().stream().map(ProbeFiles::toJson).toList());
         context.metric("seconds", seconds);
+        if (!byEpoch.isEmpty()) {
+            Map<String, Object> curves = new LinkedHashMap<>();
+            for (String layer : results.epochLayers()) {
+                curves.put(layer, Arrays.stream(results.byEpoch(layer)).map(point -> point[1]).toList());
+            }
+            context.metric("by-epoch", curves);
+            context.metric("by-epoch-seconds", epochsSeconds);
+            LOG.info("Per-epoch probes on the held-out half of the {} recorded images, in {}: {}",
+                    record.orElseThrow().size(), String.format(Locale.ROOT, "%.1f s", epochsSeconds), curves);
+        }
         context.write(ProbeResults.ARTIFACT, results);
     }
 
@@ -154,6 +187,47 @@ public final class ProbeStage implements ReusableStage {
                     settings.logistic().iterations());
         }
         return new ProbeResults.LayerProbe(layer, train.cols(), fits, chosen, trainScore, testScore);
+    }
+
+    /**
+     * Each probed layer of the record after each epoch: fitted on a seeded half of the record's images with the
+     * strength its final probe chose, scored on the other half. Nothing when the record holds fewer than 2 images.
+     */
+    private List<ProbeResults.EpochProbe> byEpoch(EpochActivations record, List<ProbeResults.LayerProbe> probed,
+                                                  int classes, Parallel parallel) throws IOException {
+        int n = record.size();
+        if (n < 2) {
+            LOG.warn("The per-epoch record holds {} image(s): no per-epoch probes, which need a half to fit on and "
+                    + "one to score", n);
+            return List.of();
+        }
+        int[] fitRows = SeededRows.uniform(n, n / 2, settings.seed());
+        boolean[] fitted = new boolean[n];
+        for (int row : fitRows) {
+            fitted[row] = true;
+        }
+        int[] heldOutRows = IntStream.range(0, n).filter(row -> !fitted[row]).toArray();
+        int[] fitLabels = Arrays.stream(fitRows).map(row -> record.labels()[row]).toArray();
+        int[] heldOutLabels = Arrays.stream(heldOutRows).map(row -> record.labels()[row]).toArray();
+        List<ProbeResults.EpochProbe> probes = new ArrayList<>();
+        for (ProbeResults.LayerProbe layer : probed) {
+            if (!record.layers().contains(layer.layer())) {
+                continue;
+            }
+            double strength = layer.chosenFit().strength();
+            LinearProbe.Options options = LinearProbe.Options.of(strength, settings.logistic().iterations(),
+                    settings.logistic().tolerance());
+            for (int epoch : record.epochs()) {
+                FloatMatrix points = record.load(layer.layer(), epoch).requireFinite("`" + layer.layer()
+                        + "` after epoch " + epoch + " holds", "recorded image", "a linear probe cannot fit it");
+                LinearProbe probe = LinearProbe.fit(points.rows(fitRows), fitLabels, classes, options, parallel)
+                        .getFirst();
+                probes.add(new ProbeResults.EpochProbe(layer.layer(), points.cols(), epoch, strength,
+                        new ProbeResults.Score(probe.correct(points.rows(heldOutRows), heldOutLabels),
+                                heldOutRows.length), probe.iterations(), probe.converged()));
+            }
+        }
+        return probes;
     }
 
     /** Logs one layer's probes and the seconds they took. */

@@ -48,11 +48,15 @@ class ScorecardPipelineTest {
               batch-size = 16
               epochs = 4
             }
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 30 }
             cka.subset = 40
             intrinsic { subset = 50, threads = 2 }
             """;
     private static final List<String> LAYERS = List.of("input", "dense1", "dense2");
+    /** The layers of the per-epoch record: the hidden ones. */
+    private static final List<String> HIDDEN = List.of("dense1", "dense2");
+    private static final int RECORDED = 30;
+    private static final int EPOCHS = 4;
 
     @TempDir
     static Path shared;
@@ -72,7 +76,8 @@ class ScorecardPipelineTest {
     void comparesEveryOrderedPairOfLayersOnItsSubsetAsCkaDoes() throws IOException {
         List<String[]> rows = csv(run.resolve("cka/cka.csv"));
         assertEquals("run_a,layer_a,run_b,layer_b,epoch,cka,estimator,n", String.join(",", rows.getFirst()));
-        assertEquals(LAYERS.size() * LAYERS.size(), rows.size() - 1, "every ordered pair");
+        assertEquals(LAYERS.size() * LAYERS.size() + HIDDEN.size() * EPOCHS, rows.size() - 1,
+                "every ordered pair, then each hidden layer after each epoch before the last");
         String name = "tiny/" + run.getFileName();
 
         int[] testIndex = Npy.readInts(run.resolve("capture/test-index.npy")).values();
@@ -110,9 +115,9 @@ class ScorecardPipelineTest {
         int[] subsetRows = SeededRows.uniform(testIndex.length, 50, 42);
         assertArrayEquals(Arrays.stream(subsetRows).map(r -> testIndex[r]).toArray(),
                 Npy.readInts(run.resolve("intrinsic/subset.npy")).values());
-        assertEquals(LAYERS, rows.stream().skip(1).map(r -> r[0]).toList());
+        assertEquals(LAYERS, rows.stream().skip(1).limit(LAYERS.size()).map(r -> r[0]).toList());
         try (Parallel parallel = new Parallel(1)) {
-            for (String[] row : rows.subList(1, rows.size())) {
+            for (String[] row : rows.subList(1, 1 + LAYERS.size())) {
                 TwoNn.Estimate expected = TwoNn.estimate(layer(run, row[0]).rows(subsetRows),
                         TwoNn.Options.defaults(), parallel);
                 assertEquals(List.of("4", "50"), List.of(row[1], row[3]), row[0]);
@@ -123,6 +128,75 @@ class ScorecardPipelineTest {
                 }
             }
         }
+    }
+
+    /**
+     * The settling rows: each hidden layer after each epoch before the last against itself after the last, on the
+     * per-epoch record's images. The record's last epoch is the trained network, so the reference for every row is
+     * the final capture's rows of the record's images: were the last epoch's record not the final capture, these
+     * would differ.
+     */
+    @Test
+    void comparesEachRecordedLayerAfterEachEpochWithItsFinalCapture() throws IOException {
+        List<String[]> rows = csv(run.resolve("cka/cka.csv"));
+        List<String[]> settling = rows.subList(1 + LAYERS.size() * LAYERS.size(), rows.size());
+        String name = "tiny/" + run.getFileName();
+        int[] recordRows = recordRowsInCapture(run);
+        int line = 0;
+        for (String layer : HIDDEN) {
+            FloatMatrix end = layer(run, layer).rows(recordRows);
+            for (int epoch = 0; epoch < EPOCHS; epoch++) {
+                String[] row = settling.get(line++);
+                assertEquals(List.of(name, layer, name, layer, Integer.toString(epoch)), List.of(row).subList(0, 5));
+                assertEquals(List.of("linear-biased", Integer.toString(RECORDED)), List.of(row).subList(6, 8));
+                double expected = Cka.linear(record(run, layer, epoch), end, Cka.Estimator.LINEAR_BIASED);
+                assertEquals(expected, Double.parseDouble(row[5]), 1e-6, layer + " after epoch " + epoch);
+            }
+            // the last epoch's record is the final capture's rows: CKA 1 with it
+            assertEquals(1, Cka.linear(record(run, layer, EPOCHS), end, Cka.Estimator.LINEAR_BIASED), 1e-6);
+            // untrained, the layer is not yet what training made it
+            assertTrue(Double.parseDouble(settling.get(line - EPOCHS)[5]) < 0.999, layer);
+        }
+        Config stage = stage(run, "cka");
+        assertEquals(EPOCHS, stage.getDoubleList("metrics.settling.dense1").size());
+    }
+
+    /** TwoNN of each hidden layer after each epoch, 0 to the last, on the record's images. */
+    @Test
+    void estimatesEachRecordedLayersDimensionAfterEachEpoch() throws IOException {
+        List<String[]> rows = csv(run.resolve("intrinsic/intrinsic_dimension.csv"));
+        List<String[]> byEpoch = rows.subList(1 + LAYERS.size(), rows.size());
+        assertEquals(HIDDEN.size() * (EPOCHS + 1), byEpoch.size());
+        int[] recordRows = recordRowsInCapture(run);
+        int line = 0;
+        try (Parallel parallel = new Parallel(1)) {
+            for (String layer : HIDDEN) {
+                for (int epoch = 0; epoch <= EPOCHS; epoch++) {
+                    String[] row = byEpoch.get(line++);
+                    assertEquals(List.of(layer, Integer.toString(epoch), Integer.toString(RECORDED)),
+                            List.of(row[0], row[1], row[3]));
+                    // the last epoch from the final capture's rows, the others from the record
+                    FloatMatrix points = epoch == EPOCHS ? layer(run, layer).rows(recordRows)
+                            : record(run, layer, epoch);
+                    double expected = TwoNn.estimate(points, TwoNn.Options.defaults(), parallel).dimension();
+                    assertEquals(expected, Double.parseDouble(row[2]), 1e-6, layer + " after epoch " + epoch);
+                }
+            }
+        }
+    }
+
+    /** A capture without a per-epoch record: the stages give the trained network's rows alone. */
+    @Test
+    void withoutAPerEpochRecordOnlyTheTrainedNetworksRowsAreWritten() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(Launcher.OK, launch(dir, "capture.epochs.images = 0", errors),
+                errors.toString(StandardCharsets.UTF_8));
+        Path without = onlyRun(dir);
+        List<String[]> cka = csv(without.resolve("cka/cka.csv"));
+        assertEquals(LAYERS.size() * LAYERS.size(), cka.size() - 1);
+        assertTrue(cka.stream().skip(1).allMatch(row -> row[4].equals(Integer.toString(EPOCHS))));
+        assertEquals(LAYERS.size(), csv(without.resolve("intrinsic/intrinsic_dimension.csv")).size() - 1);
+        assertFalse(stage(without, "cka").hasPath("metrics.settling"));
     }
 
     @Test
@@ -160,8 +234,9 @@ class ScorecardPipelineTest {
         }
         String self = "tiny/" + second.getFileName();
         String other = "tiny/" + first.getFileName();
+        // the rows of the trained network's layers; the settling rows compare earlier epochs
         Map<String, Double> cka = csv(second.resolve("cka/cka.csv")).stream().skip(1)
-                .collect(Collectors.toMap(r -> r[2] + " " + r[1] + " " + r[3], r -> Double.parseDouble(r[5])));
+                .filter(r -> r[4].equals(Integer.toString(EPOCHS))).collect(Collectors.toMap(r -> r[2] + " " + r[1] + " " + r[3], r -> Double.parseDouble(r[5])));
         assertEquals(2 * LAYERS.size() * LAYERS.size(), cka.size());
         for (String a : LAYERS) {
             for (String b : LAYERS) {
@@ -251,6 +326,21 @@ class ScorecardPipelineTest {
     private static FloatMatrix layer(Path run, String layer) throws IOException {
         Npy.Floats floats = Npy.readFloats(run.resolve("capture/" + layer + "-test.npy"));
         return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());
+    }
+
+    /** One layer of the per-epoch record after one epoch. */
+    private static FloatMatrix record(Path run, String layer, int epoch) throws IOException {
+        Npy.Floats floats = Npy.readFloats(run.resolve("capture/epochs/" + layer + ".npy"), epoch, 1);
+        return new FloatMatrix((int) floats.shape()[1], (int) floats.shape()[2], floats.values());
+    }
+
+    /** The rows of the final capture's test split that hold the per-epoch record's images, in the record's order. */
+    private static int[] recordRowsInCapture(Path run) throws IOException {
+        List<Integer> captured = Arrays.stream(Npy.readInts(run.resolve("capture/test-index.npy")).values()).boxed()
+                .toList();
+        int[] recorded = Npy.readInts(run.resolve("capture/epochs/test-index.npy")).values();
+        assertEquals(RECORDED, recorded.length);
+        return Arrays.stream(recorded).map(captured::indexOf).peek(row -> assertTrue(row >= 0)).toArray();
     }
 
     private static Config stage(Path run, String name) {

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,9 +47,10 @@ class CollapsePipelineTest {
               batch-size = 16
               epochs = 4
             }
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 30 }
             """;
     private static final int CLASSES = 4;
+    private static final int EPOCHS = 4;
 
     @TempDir
     static Path shared;
@@ -66,7 +68,7 @@ class CollapsePipelineTest {
     void measuresThePenultimateLayerAfterTheLastEpoch() throws IOException {
         List<String> lines = Files.readAllLines(run.resolve("collapse/collapse.csv"));
         assertEquals("layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4", lines.getFirst());
-        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(2 + EPOCHS + 1, lines.size(), "the trained network, then epochs 0 to 4: " + lines);
         String[] line = lines.get(1).split(",");
         assertEquals(List.of("dense2", "4"), List.of(line[0], line[1]), "dense2 feeds the output through dropout");
         assertTrue(Double.parseDouble(line[2]) >= 0, "NC1 " + line[2]);
@@ -124,6 +126,43 @@ class CollapsePipelineTest {
         }
     }
 
+    /**
+     * The per-epoch lines: dense2 after epochs 0 to 4 on the record's 30 test images, with the output layer of
+     * that epoch, read here from the train stage's {@code epoch_params.npy} (DL4J flattens the output layer's
+     * 6 x 4 weights column-major, so class-major, then its 4 biases, at the end of each row). The last epoch from
+     * the final capture's rows of the record's images: the record's last epoch is the trained network.
+     */
+    @Test
+    void measuresThePenultimateLayerAfterEveryEpochOnTheRecordWithThatEpochsWeights() throws IOException {
+        List<CollapseResults.Line> byEpoch = CollapseFiles.read(run.resolve("collapse")).byEpoch();
+        assertEquals(List.of(0, 1, 2, 3, 4), byEpoch.stream().map(CollapseResults.Line::epoch).toList());
+        int[] labels = Npy.readInts(run.resolve("capture/epochs/test-labels.npy")).values();
+        int[] recordRows = recordRowsInCapture(run);
+        FloatMatrix finalRows = matrix(run.resolve("capture/dense2-test.npy")).rows(recordRows);
+        int width = 6;
+        for (CollapseResults.Line line : byEpoch) {
+            int epoch = line.epoch();
+            float[] parameters = Npy.readFloats(run.resolve("train/epoch_params.npy"), epoch, 1).values();
+            int end = parameters.length;
+            float[] bias = Arrays.copyOfRange(parameters, end - CLASSES, end);
+            float[][] weights = new float[CLASSES][];
+            int start = end - CLASSES - CLASSES * width;
+            for (int c = 0; c < CLASSES; c++) {
+                weights[c] = Arrays.copyOfRange(parameters, start + c * width, start + (c + 1) * width);
+            }
+            FloatMatrix features = epoch == EPOCHS ? finalRows : recorded(run, "dense2", epoch);
+            NeuralCollapse.Measures expected = NeuralCollapse.measure(features, labels, CLASSES, weights, bias,
+                    features, new CollapseSettings("", 1e-9));
+            NeuralCollapse.Measures measured = line.measures();
+            assertEquals(List.of("dense2", width), List.of(line.layer(), line.width()));
+            assertEquals(expected.nc1(), measured.nc1(), 1e-6 * Math.abs(expected.nc1()), "NC1 after " + epoch);
+            assertEquals(expected.nc2CosMean(), measured.nc2CosMean(), 1e-6, "NC2 after " + epoch);
+            assertEquals(expected.nc3(), measured.nc3(), 1e-6, "NC3 after " + epoch);
+            assertEquals(expected.nc4(), measured.nc4(), 1e-9, "NC4 after " + epoch);
+        }
+        assertEquals(EPOCHS + 1, stage(run, "collapse").getList("metrics.nc1-by-epoch").size());
+    }
+
     @Test
     void theSameExperimentAgainReusesTheStageAndItsResults() throws IOException {
         Path second = run(shared, Map.of());
@@ -179,6 +218,20 @@ class CollapsePipelineTest {
         String output = errors.toString(StandardCharsets.UTF_8);
         assertTrue(output.contains(expected), output);
         assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
+    }
+
+    /** One layer of the per-epoch record after one epoch. */
+    private static FloatMatrix recorded(Path run, String layer, int epoch) throws IOException {
+        Npy.Floats floats = Npy.readFloats(run.resolve("capture/epochs/" + layer + ".npy"), epoch, 1);
+        return new FloatMatrix((int) floats.shape()[1], (int) floats.shape()[2], floats.values());
+    }
+
+    /** The rows of the final capture's test split that hold the per-epoch record's images, in the record's order. */
+    private static int[] recordRowsInCapture(Path run) throws IOException {
+        List<Integer> captured = Arrays.stream(Npy.readInts(run.resolve("capture/test-index.npy"))
+                .values()).boxed().toList();
+        return Arrays.stream(Npy.readInts(run.resolve("capture/epochs/test-index.npy")).values())
+                .map(captured::indexOf).toArray();
     }
 
     private static float[][] weights(Path run) throws IOException {

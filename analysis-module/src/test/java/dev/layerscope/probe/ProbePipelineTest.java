@@ -11,15 +11,18 @@ import dev.layerscope.AnalysisTestModules;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.linalg.FloatMatrix;
+import dev.layerscope.linalg.SeededRows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,12 +42,16 @@ class ProbePipelineTest {
               batch-size = 16
               epochs = 4
             }
-            capture.batch-size = 50
+            capture { batch-size = 50, epochs.images = 30 }
             probe.threads = 2
             """;
     private static final List<String> LAYERS = List.of("input", "dense1", "dense2");
     private static final List<Double> STRENGTHS = List.of(1e-3, 1e-2, 1e-1);
     private static final int CLASSES = 4;
+    /** The layers of the per-epoch record (the hidden ones), its images and the epochs trained. */
+    private static final List<String> HIDDEN = List.of("dense1", "dense2");
+    private static final int RECORDED = 30;
+    private static final int EPOCHS = 4;
 
     /** The folder of the one successful run the tests of its results share. */
     @TempDir
@@ -71,7 +78,8 @@ class ProbePipelineTest {
     void probesEveryLayerPicksTheBestStrengthOnValidationAndScoresItOnTest() throws IOException {
         List<String[]> rows = csv(run.resolve("probe/probes.csv"));
         assertEquals(ProbeFiles.HEADER, String.join(",", rows.getFirst()));
-        assertEquals(LAYERS.size() * (STRENGTHS.size() + 2), rows.size() - 1);
+        assertEquals(LAYERS.size() * (STRENGTHS.size() + 2) + HIDDEN.size() * (EPOCHS + 1), rows.size() - 1,
+                "the trained network's lines, then a line per recorded layer and epoch");
         Config logistic = stage(run).getConfig("settings.probe.logistic");
         LinearProbe.Options options = new LinearProbe.Options(logistic.getDoubleList("strengths"),
                 logistic.getInt("iterations"), logistic.getDouble("tolerance"));
@@ -110,6 +118,46 @@ class ProbePipelineTest {
         // a class is a bright bar at its own height: the raw pixels separate the classes along a line
         assertTrue(Double.parseDouble(rows.get(STRENGTHS.size() + 2)[8]) > 0.9,
                 String.join(",", rows.get(STRENGTHS.size() + 2)));
+    }
+
+    /**
+     * The per-epoch lines: each recorded layer after epochs 0 to 4, a probe with the strength its test line chose,
+     * fitted on the seeded half of the record's 30 images and scored on the other 15, as a probe fitted here gets.
+     * The last epoch's probe is fitted here on the final capture's rows of the record's images: the record's last
+     * epoch is the trained network.
+     */
+    @Test
+    void probesEachRecordedLayerAfterEachEpochOnTheRecordsHeldOutHalf() throws IOException {
+        List<String[]> rows = csv(run.resolve("probe/probes.csv"));
+        List<String[]> byEpoch = rows.subList(1 + LAYERS.size() * (STRENGTHS.size() + 2), rows.size());
+        int[] recordLabels = Npy.readInts(run.resolve("capture/epochs/test-labels.npy")).values();
+        int[] fitRows = SeededRows.uniform(RECORDED, RECORDED / 2, 42);
+        int[] heldOutRows = IntStream.range(0, RECORDED).filter(row -> Arrays.binarySearch(fitRows, row) < 0)
+                .toArray();
+        List<Integer> captured = Arrays.stream(testIndex()).boxed().toList();
+        int[] recordInCapture = Arrays.stream(Npy.readInts(run.resolve("capture/epochs/test-index.npy")).values())
+                .map(captured::indexOf).toArray();
+        Config logistic = stage(run).getConfig("settings.probe.logistic");
+        int line = 0;
+        for (String layer : HIDDEN) {
+            String strength = rows.stream().filter(r -> r[0].equals(layer) && r[3].equals("test")).findFirst()
+                    .orElseThrow()[4];
+            LinearProbe.Options options = LinearProbe.Options.of(Double.parseDouble(strength),
+                    logistic.getInt("iterations"), logistic.getDouble("tolerance"));
+            for (int epoch = 0; epoch <= EPOCHS; epoch++) {
+                String[] row = byEpoch.get(line++);
+                FloatMatrix points = epoch == EPOCHS ? matrix(layer, "test").rows(recordInCapture)
+                        : recorded(layer, epoch);
+                LinearProbe probe = LinearProbe.fit(points.rows(fitRows), Arrays.stream(fitRows)
+                        .map(r -> recordLabels[r]).toArray(), CLASSES, options).getFirst();
+                int correct = probe.correct(points.rows(heldOutRows), Arrays.stream(heldOutRows)
+                        .map(r -> recordLabels[r]).toArray());
+                assertEquals(List.of(layer, String.valueOf(epoch), ProbeResults.RECORD_HELD_OUT, strength, "true",
+                        String.valueOf(RECORDED - RECORDED / 2), String.valueOf(correct)),
+                        List.of(row[0], row[2], row[3], row[4], row[5], row[6], row[7]), layer + " after " + epoch);
+            }
+        }
+        assertEquals(EPOCHS + 1, stage(run).getDoubleList("metrics.by-epoch.dense1").size());
     }
 
     @Test
@@ -153,7 +201,11 @@ class ProbePipelineTest {
                 + "probe.layers = [dense2]", errors), errors.toString(StandardCharsets.UTF_8));
         List<String[]> rows = csv(onlyRun().resolve("probe/probes.csv"));
         assertEquals(List.of("dense2,3,4,train,0.01,true,192", "dense2,3,4,test,0.01,true,60"), rows.stream().skip(1)
+                .filter(row -> !row[3].equals(ProbeResults.RECORD_HELD_OUT))
                 .map(row -> String.join(",", List.of(row).subList(0, 7))).toList());
+        assertEquals(List.of("dense2,0", "dense2,1", "dense2,2", "dense2,3", "dense2,4"), rows.stream()
+                .filter(row -> row[3].equals(ProbeResults.RECORD_HELD_OUT)).map(row -> row[0] + "," + row[2])
+                .toList(), "only the layers probed, per epoch");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -180,6 +232,17 @@ class ProbePipelineTest {
     private static FloatMatrix matrix(String layer, String split) throws IOException {
         Npy.Floats floats = Npy.readFloats(run.resolve("capture/" + layer + "-" + split + ".npy"));
         return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());
+    }
+
+    /** One layer of the per-epoch record after one epoch. */
+    private static FloatMatrix recorded(String layer, int epoch) throws IOException {
+        Npy.Floats floats = Npy.readFloats(run.resolve("capture/epochs/" + layer + ".npy"), epoch, 1);
+        return new FloatMatrix((int) floats.shape()[1], (int) floats.shape()[2], floats.values());
+    }
+
+    /** Each captured test row's position in the test file. */
+    private static int[] testIndex() throws IOException {
+        return Npy.readInts(run.resolve("capture/test-index.npy")).values();
     }
 
     private static int[] labels(String split) throws IOException {

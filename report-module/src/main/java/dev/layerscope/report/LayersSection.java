@@ -11,6 +11,7 @@ import dev.layerscope.report.ReportDocument.Paragraph;
 import dev.layerscope.report.ReportDocument.Table;
 import dev.layerscope.report.figures.Figures;
 import dev.layerscope.report.figures.MatrixHeatmap;
+import dev.layerscope.report.figures.TrainingCurves;
 import dev.layerscope.report.layers.LayerFindings;
 import dev.layerscope.report.layers.LayerScorecard;
 import java.io.IOException;
@@ -27,8 +28,9 @@ import java.util.Set;
 
 /**
  * The report's "Layers" section: each captured layer measured in its own space (kNN, intrinsic dimension), the
- * layers' similarity (CKA) as a heatmap with its values, the penultimate layer's neural collapse, and what these
- * numbers show in a few sentences ({@link LayerFindings}). Each part is there when its stage ran.
+ * layers' similarity (CKA) as a heatmap with its values, the penultimate layer's neural collapse, what these
+ * numbers show in a few sentences ({@link LayerFindings}), and, when the capture kept a per-epoch record, a curve
+ * per layer and epoch of each measure. Each part is there when its stage ran.
  */
 final class LayersSection {
 
@@ -62,6 +64,51 @@ final class LayersSection {
             similarity(document, dir, figures, measures.cka().get());
         }
         measures.collapse().ifPresent(collapse -> document.add(collapseTable(collapse)));
+        byEpoch(document, dir, figures, measures, scorecard);
+    }
+
+    /**
+     * The per-epoch curves, one figure per measure with a curve per layer, from the stages' per-epoch results (on
+     * the capture's per-epoch record); nothing when there are none.
+     */
+    private static void byEpoch(ReportDocument document, Path dir, String figures, Measures measures,
+                                LayerScorecard scorecard) throws IOException {
+        Map<String, double[][]> probes = new LinkedHashMap<>();
+        measures.probes().ifPresent(p -> p.epochLayers().forEach(layer -> probes.put(layer, p.byEpoch(layer))));
+        Map<String, double[][]> dimensions = scorecard.dimensionsByEpoch();
+        Map<String, double[][]> nc1 = new LinkedHashMap<>();
+        scorecard.collapse().filter(c -> c.nc1ByEpoch().length > 1)
+                .ifPresent(c -> nc1.put(c.layer(), c.nc1ByEpoch()));
+        List<Curves> curves = List.of(
+                new Curves("layers-cka-by-epoch.png", "CKA of each layer with its state after the last epoch",
+                        "CKA with the final state", scorecard.settling()),
+                new Curves("layers-probe-by-epoch.png", "Linear probe accuracy per epoch", "probe accuracy "
+                        + "(held-out half of the record)", probes),
+                new Curves("layers-id-by-epoch.png", "Intrinsic dimension per epoch", "intrinsic dimension (TwoNN)",
+                        dimensions),
+                new Curves("layers-nc1-by-epoch.png", "Neural collapse NC1 per epoch", "NC1", nc1));
+        if (curves.stream().allMatch(c -> c.series().isEmpty())) {
+            return;
+        }
+        document.add(new Heading(3, "Per epoch"))
+                .add(new Paragraph("Each measure after each epoch (0: before training) on the capture's per-epoch "
+                        + "record, a fixed seeded subset of test images: CKA of each layer with its own state after "
+                        + "the last epoch (Raghu et al. 2017), a linear probe's accuracy (fitted on a seeded half of "
+                        + "the images with the strength the layer's final probe chose, scored on the other half), "
+                        + "the intrinsic dimension, and NC1 of the measured layer with class means from those "
+                        + "images."));
+        for (Curves curve : curves) {
+            if (curve.series().isEmpty()) {
+                continue;
+            }
+            Figures.writePng(TrainingCurves.byEpoch(curve.title(), curve.measure(), curve.series()),
+                    dir.resolve(figures + "/" + curve.file()));
+            document.add(new Image(figures + "/" + curve.file(), curve.title()));
+        }
+    }
+
+    /** One figure of per-epoch curves: a series of {@code (epoch, value)} points per layer. */
+    private record Curves(String file, String title, String measure, Map<String, double[][]> series) {
     }
 
     /** The numbers of the section, for its table and {@link LayerFindings}. */
@@ -93,21 +140,33 @@ final class LayersSection {
                     bestMap.map(KnnResults.Accuracy::accuracy).orElse(Double.NaN)));
         }
         Optional<LayerScorecard.Collapse> collapse = measures.collapse().flatMap(LayersSection::collapse);
-        return new LayerScorecard(rows, Map.of(), collapse);
+        Map<String, double[][]> settling = new LinkedHashMap<>();
+        measures.cka().ifPresent(cka -> cka.settlingLayers().forEach(layer -> settling.put(layer,
+                cka.settling(layer))));
+        Map<String, double[][]> dimensionsByEpoch = new LinkedHashMap<>();
+        measures.dimensions().ifPresent(d -> d.epochLayers().forEach(layer -> dimensionsByEpoch.put(layer,
+                d.byEpoch(layer))));
+        return new LayerScorecard(rows, settling, collapse, dimensionsByEpoch);
     }
 
-    /** The last-measured layer's collapse, NC1 by epoch. */
+    /**
+     * The last-measured layer's collapse: NC1 by epoch from the per-epoch lines (on the per-epoch record) when there
+     * are any, else from the trained network's lines; NC2 and NC4 of the trained network.
+     */
     private static Optional<LayerScorecard.Collapse> collapse(CollapseResults results) {
         if (results.lines().isEmpty()) {
             return Optional.empty();
         }
         CollapseResults.Line last = results.lines().stream()
                 .max(Comparator.comparingInt(CollapseResults.Line::epoch)).orElseThrow();
-        double[][] nc1 = results.lines().stream().filter(line -> line.layer().equals(last.layer()))
+        List<CollapseResults.Line> history = results.byEpoch().isEmpty() ? results.lines() : results.byEpoch();
+        double[][] nc1 = history.stream().filter(line -> line.layer().equals(last.layer()))
                 .sorted(Comparator.comparingInt(CollapseResults.Line::epoch))
                 .map(line -> new double[] {line.epoch(), line.measures().nc1()}).toArray(double[][]::new);
+        // the per-epoch lines are on the record's test images, not the training split of the table's line
+        String images = results.byEpoch().isEmpty() ? "" : "the per-epoch record's test images";
         return Optional.of(new LayerScorecard.Collapse(last.layer(), nc1, last.measures().nc2CosMean(),
-                results.equiangularCosine(), last.measures().nc4()));
+                results.equiangularCosine(), last.measures().nc4(), images));
     }
 
     private static Table table(LayerScorecard scorecard) {

@@ -254,8 +254,10 @@ class BadExperimentsTest {
                         "`output` is the output layer; name a layer whose features it classifies"),
                 broken("collapse", "collapse.layer = input", "collapse.layer",
                         "`input` is not what the output layer classifies: dense1 (dense) lies between them"),
+                // the capture takes every layer of the network by default (a wide one through a projection), so
+                // only capture.layers leaves the named layer out
                 broken("collapse", "collapse.layer = dense1, capture.layers = [input]", "collapse.layer",
-                        "`dense1` is not captured; the capture takes input (capture.layers)"),
+                        "`dense1` is not captured; the capture takes input (capture.layers); add it to capture.layers"),
                 broken("collapse", "capture.layers = [input]", "capture.layers",
                         "the collapse stage measures the penultimate layer `dense1`, which is not captured; the "
                                 + "capture takes input (capture.layers); add dense1 to capture.layers"),

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -114,8 +115,9 @@ class ExperimentsTest {
                 "three inputs (input, dense1, dense2) by four methods");
         // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
-        // per layer: a validation line for each of the three strengths, then the chosen one on train and test
-        assertEquals(3 * (3 + 2), Files.readAllLines(run.resolve("probe/probes.csv")).size() - 1);
+        // per layer: a validation line for each of the three strengths, then the chosen one on train and test; then
+        // per recorded (hidden) layer a line for each of epochs 0 to 3
+        assertEquals(3 * (3 + 2) + 2 * 4, Files.readAllLines(run.resolve("probe/probes.csv")).size() - 1);
         String markdown = Files.readString(run.resolve("report/report.md"));
         for (String section : List.of("## Training", "## Confusion", "## Embeddings", "## Layers",
                 "## Information bottleneck", "## Hard negatives", "## Weights", "## Where this ran")) {
@@ -129,6 +131,28 @@ class ExperimentsTest {
                 "| `dense2` | 3 |")) {
             assertTrue(layers.contains(part), part + " is missing from the Layers section:\n" + layers);
         }
+        // per epoch, on the 1,000 recorded test images: how each hidden layer settles and NC1 from epoch 0 to 3, in
+        // words and as curves
+        assertTrue(layers.matches("(?s).*The layers (do not )?settle bottom-up, .* each layer's CKA with its own "
+                + "final state reaches 0\\.9 in `dense1` (at epoch [0-2]|not before the end), in `dense2` .*"), layers);
+        assertTrue(layers.matches("(?s).*NC1 of `dense2` \\(on the per-epoch record's test images\\) (falls|rises) "
+                + "from [0-9.e+-]+ after epoch 0 to [0-9.e+-]+ "
+                + "after epoch 3.*"), layers);
+        assertTrue(layers.matches("(?s).*Over training the intrinsic dimension moves in `dense1` from [0-9.]+ after "
+                + "epoch 0 to [0-9.]+ after epoch 3.*; in `dense2` .*"), layers);
+        for (String figure : List.of("layers-cka-by-epoch", "layers-probe-by-epoch", "layers-id-by-epoch",
+                "layers-nc1-by-epoch")) {
+            assertTrue(layers.contains("(figures/" + figure + ".png)"), figure + " is missing:\n" + layers);
+        }
+        Map<String, Config> byName = stages.stream().collect(Collectors.toMap(s -> s.getString("name"), s -> s));
+        Config cka = byName.get("cka");
+        assertEquals(List.of(3, 3), List.of(cka.getList("metrics.settling.dense1").size(),
+                cka.getList("metrics.settling.dense2").size()), "epochs 0, 1 and 2 against epoch 3");
+        assertEquals(4, byName.get("intrinsic").getList("metrics.by-epoch.dense1").size(), "epochs 0 to 3");
+        assertEquals(4, byName.get("collapse").getList("metrics.nc1-by-epoch").size(), "epochs 0 to 3");
+        List<Double> probes = byName.get("probe").getDoubleList("metrics.by-epoch.dense2");
+        assertEquals(4, probes.size(), "epochs 0 to 3");
+        assertTrue(probes.getLast() > 0.5, "after 3 epochs a probe of dense2 on 500 images beats chance: " + probes);
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");
         everyFigureShowsSomething(run.resolve("report/figures"), 3);

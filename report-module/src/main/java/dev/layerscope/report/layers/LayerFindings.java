@@ -1,6 +1,7 @@
 package dev.layerscope.report.layers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.Optional;
 /**
  * What a run's layer scorecard shows, in a few sentences made from its numbers: where a linear probe reads the class
  * best and how it compares with neighbours, how the intrinsic dimension runs across the layers, whether the layers
- * settle bottom-up, and how far the penultimate layer collapsed. A sentence is left out when its numbers are
+ * settle bottom-up, how each layer's intrinsic dimension moves over training, and how far the penultimate layer
+ * collapsed. A sentence is left out when its numbers are
  * missing.
  */
 public final class LayerFindings {
@@ -32,6 +34,7 @@ public final class LayerFindings {
         dimensions(scorecard.rows()).ifPresent(sentences::add);
         bestMap(scorecard.rows()).ifPresent(sentences::add);
         settling(scorecard.settling()).ifPresent(sentences::add);
+        dimensionsByEpoch(scorecard.dimensionsByEpoch()).ifPresent(sentences::add);
         scorecard.collapse().flatMap(LayerFindings::collapse).ifPresent(sentences::add);
         return sentences;
     }
@@ -156,6 +159,33 @@ public final class LayerFindings {
                 String.join(", ", parts)));
     }
 
+    /**
+     * Per layer, its intrinsic dimension before and after training and, when the highest lies between them, where:
+     * the rise-then-fall over training that Ansuini et al. (2019) report shows there.
+     */
+    private static Optional<String> dimensionsByEpoch(Map<String, double[][]> byEpoch) {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<String, double[][]> layer : byEpoch.entrySet()) {
+            double[][] points = Arrays.stream(layer.getValue()).filter(p -> !Double.isNaN(p[1]))
+                    .toArray(double[][]::new);
+            if (points.length < 2) {
+                continue;
+            }
+            double[] first = points[0];
+            double[] last = points[points.length - 1];
+            double[] highest = Arrays.stream(points).max(Comparator.comparingDouble(p -> p[1]))
+                    .orElseThrow();
+            String peak = highest[1] > Math.max(first[1], last[1]) * (1 + STEP)
+                    ? format(", highest %.1f after epoch %d", highest[1], (int) highest[0]) : "";
+            parts.add(format("in `%s` from %.1f after epoch %d to %.1f after epoch %d%s", layer.getKey(), first[1],
+                    (int) first[0], last[1], (int) last[0], peak));
+        }
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("Over training the intrinsic dimension moves " + String.join("; ", parts) + ".");
+    }
+
     /** The first epoch whose CKA with the final state reaches {@link #SETTLED}; -1 for none. */
     private static int firstSettledEpoch(double[][] points) {
         for (double[] point : points) {
@@ -175,7 +205,8 @@ public final class LayerFindings {
         StringBuilder sentence = new StringBuilder();
         if (nc1.length > 1) {
             double[] first = nc1[0];
-            sentence.append(format("NC1 of `%s` %s from %.3g after epoch %d to %.3g after epoch %d", collapse.layer(),
+            sentence.append(format("NC1 of `%s`%s %s from %.3g after epoch %d to %.3g after epoch %d", collapse.layer(),
+                    collapse.nc1Images().isEmpty() ? "" : " (on " + collapse.nc1Images() + ")",
                     last[1] < first[1] ? "falls" : "rises", first[1], (int) first[0], last[1], (int) last[0]))
                     .append(last[1] < first[1] ? ": its classes draw in toward their means (Papyan et al. 2020)"
                             : ": its classes do not draw in toward their means");

@@ -13,12 +13,21 @@ import java.util.Optional;
  * @param settling   per hidden layer, in network order: its CKA with its own final state after each epoch, as
  *                   {@code (epoch, cka)} points
  * @param collapse   neural collapse of the penultimate layer, when measured
+ * @param dimensionsByEpoch per recorded layer, in network order: its intrinsic dimension after each epoch (0 before
+ *                   training), as {@code (epoch, id)} points; empty without a per-epoch record
  */
-public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse) {
+public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse,
+                             Map<String, double[][]> dimensionsByEpoch) {
 
     public LayerScorecard {
         rows = List.copyOf(rows);
         settling = new LinkedHashMap<>(settling);
+        dimensionsByEpoch = new LinkedHashMap<>(dimensionsByEpoch);
+    }
+
+    /** A scorecard without per-epoch dimensions. */
+    public LayerScorecard(List<Row> rows, Map<String, double[][]> settling, Optional<Collapse> collapse) {
+        this(rows, settling, collapse, Map.of());
     }
 
     /**
@@ -42,8 +51,16 @@ public record LayerScorecard(List<Row> rows, Map<String, double[][]> settling, O
      * @param equiangular     the cosine of a simplex equiangular frame, {@code -1/(C-1)}
      * @param nearestMeanAgreement NC4: the share of test images on which the nearest class mean agrees with the
      *                        network
+     * @param nc1Images       the images {@code nc1ByEpoch} was measured on, for the sentence (e.g. "the per-epoch
+     *                        record's 2,000 test images"); empty for the training split, as the table's NC1
      */
     public record Collapse(String layer, double[][] nc1ByEpoch, double cosineMean, double equiangular,
-                           double nearestMeanAgreement) {
+                           double nearestMeanAgreement, String nc1Images) {
+
+        /** NC1 by epoch on the training split, as the collapse table's. */
+        public Collapse(String layer, double[][] nc1ByEpoch, double cosineMean, double equiangular,
+                        double nearestMeanAgreement) {
+            this(layer, nc1ByEpoch, cosineMean, equiangular, nearestMeanAgreement, "");
+        }
     }
 }

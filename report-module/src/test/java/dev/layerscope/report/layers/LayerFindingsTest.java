@@ -45,6 +45,13 @@ class LayerFindingsTest {
         assertTrue(text.contains("The layers settle bottom-up") && text.contains("in `dense1` at epoch 2, in `dense2` "
                 + "at epoch 3"), text);
         assertTrue(text.contains("NC1 of `dense2` falls from 4.50 after epoch 1 to 1.25 after epoch 4"), text);
+
+        LayerScorecard onTheRecord = new LayerScorecard(scorecard.rows(), Map.of(), Optional.of(
+                new LayerScorecard.Collapse("dense2", new double[][] {{0, 4.0}, {3, 4.5}}, -0.1, -1.0 / 9, 0.9,
+                        "the per-epoch record's test images")));
+        assertTrue(String.join("\n", LayerFindings.of(onTheRecord)).contains("NC1 of `dense2` (on the per-epoch "
+                + "record's test images) rises from 4.00 after epoch 0 to 4.50 after epoch 3: its classes do "
+                + "not draw in"));
         assertTrue(text.contains("average -0.105 (a simplex frame: -0.111)") && text.contains("98.7% of the test"),
                 text);
     }
@@ -65,6 +72,22 @@ class LayerFindingsTest {
         assertTrue(text.contains("do not settle bottom-up") && text.contains("in `conv1` at epoch 4, in `dense1` at "
                 + "epoch 1"), text);
         assertTrue(!text.contains("NC1"), text);
+    }
+
+    /** A dimension that rises above both ends says where it peaked; one that only falls does not. */
+    @Test
+    void theIntrinsicDimensionOverTrainingIsStatedPerLayer() {
+        Map<String, double[][]> dimensions = new LinkedHashMap<>();
+        dimensions.put("dense1", new double[][] {{0, 20.0}, {1, 26.0}, {2, 22.0}, {3, 18.0}});
+        dimensions.put("dense2", new double[][] {{0, 15.0}, {1, 12.0}, {2, Double.NaN}, {3, 9.0}});
+        LayerScorecard scorecard = new LayerScorecard(List.of(row("dense1", 256, 0.88, 0.88, 18.0)), Map.of(),
+                Optional.empty(), dimensions);
+
+        String text = String.join("\n", LayerFindings.of(scorecard));
+
+        assertTrue(text.contains("Over training the intrinsic dimension moves in `dense1` from 20.0 after epoch 0 to "
+                + "18.0 after epoch 3, highest 26.0 after epoch 1; in `dense2` from 15.0 after epoch 0 to 9.0 after "
+                + "epoch 3."), text);
     }
 
     @Test
