@@ -7,12 +7,15 @@ CKA: for every comparison in cka/subsets.csv it takes the test images the subset
 mapped to rows through each run's capture/test-index.npy), loads each layer's capture/<layer>-test.npy, and computes
 linear CKA in float64 with both estimators as Kornblith et al.'s feature_space_linear_cka does (columns centred;
 the unbiased HSIC of Song et al. 2012). The line's own estimator must agree with cka.csv within 1e-4. A run named
-in run_b is looked for beside this one (<runs dir>/<experiment>/<run>), or under --runs-dir.
+in run_b is looked for beside this one (<runs dir>/<experiment>/<run>), or under --runs-dir. A line of an epoch
+before the last (a layer after that epoch against itself after the last) is computed from the per-epoch record,
+capture/epochs/<layer>.npy, on all of its images.
 
 TwoNN: for every layer of intrinsic_dimension.csv it takes the images of intrinsic/subset.npy, finds each one's two
 nearest neighbours by exact float64 distances and fits the line of Facco et al.'s reference code (ratios r2/r1
 sorted, F = i/N from 0, the first int(N (1 - discard)) through the origin; a zero first distance is an infinite
-ratio). It must agree within 1%.
+ratio). It must agree within 1%. The per-epoch lines, after the trained network's, are estimated likewise from the
+per-epoch record's images at their epoch.
 
 Exits 1 when anything disagrees. Needs Debian's python3-numpy.
 """
@@ -93,8 +96,24 @@ class Run:
         return self.layers[name]
 
 
+class Record:
+    """A run's per-epoch record: capture/epochs/<layer>.npy, epochs x images x width."""
+
+    def __init__(self, folder):
+        self.folder = folder / "capture" / "epochs"
+        self.epochs = json.loads((self.folder / "epochs.json").read_text())["epochs"]
+        self.last = self.epochs[-1]
+        self.layers = {}
+
+    def layer(self, name, epoch):
+        if name not in self.layers:
+            self.layers[name] = np.load(self.folder / f"{name}.npy", mmap_mode="r")
+        return np.asarray(self.layers[name][self.epochs.index(epoch)], dtype=np.float64)
+
+
 def check_cka(run_dir, runs_dir):
     table = list(csv.DictReader(open(run_dir / "cka" / "cka.csv", newline="")))
+    last_epoch = max(int(line["epoch"]) for line in table)
     subsets = list(csv.DictReader(open(run_dir / "cka" / "subsets.csv", newline="")))
     this = Run(run_dir)
     runs = {}
@@ -114,7 +133,7 @@ def check_cka(run_dir, runs_dir):
         ours = this.rows(indices)
         theirs = other.rows(indices)
         for line in table:
-            if line["run_b"] != subset["run_b"]:
+            if line["run_b"] != subset["run_b"] or int(line["epoch"]) < last_epoch:
                 continue
             x = this.layer(line["layer_a"])[ours]
             y = other.layer(line["layer_b"])[theirs]
@@ -128,6 +147,22 @@ def check_cka(run_dir, runs_dir):
             failed += bad
             print(f"{line['run_b']:40s} {line['layer_a']:>10s} {line['layer_b']:>10s} {len(indices):6d} "
                   f"{reported:11.6f} {expected:11.6f} {alternative:11.6f} {diff:9.2e}{'  <-- differs' if bad else ''}")
+    # the per-epoch rows: a layer after epoch e against itself after the last recorded epoch, on the record's images
+    record = Record(run_dir)
+    for line in table:
+        if int(line["epoch"]) >= last_epoch:
+            continue
+        x = record.layer(line["layer_a"], int(line["epoch"]))
+        y = record.layer(line["layer_a"], record.last)
+        expected = feature_space_linear_cka(x, y, line["estimator"] == "unbiased")
+        reported = float(line["cka"])
+        diff = abs(reported - expected) if np.isfinite(expected) else (0.0 if np.isnan(reported) else np.inf)
+        worst = max(worst, diff)
+        bad = diff > 1e-4 or int(line["n"]) != x.shape[0]
+        failed += bad
+        print(f"{'epoch ' + line['epoch'] + ' against ' + str(record.last):40s} {line['layer_a']:>10s} "
+              f"{line['layer_b']:>10s} {x.shape[0]:6d} {reported:11.6f} {expected:11.6f} {'':>11s} "
+              f"{diff:9.2e}{'  <-- differs' if bad else ''}")
     print(f"CKA: {len(table)} lines, largest difference {worst:.2e} (allowed 1e-4)")
     return failed
 
@@ -136,17 +171,26 @@ def check_intrinsic(run_dir, discard):
     table = list(csv.DictReader(open(run_dir / "intrinsic" / "intrinsic_dimension.csv", newline="")))
     this = Run(run_dir)
     rows = this.rows(np.load(run_dir / "intrinsic" / "subset.npy"))
+    # the trained network's lines come first, one per layer; the per-epoch record's follow
+    final = 0
+    while final < len(table) and table[final]["epoch"] == table[0]["epoch"] and table[final]["layer"] not in [
+            line["layer"] for line in table[:final]]:
+        final += 1
+    record = Record(run_dir) if final < len(table) else None
     failed = 0
-    print(f"{'layer':>10s} {'n':>6s} {'LayerScope':>11s} {'NumPy':>11s} {'duplicates':>10s} {'rel. diff':>9s}")
-    for line in table:
-        expected, duplicates = two_nn(this.layer(line["layer"])[rows], discard)
+    print(f"{'layer':>10s} {'epoch':>5s} {'n':>6s} {'LayerScope':>11s} {'NumPy':>11s} {'duplicates':>10s} "
+          f"{'rel. diff':>9s}")
+    for number, line in enumerate(table):
+        points = this.layer(line["layer"])[rows] if number < final else record.layer(line["layer"],
+                                                                                      int(line["epoch"]))
+        expected, duplicates = two_nn(points, discard)
         reported = float(line["id"])
         diff = abs(reported - expected) / abs(expected) if np.isfinite(expected) else (
             0.0 if np.isnan(reported) else np.inf)
-        bad = diff > 0.01 or int(line["n"]) != len(rows)
+        bad = diff > 0.01 or int(line["n"]) != len(points)
         failed += bad
-        print(f"{line['layer']:>10s} {len(rows):6d} {reported:11.4f} {expected:11.4f} {duplicates:10d} "
-              f"{diff:9.2e}{'  <-- differs' if bad else ''}")
+        print(f"{line['layer']:>10s} {line['epoch']:>5s} {len(points):6d} {reported:11.4f} {expected:11.4f} "
+              f"{duplicates:10d} {diff:9.2e}{'  <-- differs' if bad else ''}")
     return failed
 
 
