@@ -18,7 +18,6 @@ import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SeededRows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -366,9 +365,6 @@ class ScorecardPipelineTest {
 
     /** Runs the experiment with {@code extra} appended (HOCON: later keys win) into {@code folder}'s runs. */
     private static int launch(Path folder, String extra, ByteArrayOutputStream errors) throws IOException {
-        Path file = folder.resolve("tiny.conf");
-        Files.writeString(file, "runs.dir = \"" + folder.resolve("runs") + "\"\n" + EXPERIMENT + extra + "\n");
-        return new Launcher(AnalysisTestModules.all())
-                .run(Map.of(Launcher.EXPERIMENT_PROPERTY, file.toString()), Map.of(), new PrintStream(errors, true, StandardCharsets.UTF_8));
+        return AnalysisTestModules.launch(folder, EXPERIMENT + extra, errors);
     }
 }
