@@ -11,13 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The collapse stage's tables:
  * <pre>
- * collapse.csv   layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4: the trained network's lines, then the
- *                per-epoch lines (on the per-epoch record's test images)
+ * collapse.csv   layer,epoch,images,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4: the trained network's lines
+ *                (images {@code train}: NC1 to NC3 from the training split, NC4 on the test split), then the per-epoch
+ *                lines (images {@code record}: every measure on the per-epoch record's test images), so that the
+ *                last epoch's two lines differ by a column and not by their order alone
  * collapse.json  the same results whole, for {@link #read}
  * </pre>
  * An undefined measure (NC1 when all class means coincide) is {@code NaN} in the CSV and null in the JSON, which
@@ -27,23 +28,30 @@ import java.util.stream.Stream;
 final class CollapseFiles {
 
     static final String TABLE = "collapse.csv";
+    static final String HEADER = "layer,epoch,images,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4";
+    /** The {@code images} of the trained network's lines: class means from the training split, NC4 on test. */
+    static final String TRAINED = "train";
+    /** The {@code images} of the per-epoch lines: the per-epoch record's test images. */
+    static final String PER_EPOCH = "record";
     private static final String RESULTS = "collapse.json";
 
     private CollapseFiles() {
     }
 
     static void write(Path dir, CollapseResults results) throws IOException {
-        List<String> table = new ArrayList<>(List.of("layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4"));
-        for (CollapseResults.Line line : Stream.concat(results.lines().stream(),
-                results.byEpoch().stream()).toList()) {
-            NeuralCollapse.Measures m = line.measures();
-            table.add(String.format(Locale.ROOT, "%s,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", line.layer(), line.epoch(),
-                    m.nc1(), m.nc2NormCv(), m.nc2CosMean(), m.nc2CosStd(), m.nc3(), m.nc4()));
-        }
+        List<String> table = new ArrayList<>(List.of(HEADER));
+        results.lines().forEach(line -> table.add(row(line, TRAINED)));
+        results.byEpoch().forEach(line -> table.add(row(line, PER_EPOCH)));
         Files.write(dir.resolve(TABLE), table);
         Json.write(dir.resolve(RESULTS), Map.of("classes", results.classes(),
                 "lines", results.lines().stream().map(CollapseFiles::toJson).toList(),
                 "by-epoch", results.byEpoch().stream().map(CollapseFiles::toJson).toList()));
+    }
+
+    private static String row(CollapseResults.Line line, String images) {
+        NeuralCollapse.Measures m = line.measures();
+        return String.format(Locale.ROOT, "%s,%d,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", line.layer(), line.epoch(),
+                images, m.nc1(), m.nc2NormCv(), m.nc2CosMean(), m.nc2CosStd(), m.nc3(), m.nc4());
     }
 
     /** The results {@link #write} wrote into {@code dir}, equal field by field. */

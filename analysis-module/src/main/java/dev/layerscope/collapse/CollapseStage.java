@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  * running statistics. A layer the record projected (wider than capture.max-width) has no per-epoch lines: the
  * output layer's weights are of the layer's own width.
  *
- * <p>The epoch of each line is the last epoch of the trained model's history: the network as trained. Where early
- * stopping put back the weights of an earlier epoch, the history does not say which, and the line says the last.
+ * <p>The epoch of the trained network's line is {@link TrainedModel#trainedEpoch}: the epoch whose weights it holds,
+ * which early stopping may have kept from before the last epoch trained.
  */
 public final class CollapseStage implements ReusableStage {
 
@@ -121,7 +121,7 @@ public final class CollapseStage implements ReusableStage {
         TrainedModel model = context.read(TrainedModel.ARTIFACT);
         MultiLayerNetwork network = model.network();
         MeasuredLayer layer = MeasuredLayer.in(model.layout(), settings);
-        int epoch = model.history().isEmpty() ? 0 : model.history().getLast().epoch();
+        int epoch = model.trainedEpoch();
         long start = System.nanoTime();
 
         float[][] weights = weights(network, layer, model.layout());

@@ -67,13 +67,14 @@ class CollapsePipelineTest {
     @Test
     void measuresThePenultimateLayerAfterTheLastEpoch() throws IOException {
         List<String> lines = Files.readAllLines(run.resolve("collapse/collapse.csv"));
-        assertEquals("layer,epoch,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4", lines.getFirst());
+        assertEquals("layer,epoch,images,nc1,nc2_norm_cv,nc2_cos_mean,nc2_cos_std,nc3,nc4", lines.getFirst());
         assertEquals(2 + EPOCHS + 1, lines.size(), "the trained network, then epochs 0 to 4: " + lines);
         String[] line = lines.get(1).split(",");
-        assertEquals(List.of("dense2", "4"), List.of(line[0], line[1]), "dense2 feeds the output through dropout");
-        assertTrue(Double.parseDouble(line[2]) >= 0, "NC1 " + line[2]);
-        assertTrue(Double.parseDouble(line[6]) >= 0 && Double.parseDouble(line[6]) <= 2, "NC3 " + line[6]);
-        assertTrue(Double.parseDouble(line[7]) >= 0 && Double.parseDouble(line[7]) <= 1, "NC4 " + line[7]);
+        assertEquals(List.of("dense2", "4", "train"), List.of(line[0], line[1], line[2]),
+                "dense2 feeds the output through dropout");
+        assertTrue(Double.parseDouble(line[3]) >= 0, "NC1 " + line[3]);
+        assertTrue(Double.parseDouble(line[7]) >= 0 && Double.parseDouble(line[7]) <= 2, "NC3 " + line[7]);
+        assertTrue(Double.parseDouble(line[8]) >= 0 && Double.parseDouble(line[8]) <= 1, "NC4 " + line[8]);
         assertArrayEquals(new long[] {CLASSES, 6}, Npy.readFloats(run.resolve("collapse/last_layer_W.npy")).shape());
         assertArrayEquals(new long[] {CLASSES}, Npy.readFloats(run.resolve("collapse/last_layer_b.npy")).shape());
         assertFalse(Files.exists(run.resolve("collapse/features-train.npy")), "the features are the captured ones");
@@ -83,7 +84,7 @@ class CollapsePipelineTest {
         assertEquals(-1.0 / 3, stage.getDouble("metrics.equiangular-cosine"), 1e-12);
         assertEquals(192, stage.getInt("metrics.train-points"));
         assertEquals(60, stage.getInt("metrics.test-points"));
-        assertEquals(Double.parseDouble(line[7]), stage.getConfigList("metrics.lines").getFirst().getDouble("nc4"),
+        assertEquals(Double.parseDouble(line[8]), stage.getConfigList("metrics.lines").getFirst().getDouble("nc4"),
                 1e-6);
     }
 
