@@ -116,7 +116,7 @@ public final class CkaStage implements ReusableStage {
         TrainedModel model = context.read(TrainedModel.ARTIFACT);
         check(Artifacts.of(Activations.ARTIFACT, activations));
         String run = context.experimentName() + "/" + context.runDir().getFileName();
-        int epoch = model.lastEpoch();
+        int epoch = model.trainedEpoch();
         Activations.SplitRows test = activations.splits().get(TEST);
         int n = settings.size(test.size());
         int[] rows = SeededRows.uniform(test.size(), n, settings.seed());
@@ -222,12 +222,13 @@ public final class CkaStage implements ReusableStage {
     }
 
     /**
-     * Each recorded layer (those of cka.layers when it names any) after each epoch before the last, against itself
-     * after the last epoch recorded, on all the record's images.
+     * Each recorded layer (those of cka.layers when it names any) after each other epoch recorded, against itself
+     * in the trained network (the record's kept epoch: the last, or the one early stopping kept, in which case the
+     * epochs after it are compared with it too), on all the record's images.
      */
     private List<CkaResults.Similarity> settling(EpochActivations record, String run, Cka.Estimator estimator)
             throws IOException {
-        int last = record.epochs().getLast();
+        int last = record.keptEpoch();
         List<CkaResults.Similarity> rows = new ArrayList<>();
         for (String layer : record.layers()) {
             if (!settings.layers().isEmpty() && !settings.layers().contains(layer)) {

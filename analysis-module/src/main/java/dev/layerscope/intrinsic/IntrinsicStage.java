@@ -105,7 +105,7 @@ public final class IntrinsicStage implements ReusableStage {
         Activations activations = context.read(Activations.ARTIFACT);
         TrainedModel model = context.read(TrainedModel.ARTIFACT);
         check(Artifacts.of(Activations.ARTIFACT, activations));
-        int epoch = model.lastEpoch();
+        int epoch = model.trainedEpoch();
         Activations.SplitRows test = activations.splits().get(TEST);
         int n = settings.size(test.size());
         int[] rows = SeededRows.uniform(test.size(), n, settings.seed());

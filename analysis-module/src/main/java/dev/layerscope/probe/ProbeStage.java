@@ -92,7 +92,7 @@ public final class ProbeStage implements ReusableStage {
         checkCapture(activations.shape());
         checkLabels(dataset, activations);
         int classes = dataset.classCount();
-        int epoch = model.history().isEmpty() ? 0 : model.history().getLast().epoch();
+        int epoch = model.trainedEpoch();
         List<String> layers = settings.layers().isEmpty() ? activations.layers() : settings.layers();
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
         Activations.SplitRows testRows = activations.splits().get(TEST);

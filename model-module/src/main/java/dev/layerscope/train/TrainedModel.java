@@ -39,11 +39,13 @@ public record TrainedModel(MultiLayerNetwork network, NetworkLayout layout, List
     }
 
     /**
-     * The last epoch trained (1-based; 0 for a network trained in no epoch): the epoch of the network that later
-     * stages see. With {@code model.early-stopping} that stopped the training, the network holds the weights of the
-     * best epoch before it instead, which the history does not mark.
+     * The epoch whose weights the network holds (1-based; 0 for a network trained in no epoch): the epoch the lines of
+     * later stages name. With {@code model.early-stopping} that is the epoch the train stage kept
+     * ({@link EpochParameters#keptEpoch}), which may come before the last one trained; a train stage that keeps no
+     * parameters of its epochs says nothing of it, and this is then the last epoch of the history.
      */
-    public int lastEpoch() {
-        return history.isEmpty() ? 0 : history.getLast().epoch();
+    public int trainedEpoch() {
+        return epochs.map(EpochParameters::keptEpoch)
+                .orElse(history.isEmpty() ? 0 : history.getLast().epoch());
     }
 }

@@ -24,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -155,6 +156,12 @@ class TrainStageTest {
         EpochParameters kept = TrainOutputs.read(run.resolve("train")).epochs();
         assertEquals(epochs, kept.lastEpoch());
         assertEquals(epochs - 1, kept.keptEpoch());
+        TrainOutputs.Saved saved = TrainOutputs.read(run.resolve("train"));
+        NetworkLayout layout = NetworkLayout.of(saved.network(), saved.network().layerInputSize(0));
+        assertEquals(epochs - 1, new TrainedModel(saved.network(), layout, history, Optional.of(kept)).trainedEpoch(),
+                "later stages' lines name the epoch the network is");
+        assertEquals(epochs, new TrainedModel(saved.network(), layout, history).trainedEpoch(),
+                "without the epochs' parameters only the history is known");
         assertTrue(history.get(epochs - 1).validationLoss() >= history.get(epochs - 2).validationLoss());
         assertArrayEquals(kept.load(kept.keptEpoch()), TrainOutputs.read(run.resolve("train")).network().params()
                 .toFloatVector(), "the model has the kept epoch's parameters");
