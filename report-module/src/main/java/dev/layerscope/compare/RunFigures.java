@@ -24,6 +24,8 @@ record RunFigures(List<Figure> figures, List<String> missing) {
     static final String TEST_ACCURACY = "test accuracy";
     static final String KNN = "kNN accuracy";
     static final String PROBE = "probe accuracy";
+    static final String TRUSTWORTHINESS = "trustworthiness";
+    static final String CONTINUITY = "continuity";
     static final String INTRINSIC = "intrinsic dimension";
     static final String NC1 = "NC1";
 
@@ -74,7 +76,7 @@ record RunFigures(List<Figure> figures, List<String> missing) {
         }
         if (run.has("knn/quality.csv")) {
             for (Map<String, String> row : CsvTable.read(run.file("knn/quality.csv")).records()) {
-                for (String score : List.of("trustworthiness", "continuity", "silhouette")) {
+                for (String score : List.of(TRUSTWORTHINESS, CONTINUITY, "silhouette")) {
                     figures.add(new Figure(score, row.get("input"), row.get("method"), 0,
                             RunFolder.number(row.get(score))));
                 }

@@ -11,14 +11,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import smile.stat.hypothesis.TTest;
 
 /**
  * The runs grouped by everything but their seeds, and what holds across the seeds of a group. Runs whose settings
  * differ only in seed keys (every key whose last path element is {@code seed}) form a group; per group, the mean and
  * standard deviation of each figure, and the claims a reader cares about, each tested over the group's seeds with a
- * paired t-test (Smile's {@link TTest#testPaired}): layer against the next layer for each method's kNN accuracy, and
- * method against method for each layer's maps.
+ * paired t-test (Smile's {@link TTest#testPaired}): layer against the next layer (kNN accuracy per method, probe
+ * accuracy, intrinsic dimension), and method against method for each layer's maps (kNN accuracy, trustworthiness,
+ * continuity).
  */
 final class SeedGroups {
 
@@ -50,20 +53,24 @@ final class SeedGroups {
      * @param claim          the claim as a sentence's subject, e.g. {@code dense2's umap kNN accuracy (k=10) is
      *                       higher than dense1's}
      * @param meanDifference the mean of the paired differences, higher minus lower
-     * @param t              the paired t statistic; NaN when no test is possible
+     * @param t              the paired t statistic (its absolute value); NaN when no test is possible: fewer than 2
+     *                       seeds, or the same difference in every seed
      * @param p              its two-sided p-value; NaN when no test is possible
      * @param n              the seeds with both figures
      */
     record Claim(String group, String claim, double meanDifference, double t, double p, int n) {
 
         boolean holds() {
-            return n >= 2 && p < LEVEL;
+            return n >= 2 && !Double.isNaN(p) && p < LEVEL;
         }
 
         /** The claim and its verdict in a plain sentence. */
         String sentence() {
             if (n < 2) {
                 return claim + ": no test is possible with " + n + " seed" + (n == 1 ? "" : "s");
+            }
+            if (Double.isNaN(p)) {
+                return claim + ": the same difference in all " + n + " seeds, so no test is possible (no spread)";
             }
             return claim + ": " + (holds() ? "holds across the " + n + " seeds" : "does not hold") + " (p = "
                     + pValue(p) + ")";
@@ -110,8 +117,10 @@ final class SeedGroups {
     }
 
     /**
-     * The claims of each group: for each method (the layer itself, {@code high-dimensional}, among them) each pair of
-     * adjacent layers, and for each layer each pair of map methods, on kNN accuracy at the largest k.
+     * The claims of each group. Layer against the next layer: each method's kNN accuracy at the largest k (the
+     * layer itself, {@code high-dimensional}, among the methods), the linear probe's accuracy and the intrinsic
+     * dimension. Method against method, for each layer's maps: kNN accuracy at the largest k, trustworthiness and
+     * continuity. A claim no run of the group has both figures of is left out.
      *
      * @param layers the layers in order, input first
      */
@@ -122,27 +131,46 @@ final class SeedGroups {
             int k = members.getFirst().largestK();
             List<String> methods = members.getFirst().figures().stream()
                     .filter(f -> f.kind().equals(RunFigures.KNN)).map(RunFigures.Figure::method).distinct().toList();
+            // per layer: the figure's name of a layer, and how a claim names the figure
+            Map<String, Function<String, String>> layerMeasures = new LinkedHashMap<>();
             for (String method : methods) {
+                layerMeasures.put(method + " kNN accuracy (k=" + k + ")", layer -> knn(layer, method, k));
+            }
+            layerMeasures.put("probe accuracy", layer -> figure(RunFigures.PROBE, layer, ""));
+            layerMeasures.put("intrinsic dimension", layer -> figure(RunFigures.INTRINSIC, layer, ""));
+            for (Map.Entry<String, Function<String, String>> measure : layerMeasures.entrySet()) {
                 for (int l = 0; l + 1 < layers.size(); l++) {
                     String earlier = layers.get(l);
                     String later = layers.get(l + 1);
-                    claims.add(claim(group.name(), members, knn(later, method, k), knn(earlier, method, k),
-                            later + "'s", earlier + "'s", method + " kNN accuracy (k=" + k + ")"));
+                    claims.add(claim(group.name(), members, measure.getValue().apply(later),
+                            measure.getValue().apply(earlier), later + "'s", earlier + "'s", measure.getKey()));
                 }
             }
             List<String> maps = methods.stream().filter(m -> !m.equals(RunFigures.highDimensional())).toList();
-            for (String layer : layers) {
-                for (int a = 0; a < maps.size(); a++) {
-                    for (int b = a + 1; b < maps.size(); b++) {
-                        claims.add(claim(group.name(), members, knn(layer, maps.get(a), k),
-                                knn(layer, maps.get(b), k), maps.get(a), maps.get(b),
-                                "kNN accuracy (k=" + k + ") on " + layer));
+            Map<String, BiFunction<String, String, String>> mapMeasures = new LinkedHashMap<>();
+            mapMeasures.put("kNN accuracy (k=" + k + ")", (layer, method) -> knn(layer, method, k));
+            for (String score : List.of(RunFigures.TRUSTWORTHINESS, RunFigures.CONTINUITY)) {
+                mapMeasures.put(score, (layer, method) -> figure(score, layer, method));
+            }
+            for (Map.Entry<String, BiFunction<String, String, String>> measure
+                    : mapMeasures.entrySet()) {
+                for (String layer : layers) {
+                    for (int a = 0; a < maps.size(); a++) {
+                        for (int b = a + 1; b < maps.size(); b++) {
+                            claims.add(claim(group.name(), members, measure.getValue().apply(layer, maps.get(a)),
+                                    measure.getValue().apply(layer, maps.get(b)), maps.get(a), maps.get(b),
+                                    measure.getKey() + " on " + layer));
+                        }
                     }
                 }
             }
         }
         claims.removeIf(claim -> claim == null);
         return claims;
+    }
+
+    private static String figure(String kind, String layer, String method) {
+        return new RunFigures.Figure(kind, layer, method, 0, 0).name();
     }
 
     private static String knn(String layer, String method, int k) {
@@ -178,12 +206,9 @@ final class SeedGroups {
         double t = Double.NaN;
         double p = Double.NaN;
         if (x.length >= 2) {
-            if (std(differences) == 0) {
-                // every seed differs by the same amount: no spread to test against; the difference is certain when
-                // it is not zero, and there is none when it is
-                t = mean == 0 ? Double.NaN : Double.POSITIVE_INFINITY;
-                p = mean == 0 ? 1 : 0;
-            } else {
+            // without spread in the differences (a figure no seed changes, or the same run twice) t is undefined:
+            // no test, which the sentence says, rather than a certainty the seeds did not show
+            if (std(differences) > 0) {
                 TTest test = TTest.testPaired(x, y);
                 t = Math.abs(test.t());
                 p = test.pvalue();
