@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * seeds 1 and 2, each with 2 and 3 epochs, so that the runs differ in exactly {@code model.seed} and
  * {@code model.epochs} and form two seed groups of two runs.
  */
-final class ComparedRuns {
+public final class ComparedRuns {
 
     static final Path ROOT = Path.of("target/compared-runs");
     /** The runs in the order made: (epochs 2, seed 1), (2, 2), (3, 1), (3, 2). */
@@ -54,7 +54,7 @@ final class ComparedRuns {
     private ComparedRuns() {
     }
 
-    static synchronized List<Path> runs() {
+    public static synchronized List<Path> runs() {
         if (runs == null) {
             try {
                 runs = make();
