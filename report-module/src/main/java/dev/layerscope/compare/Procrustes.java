@@ -7,8 +7,8 @@ package dev.layerscope.compare;
  * disparity, measures how far they disagree.
  *
  * <p>With both maps centred, X the reference and Y the map moved, and A = Y^T X, the best orthogonal R maximises
- * tr(R^T A); for 2 x 2 it has a closed form: a rotation by θ gives cos θ (a11 + a22) + sin θ (a21 - a12), a reflection
- * cos θ (a11 - a22) + sin θ (a12 + a21), each largest at the angle of its vector, with the vector's length as the
+ * tr(R^T A); for 2 x 2 it has a closed form: a rotation by θ gives cos θ (a11 + a22) + sin θ (a21 - a12), a
+ * reflection cos θ (a11 - a22) + sin θ (a12 + a21), each largest at the angle of its vector, with the vector's length as the
  * maximum; the larger of the two (the sum of A's singular values) wins. The scale is that maximum over ||Y||^2. The
  * disparity is the residual sum of squares over ||X||^2, which is SciPy's {@code scipy.spatial.procrustes} disparity:
  * 0 for maps equal up to the transform, at most 1.

@@ -35,7 +35,8 @@ import java.util.Map;
 /**
  * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
- * limits. This module sees every stage module, so the list of what a pipeline can name is kept here.
+ * limits. This module sees every stage module, so the list of what a pipeline can name is kept here. With
+ * {@code -Dcompare=[<run folder>, ...]} it writes the comparison report of those runs instead, and runs nothing.
  */
 public final class Main {
 
@@ -103,7 +104,8 @@ public final class Main {
      * Writes the comparison report of the run folders {@value #COMPARE_PROPERTY} lists ({@code [a, b]}, or
      * {@code a,b}) and prints its paths.
      *
-     * @return the exit code: {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} when the folders cannot be compared
+     * @return the exit code: {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} when the folders cannot be
+     *         compared
      */
     static int compare(Map<String, String> properties, PrintStream out, PrintStream err) throws IOException {
         String list = properties.get(COMPARE_PROPERTY).strip();
@@ -111,7 +113,8 @@ public final class Main {
             list = list.substring(1, list.length() - 1);
         }
         List<Path> folders = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> s.startsWith("\"") && s.endsWith("\"") && s.length() > 1 ? s.substring(1, s.length() - 1) : s)
+                .map(s -> s.length() > 1 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1)
+                        : s)
                 .map(Path::of).toList();
         Path output = properties.containsKey(COMPARE_OUT_PROPERTY) ? Path.of(properties.get(COMPARE_OUT_PROPERTY))
                 : Path.of(properties.getOrDefault("runs.dir", "runs")).resolve("compare")
