@@ -12,7 +12,6 @@ import dev.layerscope.report.ReportDocument.Table;
 import dev.layerscope.report.figures.ComparisonFigures;
 import dev.layerscope.report.figures.Figures;
 import dev.layerscope.report.figures.MatrixHeatmap;
-import dev.layerscope.report.figures.TrainingCurves;
 import dev.layerscope.report.html.HtmlReport;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -319,8 +318,10 @@ public final class ComparisonReport {
         layerFigure(document, layers, "Intrinsic dimension per layer (TwoNN)", "intrinsic dimension",
                 layer -> new RunFigures.Figure(RunFigures.INTRINSIC, layer, "", 0, 0).name(), index);
 
-        Map<String, double[][]> loss = new LinkedHashMap<>();
-        Map<String, double[][]> accuracy = new LinkedHashMap<>();
+        Map<String, double[][]> trainLoss = new LinkedHashMap<>();
+        Map<String, double[][]> validationLoss = new LinkedHashMap<>();
+        Map<String, double[][]> trainAccuracy = new LinkedHashMap<>();
+        Map<String, double[][]> validationAccuracy = new LinkedHashMap<>();
         List<String> without = new ArrayList<>();
         for (int r = 0; r < runs.size(); r++) {
             List<double[]> history = runs.get(r).history();
@@ -328,22 +329,23 @@ public final class ComparisonReport {
                 without.add("`" + runs.get(r).name() + "`");
                 continue;
             }
-            loss.put(label(r) + " train", column(history, 1));
-            loss.put(label(r) + " valid.", column(history, 3));
-            accuracy.put(label(r) + " train", column(history, 2));
-            accuracy.put(label(r) + " valid.", column(history, 4));
+            trainLoss.put(label(r), column(history, 1));
+            trainAccuracy.put(label(r), column(history, 2));
+            validationLoss.put(label(r), column(history, 3));
+            validationAccuracy.put(label(r), column(history, 4));
         }
         if (!without.isEmpty()) {
             document.add(new Paragraph("No `train/history.csv` in " + String.join(", ", without)
                     + ": left out of the training curves."));
         }
-        if (!loss.isEmpty()) {
-            writeFigure(TrainingCurves.byEpoch("Loss per epoch", "cross-entropy", loss), "training-loss.png");
-            writeFigure(TrainingCurves.byEpoch("Accuracy per epoch", "accuracy", accuracy),
-                    "training-accuracy.png");
-            document.add(new Image(FIGURES + "/training-loss.png", "training and validation loss per epoch, "
-                    + "per run")).add(new Image(FIGURES + "/training-accuracy.png",
-                    "training and validation accuracy per epoch, per run"));
+        if (!trainLoss.isEmpty()) {
+            writeFigure(ComparisonFigures.byEpochPerRun("Loss per epoch", "cross-entropy", trainLoss,
+                    validationLoss), "training-loss.png");
+            writeFigure(ComparisonFigures.byEpochPerRun("Accuracy per epoch", "accuracy", trainAccuracy,
+                    validationAccuracy), "training-accuracy.png");
+            document.add(new Image(FIGURES + "/training-loss.png", "loss per epoch per run, training solid, "
+                    + "validation dashed")).add(new Image(FIGURES + "/training-accuracy.png",
+                    "accuracy per epoch per run, training solid, validation dashed"));
         }
     }
 
@@ -630,6 +632,12 @@ public final class ComparisonReport {
                 runs.get(having.getFirst()).classNames().isEmpty() ? classNames(labels)
                         : runs.get(having.getFirst()).classNames()), file);
         document.add(new Heading(3, input + " " + method));
+        List<String> lacking = members.stream().filter(r -> !having.contains(r))
+                .map(r -> "`" + runs.get(r).name() + "`").toList();
+        if (!lacking.isEmpty()) {
+            document.add(new Paragraph("No `reduce/" + input + "-" + method + ".csv` in " + String.join(", ", lacking)
+                    + ": left out of this map."));
+        }
         document.add(new Paragraph(shared.size() + " shared test points; disparity to `"
                 + runs.get(having.getFirst()).name() + "`:"));
         document.add(new Table(List.of("run", "disparity"), rows));

@@ -67,6 +67,42 @@ public final class ComparisonFigures {
     }
 
     /**
+     * Training curves of several runs: one colour per run, its training curve solid and its validation curve
+     * dashed, {@code (epoch, value)} points each; NaN points (no validation split) are left out.
+     *
+     * @param train      per run (the legend's name), its training curve
+     * @param validation per run, its validation curve
+     */
+    public static BufferedImage byEpochPerRun(String title, String measure, Map<String, double[][]> train,
+                                              Map<String, double[][]> validation) {
+        List<Line> lines = new ArrayList<>();
+        List<Legend> legends = new ArrayList<>();
+        int index = 0;
+        for (Map.Entry<String, double[][]> run : train.entrySet()) {
+            Color color = Figures.classColor(index++);
+            boolean drawn = false;
+            for (double[][] curve : new double[][][] {run.getValue(), validation.get(run.getKey())}) {
+                double[][] points = curve == null ? new double[0][]
+                        : java.util.Arrays.stream(curve).filter(p -> !Double.isNaN(p[1])).toArray(double[][]::new);
+                if (points.length > 0) {
+                    lines.add(new Line(points, curve == run.getValue() ? Line.Style.SOLID : Line.Style.DASH, '@',
+                            color));
+                    drawn = true;
+                }
+            }
+            if (drawn) {
+                legends.add(new Legend(run.getKey(), color));
+            }
+        }
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("no points to draw in " + title);
+        }
+        Figure figure = new LinePlot(lines.toArray(Line[]::new), legends.toArray(Legend[]::new)).figure();
+        figure.setTitle(title).setTitleFont(Figures.TITLE_FONT).setAxisLabels("epoch", measure);
+        return Figures.render(figure, WIDTH, HEIGHT).image();
+    }
+
+    /**
      * Maps of the same points, one panel each ({@link EmbeddingGrid#PANEL} pixels square), side by side on the same
      * axes, coloured by class, with one legend of class names on the right.
      *
