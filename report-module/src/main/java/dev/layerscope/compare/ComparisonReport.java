@@ -1,5 +1,7 @@
 package dev.layerscope.compare;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.data.Idx;
 import dev.layerscope.kernel.Csv;
 import dev.layerscope.linalg.FloatMatrix;
@@ -18,14 +20,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The comparison report across runs: {@code compare.html} (self-contained), {@code compare.md} with its figures in
@@ -97,7 +103,7 @@ public final class ComparisonReport {
     /** What run.json says of a run that stopped. */
     private static String status(RunFolder run) {
         try {
-            com.typesafe.config.Config json = com.typesafe.config.ConfigFactory.parseFile(
+            Config json = ConfigFactory.parseFile(
                     run.file("run.json").toFile());
             String status = json.hasPath("status") ? json.getString("status") : "unknown";
             return "run.json says its status is " + status + (json.hasPath("stopped.reason")
@@ -249,7 +255,10 @@ public final class ComparisonReport {
         document.add(new Heading(2, "Across seeds"));
         List<SeedGroups.Group> groups = SeedGroups.groups(runs, differing);
         List<SeedGroups.Spread> spreads = SeedGroups.spreads(groups, figures);
-        List<String> layers = orderedLayers();
+        List<List<String>> layers = new ArrayList<>();
+        for (SeedGroups.Group group : groups) {
+            layers.add(runs.get(group.runs().getFirst()).layers());
+        }
         List<SeedGroups.Claim> claims = SeedGroups.claims(groups, figures, layers);
 
         List<String> seedsCsv = new ArrayList<>(List.of("group,figure,mean,std,n"));
@@ -287,36 +296,42 @@ public final class ComparisonReport {
         }
     }
 
-    /** Every run's layers in capture order, merged: the input first, then the layers as the runs name them. */
-    private List<String> orderedLayers() throws IOException {
-        Set<String> layers = new LinkedHashSet<>();
-        for (RunFolder run : runs) {
-            layers.addAll(run.layers());
-        }
-        return List.copyOf(layers);
-    }
-
     // ---- 4. curves ------------------------------------------------------------------------------------------------
 
     private void curves() throws IOException {
         ReportDocument document = section("curves");
         document.add(new Heading(2, "Curves overlaid"));
         document.add(new Paragraph("One line per run, named by its number in the table of runs at the top."));
-        List<String> layers = orderedLayers();
         int k = figures.stream().mapToInt(RunFigures::largestK).max().orElse(0);
         Set<String> methods = new LinkedHashSet<>();
         figures.forEach(run -> run.figures().stream().filter(f -> f.kind().equals(RunFigures.KNN))
                 .forEach(f -> methods.add(f.method())));
-        int index = 0;
-        for (String method : methods) {
-            index = layerFigure(document, layers, "kNN accuracy per layer, " + method + ", k = " + k,
-                    "kNN accuracy", layer -> new RunFigures.Figure(RunFigures.KNN, layer, method, k, 0).name(),
-                    index);
+        // runs of different networks have different layers: their curves are drawn apart, each along its own layers
+        Map<List<String>, List<Integer>> byLayers = new LinkedHashMap<>();
+        for (int r = 0; r < runs.size(); r++) {
+            byLayers.computeIfAbsent(runs.get(r).layers(), layers -> new ArrayList<>()).add(r);
         }
-        index = layerFigure(document, layers, "Linear probe's test accuracy per layer", "probe accuracy",
-                layer -> new RunFigures.Figure(RunFigures.PROBE, layer, "", 0, 0).name(), index);
-        layerFigure(document, layers, "Intrinsic dimension per layer (TwoNN)", "intrinsic dimension",
-                layer -> new RunFigures.Figure(RunFigures.INTRINSIC, layer, "", 0, 0).name(), index);
+        int index = 0;
+        for (Map.Entry<List<String>, List<Integer>> network : byLayers.entrySet()) {
+            List<String> layers = network.getKey();
+            List<Integer> members = network.getValue();
+            if (layers.isEmpty()) {
+                continue;
+            }
+            String of = byLayers.size() > 1 ? " (runs " + String.join(", ", members.stream()
+                    .map(r -> Integer.toString(r + 1)).toList()) + ")" : "";
+            for (String method : methods) {
+                index = layerFigure(document, layers, members, "kNN accuracy per layer, " + method + ", k = " + k
+                                + of, "kNN accuracy",
+                        layer -> new RunFigures.Figure(RunFigures.KNN, layer, method, k, 0).name(), index);
+            }
+            index = layerFigure(document, layers, members, "Linear probe's test accuracy per layer" + of,
+                    "probe accuracy", layer -> new RunFigures.Figure(RunFigures.PROBE, layer, "", 0, 0).name(),
+                    index);
+            index = layerFigure(document, layers, members, "Intrinsic dimension per layer (TwoNN)" + of,
+                    "intrinsic dimension", layer -> new RunFigures.Figure(RunFigures.INTRINSIC, layer, "", 0, 0)
+                            .name(), index);
+        }
 
         Map<String, double[][]> trainLoss = new LinkedHashMap<>();
         Map<String, double[][]> validationLoss = new LinkedHashMap<>();
@@ -349,14 +364,13 @@ public final class ComparisonReport {
         }
     }
 
-    private int layerFigure(ReportDocument document, List<String> layers, String title, String measure,
-                            java.util.function.Function<String, String> figureOfLayer, int index)
-            throws IOException {
+    private int layerFigure(ReportDocument document, List<String> layers, List<Integer> members, String title,
+                            String measure, Function<String, String> figureOfLayer, int index) throws IOException {
         Map<String, double[]> series = new LinkedHashMap<>();
-        for (int r = 0; r < runs.size(); r++) {
+        for (int r : members) {
             RunFigures run = figures.get(r);
             double[] values = layers.stream().mapToDouble(layer -> run.value(figureOfLayer.apply(layer))).toArray();
-            if (java.util.Arrays.stream(values).anyMatch(v -> !Double.isNaN(v))) {
+            if (Arrays.stream(values).anyMatch(v -> !Double.isNaN(v))) {
                 series.put(label(r), values);
             }
         }
@@ -366,7 +380,7 @@ public final class ComparisonReport {
         }
         String file = "layers-" + (index + 1) + ".png";
         writeFigure(ComparisonFigures.byLayer(title, measure, layers, series), file);
-        String lacking = series.size() < runs.size() ? " (" + (runs.size() - series.size())
+        String lacking = series.size() < members.size() ? " (" + (members.size() - series.size())
                 + " run(s) without it left out)" : "";
         document.add(new Image(FIGURES + "/" + file, title + lacking));
         return index + 1;
@@ -412,7 +426,7 @@ public final class ComparisonReport {
                 }
                 List<Integer> found = rightAndWrong(predictions.get(a), predictions.get(b));
                 int[] shownPositions = SeededRows.uniform(found.size(), THUMBNAILS, THUMBNAIL_SEED);
-                Set<Integer> shown = new java.util.HashSet<>();
+                Set<Integer> shown = new HashSet<>();
                 for (int position : shownPositions) {
                     shown.add(found.get(position));
                 }
@@ -453,7 +467,7 @@ public final class ComparisonReport {
     /** The test images (by position in the test file, ascending) {@code right} predicts right and {@code wrong} not. */
     static List<Integer> rightAndWrong(RunFolder.Predictions right, RunFolder.Predictions wrong) {
         List<Integer> found = new ArrayList<>();
-        for (Map.Entry<Integer, Integer> entry : new java.util.TreeMap<>(right.label()).entrySet()) {
+        for (Map.Entry<Integer, Integer> entry : new TreeMap<>(right.label()).entrySet()) {
             Integer other = wrong.predicted().get(entry.getKey());
             if (other != null && right.predicted().get(entry.getKey()).equals(entry.getValue())
                     && !other.equals(entry.getValue())) {
@@ -472,7 +486,7 @@ public final class ComparisonReport {
             document.add(new Paragraph(heading + "."));
             return;
         }
-        Set<Integer> wanted = new java.util.HashSet<>();
+        Set<Integer> wanted = new HashSet<>();
         for (int position : positions) {
             wanted.add(found.get(position));
         }
@@ -646,7 +660,7 @@ public final class ComparisonReport {
     }
 
     private static List<String> classNames(int[] labels) {
-        int classes = java.util.Arrays.stream(labels).max().orElse(-1) + 1;
+        int classes = Arrays.stream(labels).max().orElse(-1) + 1;
         List<String> names = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             names.add("class " + c);

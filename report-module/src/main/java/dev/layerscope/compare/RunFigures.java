@@ -1,5 +1,6 @@
 package dev.layerscope.compare;
 
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.knn.KnnResults;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ record RunFigures(List<Figure> figures, List<String> missing) {
         List<Figure> figures = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         if (run.has("train/evaluation.json")) {
-            figures.add(new Figure(TEST_ACCURACY, "", "", 0, com.typesafe.config.ConfigFactory
+            figures.add(new Figure(TEST_ACCURACY, "", "", 0, ConfigFactory
                     .parseFile(run.file("train/evaluation.json").toFile()).getDouble("accuracy")));
         } else {
             missing.add("train/evaluation.json");

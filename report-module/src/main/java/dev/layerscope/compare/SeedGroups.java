@@ -127,11 +127,14 @@ final class SeedGroups {
      * dimension. Method against method, for each layer's maps: kNN accuracy at the largest k, trustworthiness and
      * continuity. A claim no run of the group has both figures of is left out.
      *
-     * @param layers the layers in order, input first
+     * @param layersOfGroups per group, its runs' layers in order, input first (the runs of a group have the same
+     *                       settings, so the same network)
      */
-    static List<Claim> claims(List<Group> groups, List<RunFigures> figures, List<String> layers) {
+    static List<Claim> claims(List<Group> groups, List<RunFigures> figures, List<List<String>> layersOfGroups) {
         List<Claim> claims = new ArrayList<>();
-        for (Group group : groups) {
+        for (int g = 0; g < groups.size(); g++) {
+            Group group = groups.get(g);
+            List<String> layers = layersOfGroups.get(g);
             List<RunFigures> members = group.runs().stream().map(figures::get).toList();
             int k = members.getFirst().largestK();
             List<String> methods = members.getFirst().figures().stream()

@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import smile.plot.swing.Figure;
@@ -83,7 +84,7 @@ public final class ComparisonFigures {
             boolean drawn = false;
             for (double[][] curve : new double[][][] {run.getValue(), validation.get(run.getKey())}) {
                 double[][] points = curve == null ? new double[0][]
-                        : java.util.Arrays.stream(curve).filter(p -> !Double.isNaN(p[1])).toArray(double[][]::new);
+                        : Arrays.stream(curve).filter(p -> !Double.isNaN(p[1])).toArray(double[][]::new);
                 if (points.length > 0) {
                     lines.add(new Line(points, curve == run.getValue() ? Line.Style.SOLID : Line.Style.DASH, '@',
                             color));
