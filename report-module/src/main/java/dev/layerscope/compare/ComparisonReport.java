@@ -186,7 +186,7 @@ public final class ComparisonReport {
         List<String> csv = new ArrayList<>(List.of(csvLine(header)));
         for (String key : differing) {
             List<String> row = new ArrayList<>(List.of(key));
-            runs.forEach(run -> row.add(run.settings().getOrDefault(key, "(none)")));
+            runs.forEach(run -> row.add(run.settings().getOrDefault(key, "(not set)")));
             csv.add(csvLine(row));
             List<String> shown = new ArrayList<>(List.of("`" + key + "`"));
             row.subList(1, row.size()).forEach(value -> shown.add(abbreviated(value)));

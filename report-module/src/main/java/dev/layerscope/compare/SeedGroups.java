@@ -33,6 +33,8 @@ final class SeedGroups {
      */
     static final double NO_SPREAD = 1e-12;
     private static final String SEED = "seed";
+    /** A setting's value in a group's name is cut to this many characters. */
+    private static final int GROUP_VALUE = 40;
 
     private SeedGroups() {
     }
@@ -40,7 +42,8 @@ final class SeedGroups {
     /**
      * A group of runs that differ only in seeds.
      *
-     * @param name the settings that set this group apart from the others ({@code all runs} when they are one group)
+     * @param name the settings that set this group apart from the others, long values cut ({@code all runs} when
+     *             they are one group)
      * @param runs indices into the runs compared, in their order
      */
     record Group(String name, List<Integer> runs) {
@@ -95,15 +98,20 @@ final class SeedGroups {
             rest.keySet().removeIf(SeedGroups::isSeed);
             byRest.computeIfAbsent(rest, key -> new ArrayList<>()).add(i);
         }
-        List<String> apart = differing.stream().filter(key -> !isSeed(key)).toList();
+        // the description is prose that follows the rest; a long value (a layer list) is cut, settings.csv has it whole
+        List<String> apart = differing.stream().filter(key -> !isSeed(key) && !key.equals("description")).toList();
         List<Group> groups = new ArrayList<>();
         for (List<Integer> members : byRest.values()) {
             SortedMap<String, String> settings = runs.get(members.getFirst()).settings();
-            List<String> parts = apart.stream().map(key -> key + "=" + settings.getOrDefault(key, "(none)"))
-                    .toList();
+            List<String> parts = apart.stream().map(key -> key + "=" + shortened(settings.getOrDefault(key,
+                    "(not set)"))).toList();
             groups.add(new Group(parts.isEmpty() ? "all runs" : String.join(" ", parts), List.copyOf(members)));
         }
         return groups;
+    }
+
+    private static String shortened(String value) {
+        return value.length() > GROUP_VALUE ? value.substring(0, GROUP_VALUE - 3) + "..." : value;
     }
 
     /** Each figure's spread over each group's runs, in the order the figures first appear. */
