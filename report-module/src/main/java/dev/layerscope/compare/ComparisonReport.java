@@ -48,6 +48,10 @@ public final class ComparisonReport {
     static final int THUMBNAIL_SCALE = 2;
     /** Up to this many pairs of runs get a CKA heatmap each; every pair is in the table of counterparts. */
     static final int CKA_HEATMAPS = 6;
+    /** The aligned maps of at most this many runs are drawn side by side; every run's disparity is in the table. */
+    static final int ALIGNED_PANELS = 6;
+    /** Thumbnails are drawn for at most this many ordered pairs of runs; every pair's total is in the table. */
+    static final int RIGHT_WRONG_FIGURES = 12;
     static final String FIGURES = "figures";
 
     private final List<RunFolder> runs;
@@ -441,7 +445,9 @@ public final class ComparisonReport {
                 totals.add(List.of("`" + runs.get(a).name() + "`", "`" + runs.get(b).name() + "`",
                         Integer.toString(found.size()), Integer.toString(shared)));
                 pair++;
-                thumbnails(document, a, b, found, shownPositions, predictions.get(b), pair);
+                if (pair <= RIGHT_WRONG_FIGURES) {
+                    thumbnails(document, a, b, found, shownPositions, predictions.get(b), pair);
+                }
             }
         }
         Files.write(out.resolve("right-wrong.csv"), csv);
@@ -458,6 +464,10 @@ public final class ComparisonReport {
         if (runs.stream().map(RunFolder::dataset).distinct().count() > 1) {
             document.add(new Paragraph("Runs on different data sets share no test images: only runs on the same "
                     + "data set are paired here."));
+        }
+        if (pair > RIGHT_WRONG_FIGURES) {
+            document.add(new Paragraph("Thumbnails of the first " + RIGHT_WRONG_FIGURES + " of the " + pair
+                    + " ordered pairs; the totals of all of them:"));
         }
         if (!totals.isEmpty()) {
             document.add(new Table(List.of("right in", "wrong in", "images", "test images both predicted"), totals));
@@ -641,8 +651,9 @@ public final class ComparisonReport {
             rows.add(List.of("`" + name + "`", RunFigures.format(alignment.disparity())));
         }
         String file = "aligned-" + (figure + 1) + ".png";
+        int drawn = Math.min(ALIGNED_PANELS, aligned.size());
         writeFigure(ComparisonFigures.sideBySide(input + " - " + method + ", test points aligned to "
-                + runs.get(having.getFirst()).name(), titles, aligned, labels,
+                + runs.get(having.getFirst()).name(), titles.subList(0, drawn), aligned.subList(0, drawn), labels,
                 runs.get(having.getFirst()).classNames().isEmpty() ? classNames(labels)
                         : runs.get(having.getFirst()).classNames()), file);
         document.add(new Heading(3, input + " " + method));
@@ -655,7 +666,8 @@ public final class ComparisonReport {
         document.add(new Paragraph(shared.size() + " shared test points; disparity to `"
                 + runs.get(having.getFirst()).name() + "`:"));
         document.add(new Table(List.of("run", "disparity"), rows));
-        document.add(new Image(FIGURES + "/" + file, input + " " + method + " of each run, aligned"));
+        document.add(new Image(FIGURES + "/" + file, input + " " + method + " of "
+                + (drawn < aligned.size() ? "the first " + drawn + " runs" : "each run") + ", aligned"));
         return figure + 1;
     }
 
