@@ -4,6 +4,7 @@ import com.google.inject.Module;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
+import dev.layerscope.compare.ComparisonReport;
 import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.Launcher;
@@ -17,12 +18,16 @@ import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.io.File;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +35,8 @@ import java.util.Map;
 /**
  * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
- * limits. This module sees every stage module, so the list of what a pipeline can name is kept here.
+ * limits. This module sees every stage module, so the list of what a pipeline can name is kept here. With
+ * {@code -Dcompare=[<run folder>, ...]} it writes the comparison report of those runs instead, and runs nothing.
  */
 public final class Main {
 
@@ -47,6 +53,14 @@ public final class Main {
      */
     static final String JAVAC_ARGS_PROPERTY = "javac-args";
     static final String DEFAULT_JAVAC_ARGS = "target/layerscope.args";
+
+    /**
+     * The system property that asks, instead of a run, for the comparison report of the run folders it lists:
+     * {@code -Dcompare=[runs/a/<ts>,runs/b/<ts>]}, written into {@code runs.dir/compare/<yyyyMMdd-HHmmss>/} or into
+     * {@value #COMPARE_OUT_PROPERTY}. No pipeline runs.
+     */
+    static final String COMPARE_PROPERTY = "compare";
+    static final String COMPARE_OUT_PROPERTY = "compare.out";
 
     private Main() {
     }
@@ -69,6 +83,9 @@ public final class Main {
             System.exit(Launcher.cleanup(Path.of(properties.getOrDefault("runs.dir", "runs")),
                     "list".equals(properties.get(Launcher.CLEANUP_PROPERTY)), System.out));
         }
+        if (properties.containsKey(COMPARE_PROPERTY)) {
+            System.exit(compare(properties, System.out, System.err));
+        }
         Launcher launcher = new Launcher(STAGE_MODULES);
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
@@ -80,6 +97,36 @@ public final class Main {
                 : launcher.runForked(properties, System.getenv(), System.err, Main.class.getName(), classpath());
         if (exitCode != Launcher.OK) {
             System.exit(exitCode);
+        }
+    }
+
+    /**
+     * Writes the comparison report of the run folders {@value #COMPARE_PROPERTY} lists ({@code [a, b]}, or
+     * {@code a,b}) and prints its paths.
+     *
+     * @return the exit code: {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} when the folders cannot be
+     *         compared
+     */
+    static int compare(Map<String, String> properties, PrintStream out, PrintStream err) throws IOException {
+        String list = properties.get(COMPARE_PROPERTY).strip();
+        if (list.startsWith("[") && list.endsWith("]")) {
+            list = list.substring(1, list.length() - 1);
+        }
+        List<Path> folders = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+                .map(s -> s.length() > 1 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1)
+                        : s)
+                .map(Path::of).toList();
+        Path output = properties.containsKey(COMPARE_OUT_PROPERTY) ? Path.of(properties.get(COMPARE_OUT_PROPERTY))
+                : Path.of(properties.getOrDefault("runs.dir", "runs")).resolve("compare")
+                .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        try {
+            Path html = ComparisonReport.write(folders, output);
+            out.println("Comparison of " + folders.size() + " runs: " + html.toAbsolutePath() + " and "
+                    + html.resolveSibling("compare.md").toAbsolutePath() + ", CSVs in " + output.toAbsolutePath());
+            return Launcher.OK;
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return Launcher.INVALID_EXPERIMENT;
         }
     }
 

@@ -15,45 +15,46 @@ import java.util.Locale;
 /**
  * The report's content, written once and rendered twice: as Markdown with images linked relatively (readable on a
  * code host) and as the static body of the HTML page with every image inlined as a data URI (one file that needs
- * nothing else). Image paths are relative to the report's folder.
+ * nothing else). Image paths are relative to the report's folder. The comparison report across runs
+ * ({@code dev.layerscope.compare}) writes its pages with it too.
  */
-final class ReportDocument {
+public final class ReportDocument {
 
     /** A part of the report. */
-    sealed interface Block permits Heading, Paragraph, Code, Image, Table, ImageTable {
+    public sealed interface Block permits Heading, Paragraph, Code, Image, Table, ImageTable {
     }
 
-    record Heading(int level, String text) implements Block {
+    public record Heading(int level, String text) implements Block {
     }
 
     /** Plain text; Markdown's inline code (`...`) is the only markup, kept in both renderings. */
-    record Paragraph(String text) implements Block {
+    public record Paragraph(String text) implements Block {
     }
 
     /** Preformatted text, as printed. */
-    record Code(String text) implements Block {
+    public record Code(String text) implements Block {
     }
 
-    record Image(String path, String caption) implements Block {
+    public record Image(String path, String caption) implements Block {
     }
 
-    record Table(List<String> header, List<List<String>> rows) implements Block {
+    public record Table(List<String> header, List<List<String>> rows) implements Block {
     }
 
     /** A table of images with a caption under each: one row per label. */
-    record ImageTable(List<String> header, List<String> rowLabels, List<List<Cell>> cells) implements Block {
-        record Cell(String path, String caption) {
+    public record ImageTable(List<String> header, List<String> rowLabels, List<List<Cell>> cells) implements Block {
+        public record Cell(String path, String caption) {
         }
     }
 
     private final List<Block> blocks = new ArrayList<>();
 
-    ReportDocument add(Block block) {
+    public ReportDocument add(Block block) {
         blocks.add(block);
         return this;
     }
 
-    String markdown() {
+    public String markdown() {
         StringBuilder out = new StringBuilder();
         for (Block block : blocks) {
             switch (block) {
@@ -84,7 +85,7 @@ final class ReportDocument {
     }
 
     /** The HTML body; {@code dir} is the report's folder, where the images are read from to be inlined. */
-    String html(Path dir) {
+    public String html(Path dir) {
         StringBuilder out = new StringBuilder();
         for (Block block : blocks) {
             switch (block) {

@@ -98,6 +98,32 @@ public final class HtmlReport {
                 COMPARE_JS);
     }
 
+    /**
+     * One self-contained page of static content only (no explorer, no compare panel, no script): the comparison
+     * report across runs. The same stylesheet, inline; each section of the body its own {@code <section>} as the
+     * caller built it.
+     */
+    public static String staticPage(String title, String staticBodyHtml) {
+        return """
+                <!DOCTYPE html>
+                <html lang="en">
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>%s</title>
+                <link rel="icon" href="data:,">
+                <style>
+                %s</style>
+                </head>
+                <body>
+                <main>
+                %s
+                </main>
+                </body>
+                </html>
+                """.formatted(escapeHtml(title), CSS, staticBodyHtml);
+    }
+
     /** A PNG as a data: URI, for the static body's images. */
     public static String dataUri(BufferedImage image) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();

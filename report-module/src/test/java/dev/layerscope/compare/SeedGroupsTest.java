@@ -1,0 +1,89 @@
+package dev.layerscope.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Seed groups and their claims on constructed runs with known answers. */
+class SeedGroupsTest {
+
+    private static RunFolder run(String name, Map<String, String> settings) {
+        return new RunFolder(Path.of(name), name, new TreeMap<>(settings), "data", "data", List.of(), 0, 0);
+    }
+
+    /** kNN accuracy in the layers themselves, k = 5, of layers a and b. */
+    private static RunFigures figures(double a, double b) {
+        return new RunFigures(List.of(new RunFigures.Figure(RunFigures.KNN, "a", "high-dimensional", 5, a),
+                new RunFigures.Figure(RunFigures.KNN, "b", "high-dimensional", 5, b)), List.of());
+    }
+
+    @Test
+    void aSeedIsAKeyWhoseLastPartIsSeed() {
+        assertTrue(SeedGroups.isSeed("seed"));
+        assertTrue(SeedGroups.isSeed("model.seed"));
+        assertTrue(SeedGroups.isSeed("reduce.tsne.seed"));
+        assertFalse(SeedGroups.isSeed("model.seeds"));
+        assertFalse(SeedGroups.isSeed("data.reseed"));
+    }
+
+    @Test
+    void runsThatDifferOnlyInSeedsFormAGroupNamedByWhatSetsItApart() {
+        List<RunFolder> runs = List.of(run("A", Map.of("model.seed", "1", "model.epochs", "2")),
+                run("B", Map.of("model.seed", "2", "model.epochs", "2")),
+                run("C", Map.of("model.seed", "1", "model.epochs", "3")),
+                run("D", Map.of("model.seed", "1", "data.seed", "9", "model.epochs", "2")));
+        List<SeedGroups.Group> groups = SeedGroups.groups(runs, Set.of("model.seed", "model.epochs", "data.seed"));
+        assertEquals(2, groups.size());
+        assertEquals(new SeedGroups.Group("model.epochs=2", List.of(0, 1, 3)), groups.get(0));
+        assertEquals(new SeedGroups.Group("model.epochs=3", List.of(2)), groups.get(1));
+    }
+
+    /**
+     * Three seeds: the paired t statistic has two degrees of freedom, whose two-sided p-value is
+     * 1 - |t| / sqrt(t^2 + 2).
+     */
+    @Test
+    void aClaimOverThreeSeedsHasTheHandComputedPValue() {
+        List<RunFigures> figures = List.of(figures(0.5, 0.6), figures(0.6, 0.8), figures(0.7, 0.75));
+        List<SeedGroups.Claim> claims = SeedGroups.claims(List.of(new SeedGroups.Group("all runs",
+                List.of(0, 1, 2))), figures, List.of(List.of("a", "b")));
+        assertEquals(1, claims.size());
+        SeedGroups.Claim claim = claims.getFirst();
+        assertEquals("b's high-dimensional kNN accuracy (k=5) is higher than a's", claim.claim());
+        double[] d = {0.1, 0.2, 0.05};
+        double mean = (d[0] + d[1] + d[2]) / 3;
+        double sd = Math.sqrt(((d[0] - mean) * (d[0] - mean) + (d[1] - mean) * (d[1] - mean)
+                + (d[2] - mean) * (d[2] - mean)) / 2);
+        double t = mean / (sd / Math.sqrt(3));
+        assertEquals(mean, claim.meanDifference(), 1e-12);
+        assertEquals(t, claim.t(), 1e-9);
+        assertEquals(1 - t / Math.sqrt(t * t + 2), claim.p(), 1e-9);
+        assertEquals(3, claim.n());
+        assertEquals(claim.p() < SeedGroups.LEVEL, claim.holds());
+        assertTrue(claim.sentence().startsWith(claim.claim() + ": "
+                + (claim.holds() ? "holds across the 3 seeds (p = " : "does not hold (p = ")));
+    }
+
+    @Test
+    void oneSeedAllowsNoTest() {
+        List<SeedGroups.Claim> claims = SeedGroups.claims(List.of(new SeedGroups.Group("all runs", List.of(0))),
+                List.of(figures(0.5, 0.4)), List.of(List.of("a", "b")));
+        assertEquals("a's high-dimensional kNN accuracy (k=5) is higher than b's: no test is possible with 1 seed",
+                claims.getFirst().sentence());
+        assertFalse(claims.getFirst().holds());
+    }
+
+    @Test
+    void pValuesAreGivenToTwoSignificantDigits() {
+        assertEquals("0.003", SeedGroups.pValue(0.0030004));
+        assertEquals("0.41", SeedGroups.pValue(0.4129));
+        assertEquals("0.000068", SeedGroups.pValue(0.00006789));
+    }
+}
