@@ -239,20 +239,25 @@ public final class CaptureStage implements ReusableStage {
     /**
      * What each captured layer's files depend on ({@link Activations#layerFingerprint}): this stage's class and
      * code, the data set, the settings that choose the images (splits, per-class, seed) and what the capture did
-     * to the layer (whole, or which projection); for a layer of the network also the trained model and the batch
-     * its images went through it in. Not the per-epoch record's settings, which change no layer's files. The same
-     * at run and at restore: the inputs and settings are those the stored folder was made with.
+     * to the layer (whole, or which projection); for a layer of the network also the trained model. Values that
+     * went through a product (a network layer's, a projected one's) also depend on the batch they were computed in,
+     * whose size may change their last bits; the raw pixels taken whole do not. Not the per-epoch record's
+     * settings, which change no layer's files. The same at run and at restore: the inputs and settings are those
+     * the stored folder was made with.
      */
     private Map<String, String> layerFingerprints(StageContext context, Map<String, LayerReduction> reductions) {
         String images = "class=" + CaptureStage.class.getName() + "\ncode=" + CodeIdentity.of(CaptureStage.class)
                 + "\ndataset=" + context.fingerprint(Dataset.ARTIFACT) + "\nsplits=" + settings.splits()
                 + "\nper-class=" + settings.perClass() + "\nseed=" + settings.seed() + "\n";
-        String network = "model=" + context.fingerprint(TrainedModel.ARTIFACT) + "\nbatch-size="
-                + settings.batchSize() + "\n";
+        String model = "model=" + context.fingerprint(TrainedModel.ARTIFACT) + "\n";
+        String batch = "batch-size=" + settings.batchSize() + "\n";
         Map<String, String> fingerprints = new LinkedHashMap<>();
-        reductions.forEach((layer, reduction) -> fingerprints.put(layer, Hashes.sha256(images
-                + (layer.equals(CaptureSettings.INPUT) ? "" : network) + "layer=" + layer + "\nreduction="
-                + reduction + "\n")));
+        reductions.forEach((layer, reduction) -> {
+            boolean pixels = layer.equals(CaptureSettings.INPUT);
+            fingerprints.put(layer, Hashes.sha256(images + (pixels ? "" : model)
+                    + (pixels && !reduction.projected() ? "" : batch) + "layer=" + layer + "\nreduction="
+                    + reduction + "\n"));
+        });
         return fingerprints;
     }
 
