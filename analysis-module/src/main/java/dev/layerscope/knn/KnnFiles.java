@@ -21,6 +21,8 @@ import java.util.Map;
  * knn_per_class.csv  input,method,placement,k,label,class,test_points,correct,accuracy
  * quality.csv        input,method,placement,neighbors,sample,trustworthiness,continuity,silhouette
  * knn.json           the same results whole, for {@link #read}
+ * layers/&lt;layer&gt;.json  the kNN in one captured layer itself, whole (a stored part, shared by the runs whose layer is
+ *                    the same)
  * </pre>
  * {@code method} is {@code high-dimensional} for a kNN in the captured layer itself, whose {@code placement} is
  * empty. A class without test points has no per-class line; a silhouette of a sample with one class is NaN.
@@ -35,6 +37,7 @@ final class KnnFiles {
      * no NaN, so an undefined score is null.
      */
     private static final String RESULTS = "knn.json";
+    private static final String LAYERS = "layers";
 
     private KnnFiles() {
     }
@@ -81,6 +84,24 @@ final class KnnFiles {
         return new KnnResults(root.getStringList("class-names"),
                 root.getConfigList("accuracies").stream().map(KnnFiles::accuracy).toList(),
                 root.getConfigList("quality").stream().map(KnnFiles::quality).toList());
+    }
+
+    /** Where the kNN in a layer itself is, as a part of the stage's folder. */
+    private static Path layerFile(Path dir, String layer) {
+        return dir.resolve(LAYERS).resolve(layer + ".json");
+    }
+
+    /** The kNN lines of one layer itself, every k, whole: a stored part of the stage's folder. */
+    static void writeLayer(Path dir, String layer, List<KnnResults.Accuracy> accuracies) throws IOException {
+        Path file = layerFile(dir, layer);
+        Files.createDirectories(file.getParent());
+        Json.write(file, Map.of("accuracies", accuracies.stream().map(KnnFiles::toJson).toList()));
+    }
+
+    /** The lines {@link #writeLayer} wrote into {@code dir}, equal field by field. */
+    static List<KnnResults.Accuracy> readLayer(Path dir, String layer) {
+        return ConfigFactory.parseFile(layerFile(dir, layer).toFile()).getConfigList("accuracies").stream()
+                .map(KnnFiles::accuracy).toList();
     }
 
     /** JSON has no NaN: an undefined score is null. */

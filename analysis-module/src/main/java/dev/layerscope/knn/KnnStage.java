@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * map is also scored against its input: trustworthiness, continuity, and the silhouette of the classes. One input
  * is in memory at a time.
  *
+ * <p>The kNN in each layer itself is a {@linkplain dev.layerscope.kernel.StoredParts stored part}, keyed by what the
+ * layer depends on ({@link Activations#layerFingerprint}) and {@code knn.k}: the raw pixels' is linked from a run of
+ * another network on the same images, and their training split is then not even loaded.
+ *
  * <p>Writes {@code knn.csv}, {@code knn_per_class.csv}, {@code quality.csv} and {@code knn.json} (see
  * {@link KnnFiles}), the same in {@code run.json}, and hands on {@link KnnResults}; a later run with the same
  * inputs and settings reads them back from {@code knn.json}.
@@ -106,10 +110,16 @@ public final class KnnStage implements ReusableStage {
             for (String layer : activations.layers()) {
                 FloatMatrix test = finite(activations.load(layer, TEST), layer, TEST);
                 long start = System.nanoTime();
-                NeighborGraph neighbors = searchLayer(activations, layer, test, parallel);
+                // a stored part keyed by the layer's own fingerprint: the kNN in the raw pixels is the same whatever
+                // network the run trained, and so is shared
+                context.parts().include(layer, "layer=" + layer + "\nk=" + settings.k() + "\n",
+                        List.of(activations.layerFingerprint(layer)), folder -> KnnFiles.writeLayer(folder, layer,
+                                score(layer, KnnResults.HIGH_DIMENSIONAL, "", test.cols(),
+                                        searchLayer(activations, layer, test, parallel), trainRows, testRows,
+                                        classes)));
                 searchSeconds.put(layer, seconds(start));
-                accuracies.addAll(logged(score(layer, KnnResults.HIGH_DIMENSIONAL, "", test.cols(), neighbors,
-                        trainRows, testRows, classes), searchSeconds.get(layer)));
+                // computed or reused, the lines are read from the stage folder: one path
+                accuracies.addAll(logged(KnnFiles.readLayer(context.outputDir(), layer), searchSeconds.get(layer)));
 
                 List<Embeddings.Embedding> maps = embeddings.all().stream()
                         .filter(map -> map.input().equals(layer)).toList();

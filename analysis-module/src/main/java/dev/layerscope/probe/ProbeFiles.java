@@ -18,6 +18,7 @@ import java.util.Map;
  * <pre>
  * probes.csv   layer,dimensions,epoch,split,strength,chosen,points,correct,accuracy,iterations,converged
  * probes.json  the same results whole, for {@link #read}
+ * layers/&lt;layer&gt;.json  one layer's final probes (a stored part, shared by the runs whose layer is the same)
  * </pre>
  * Per layer, {@code probes.csv} has a {@code validation} line for every strength (when the validation split is
  * captured), then a {@code train} line (the chosen probe on its own training rows) and a {@code test} line for the
@@ -33,6 +34,7 @@ final class ProbeFiles {
      */
     private static final String RESULTS = "probes.json";
     static final String TABLE = "probes.csv";
+    private static final String LAYERS = "layers";
     static final String HEADER = "layer,dimensions,epoch,split,strength,chosen,points,correct,accuracy,iterations,"
             + "converged";
 
@@ -76,6 +78,23 @@ final class ProbeFiles {
                         json.getInt("dimensions"), json.getInt("epoch"), json.getDouble("strength"),
                         score(json.getConfig("held-out")), json.getInt("iterations"), json.getBoolean("converged")))
                         .toList());
+    }
+
+    /** Where a layer's final probes are, as a part of the stage's folder. */
+    private static Path layerFile(Path dir, String layer) {
+        return dir.resolve(LAYERS).resolve(layer + ".json");
+    }
+
+    /** One layer's final probes, whole: a stored part of the stage's folder. */
+    static void writeLayer(Path dir, ProbeResults.LayerProbe layer) throws IOException {
+        Path file = layerFile(dir, layer.layer());
+        Files.createDirectories(file.getParent());
+        Json.write(file, toJson(layer));
+    }
+
+    /** The layer's final probes {@link #writeLayer} wrote into {@code dir}, equal field by field. */
+    static ProbeResults.LayerProbe readLayer(Path dir, String layer) {
+        return layer(ConfigFactory.parseFile(layerFile(dir, layer).toFile()));
     }
 
     private static String line(ProbeResults.LayerProbe layer, int epoch, String split, ProbeResults.Fit fit,

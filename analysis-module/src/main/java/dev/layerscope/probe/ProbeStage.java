@@ -40,9 +40,11 @@ import org.slf4j.LoggerFactory;
  * fitted on a seeded half of the record's images ({@code probe.seed}) and scored on the other half: the record holds
  * test images only, so both halves are test images, and every epoch is fitted and scored on the same two halves.
  *
- * <p>Writes {@code probes.csv} and {@code probes.json} (see {@link ProbeFiles}), the same in {@code run.json}, and
- * hands on {@link ProbeResults}; a later run with the same inputs and settings reads them back from
- * {@code probes.json}.
+ * <p>Each layer's final probes are a {@linkplain dev.layerscope.kernel.StoredParts stored part}, keyed by what the
+ * layer depends on ({@link Activations#layerFingerprint}) and the probe's settings: the probes of the raw pixels are
+ * linked from a run of another network on the same images. Writes {@code probes.csv} and {@code probes.json} (see
+ * {@link ProbeFiles}), the same in {@code run.json}, and hands on {@link ProbeResults}; a later run with the same
+ * inputs and settings reads them back from {@code probes.json}.
  */
 public final class ProbeStage implements ReusableStage {
 
@@ -113,7 +115,13 @@ public final class ProbeStage implements ReusableStage {
         try (Parallel parallel = new Parallel(threads)) {
             for (String layer : layers) {
                 long start = System.nanoTime();
-                ProbeResults.LayerProbe probe = probe(activations, layer, classes, validated, parallel);
+                // a stored part keyed by the layer's own fingerprint: the probes of the raw pixels are the same
+                // whatever network the run trained, and so are shared
+                context.parts().include(layer, "layer=" + layer + "\nlogistic=" + settings.logistic() + "\n",
+                        List.of(activations.layerFingerprint(layer)), folder -> ProbeFiles.writeLayer(folder,
+                                probe(activations, layer, classes, validated, parallel)));
+                // computed or reused, the layer's probes are read from the stage folder: one path
+                ProbeResults.LayerProbe probe = ProbeFiles.readLayer(context.outputDir(), layer);
                 seconds.put(layer, (System.nanoTime() - start) / 1e9);
                 probed.add(probe);
                 logged(probe, seconds.get(layer));

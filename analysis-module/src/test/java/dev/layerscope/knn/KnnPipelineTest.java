@@ -211,6 +211,40 @@ class KnnPipelineTest {
         assertFalse(Files.exists(runDir.resolve("knn")));
     }
 
+    /** The kNN in the raw pixels does not depend on the network: a run of another model seed links it. */
+    @Test
+    void anotherModelSeedOnTheSameImagesReusesTheKnnInTheRawPixels() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(Launcher.OK, launch(dir, "", errors), errors.toString(StandardCharsets.UTF_8));
+        Path first = onlyRun();
+        assertEquals(Launcher.OK, launch(dir, "model.seed = 5", errors), errors.toString(StandardCharsets.UTF_8));
+        Path second;
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
+            second = runs.filter(r -> !r.equals(first)).findFirst().orElseThrow();
+        }
+        Config knn = ConfigFactory.parseFile(second.resolve("run.json").toFile()).getConfigList("stages").stream()
+                .filter(s -> s.getString("name").equals("knn")).findFirst().orElseThrow();
+        assertEquals("succeeded", knn.getString("status"));
+        assertEquals("reused", knn.getString("parts.input.status"));
+        assertEquals(first.toString(), knn.getString("parts.input.computed-in"));
+        assertEquals("computed", knn.getString("parts.dense1.status"));
+        assertEquals(2, knn.getInt("part-counts.computed"));
+        assertEquals(1, knn.getInt("part-counts.reused"));
+        List<String> inPixels = highDimensional(first, "input");
+        assertEquals(KS.size(), inPixels.size());
+        assertEquals(inPixels, highDimensional(second, "input"), "the same lines, read back from the part");
+        assertEquals(Files.getAttribute(first.resolve("knn/layers/input.json"), "unix:ino"),
+                Files.getAttribute(second.resolve("knn/layers/input.json"), "unix:ino"), "linked, not copied");
+        assertNotEquals(Files.getAttribute(first.resolve("knn/layers/dense1.json"), "unix:ino"),
+                Files.getAttribute(second.resolve("knn/layers/dense1.json"), "unix:ino"), "another model's layer");
+    }
+
+    /** A run's knn.csv lines of the kNN in one layer itself. */
+    private static List<String> highDimensional(Path run, String layer) throws IOException {
+        return Files.readAllLines(run.resolve("knn/knn.csv")).stream()
+                .filter(line -> line.startsWith(layer + "," + KnnResults.HIGH_DIMENSIONAL + ",")).toList();
+    }
+
     private static FloatMatrix matrix(Path npy) throws IOException {
         Npy.Floats floats = Npy.readFloats(npy);
         return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());

@@ -227,6 +227,41 @@ class ProbePipelineTest {
         assertFalse(Files.exists(dir.resolve("runs")), "nothing ran");
     }
 
+    /** The probes of the raw pixels do not depend on the network: a run of another model seed links them. */
+    @Test
+    void anotherModelSeedOnTheSameImagesReusesTheProbesOfTheRawPixels() throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        assertEquals(Launcher.OK, launch(dir, "", errors), errors.toString(StandardCharsets.UTF_8));
+        Path first = onlyRun();
+        assertEquals(Launcher.OK, launch(dir, "model.seed = 5", errors), errors.toString(StandardCharsets.UTF_8));
+        Path second;
+        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
+            second = runs.filter(r -> !r.equals(first)).findFirst().orElseThrow();
+        }
+        Config probe = stage(second);
+        assertEquals("succeeded", probe.getString("status"));
+        assertEquals("reused", probe.getString("parts.input.status"));
+        assertEquals(first.toString(), probe.getString("parts.input.computed-in"));
+        assertEquals("computed", probe.getString("parts.dense1.status"));
+        assertEquals(2, probe.getInt("part-counts.computed"));
+        assertEquals(1, probe.getInt("part-counts.reused"));
+        List<String> ofPixels = finalLines(first, "input");
+        assertEquals(STRENGTHS.size() + 2, ofPixels.size());
+        assertEquals(ofPixels, finalLines(second, "input"), "the same lines, read back from the part");
+        assertEquals(Files.getAttribute(first.resolve("probe/layers/input.json"), "unix:ino"),
+                Files.getAttribute(second.resolve("probe/layers/input.json"), "unix:ino"), "linked, not copied");
+        assertNotEquals(Files.getAttribute(first.resolve("probe/layers/dense1.json"), "unix:ino"),
+                Files.getAttribute(second.resolve("probe/layers/dense1.json"), "unix:ino"), "another model's layer");
+    }
+
+    /** A run's probes.csv lines of one layer's final probes, without the epoch column (the model's). */
+    private static List<String> finalLines(Path run, String layer) throws IOException {
+        return csv(run.resolve("probe/probes.csv")).stream()
+                .filter(row -> row[0].equals(layer) && !row[3].equals(ProbeResults.RECORD_HELD_OUT))
+                .map(row -> row[0] + "," + row[1] + "," + String.join(",", List.of(row).subList(3, row.length)))
+                .toList();
+    }
+
     private static FloatMatrix matrix(String layer, String split) throws IOException {
         Npy.Floats floats = Npy.readFloats(run.resolve("capture/" + layer + "-" + split + ".npy"));
         return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());

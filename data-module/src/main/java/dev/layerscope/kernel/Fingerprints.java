@@ -1,9 +1,13 @@
 package dev.layerscope.kernel;
 
 import com.typesafe.config.ConfigRenderOptions;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The fingerprints of a run: what each stage's output depends on, and the fingerprint of every artifact written so
@@ -25,27 +29,48 @@ final class Fingerprints {
     }
 
     /**
-     * The part of a stage's identity that is not its settings: its code and the fingerprints of what it reads
-     * ({@link Stage#reads()}, and those of {@link Stage#readsIfWritten()} that an earlier stage wrote).
+     * The part of a stage's identity that is not its settings: its class and code, and the fingerprints of what it
+     * reads. A {@link StoredParts part} keeps the code and may replace the reads by what it depends on itself.
+     *
+     * @param code  {@code class=...} and {@code code=...} ({@link CodeIdentity}), a line each
+     * @param reads the fingerprint of each artifact the stage reads, by the artifact's name, in name order
      */
-    String codeAndInputs(Plan.PlannedStage planned) {
-        StringBuilder identity = new StringBuilder("class=").append(planned.stage().getClass().getName()).append('\n')
-                .append("code=").append(CodeIdentity.of(planned.stage().getClass())).append('\n');
-        planned.stage().reads().stream().map(key -> key.name() + "=" + ofArtifacts.get(key)).sorted()
-                .forEach(line -> identity.append(line).append('\n'));
-        // only those an earlier stage wrote: a stage that goes without them keeps the identity it had before
-        planned.stage().readsIfWritten().stream().filter(ofArtifacts::containsKey)
-                .map(key -> key.name() + "=" + ofArtifacts.get(key)).sorted()
-                .forEach(line -> identity.append(line).append('\n'));
-        return identity.toString();
+    record Inputs(String code, Map<String, String> reads) {
+
+        Inputs {
+            reads = Collections.unmodifiableMap(new LinkedHashMap<>(reads));
+        }
+
+        /** The reads as lines, {@code dataset=<fingerprint>}, in name order. */
+        String readLines() {
+            StringBuilder lines = new StringBuilder();
+            reads.forEach((name, fingerprint) -> lines.append(name).append('=').append(fingerprint).append('\n'));
+            return lines.toString();
+        }
     }
 
     /**
-     * What a stage's output depends on: its class, its code ({@link CodeIdentity}) and the fingerprints of the
-     * artifacts it reads ({@code codeAndInputs}), and the settings it was given.
+     * A stage's class, code and the fingerprints of what it reads ({@link Stage#reads()}, and those of
+     * {@link Stage#readsIfWritten()} that an earlier stage wrote: a stage that goes without them keeps the identity
+     * it had before).
      */
-    String of(Plan.PlannedStage planned, String codeAndInputs) {
-        StringBuilder identity = new StringBuilder(codeAndInputs);
+    Inputs inputs(Plan.PlannedStage planned) {
+        String code = "class=" + planned.stage().getClass().getName() + "\n"
+                + "code=" + CodeIdentity.of(planned.stage().getClass()) + "\n";
+        Map<String, String> reads = new LinkedHashMap<>();
+        Stream.concat(planned.stage().reads().stream(),
+                        planned.stage().readsIfWritten().stream().filter(ofArtifacts::containsKey))
+                .sorted(Comparator.comparing(ArtifactKey::name))
+                .forEach(key -> reads.put(key.name(), ofArtifacts.get(key)));
+        return new Inputs(code, reads);
+    }
+
+    /**
+     * What a stage's output depends on: its class, its code ({@link CodeIdentity}), the fingerprints of the
+     * artifacts it reads ({@code inputs}), and the settings it was given.
+     */
+    String of(Plan.PlannedStage planned, Inputs inputs) {
+        StringBuilder identity = new StringBuilder(inputs.code()).append(inputs.readLines());
         planned.settingsPaths().stream().filter(path -> !RUN_SECTIONS.contains(path)).sorted()
                 .forEach(path -> identity.append(path).append('=')
                         .append(plan.experiment().config().getValue(path).render(ConfigRenderOptions.concise()))

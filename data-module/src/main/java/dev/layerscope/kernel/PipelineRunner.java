@@ -69,14 +69,14 @@ public final class PipelineRunner {
                     return new RunResult(runDir, completed, rejected);
                 }
                 Plan.PlannedStage planned = stages.get(i);
-                String codeAndInputs = fingerprints.codeAndInputs(planned);
-                String fingerprint = fingerprints.of(planned, codeAndInputs);
+                Fingerprints.Inputs inputs = fingerprints.inputs(planned);
+                String fingerprint = fingerprints.of(planned, inputs);
                 record.fingerprint(planned.name(), fingerprint);
                 Optional<Throwable> failure = planned.stage() instanceof ReusableStage reusable
                         ? store.run(plan.name(), planned, reusable, fingerprint, runDir, artifacts, record,
-                                codeAndInputs, (parts, finish) -> runStage(plan.name(), planned, runDir, artifacts,
-                                        record, parts, finish))
-                        : runStage(plan.name(), planned, runDir, artifacts, record, null, (partial, metrics) ->
+                                inputs, (parts, finish) -> runStage(plan.name(), planned, runDir, artifacts,
+                                        inputs, record, parts, finish))
+                        : runStage(plan.name(), planned, runDir, artifacts, inputs, record, null, (partial, metrics) ->
                                 Files.move(partial, runDir.resolve(planned.name()), StandardCopyOption.ATOMIC_MOVE));
                 if (failure.isPresent()) {
                     record.stopped(planned.name(), reason(failure.get()));
@@ -147,12 +147,13 @@ public final class PipelineRunner {
      * is the store of a reusable stage's parts, or null.
      */
     private Optional<Throwable> runStage(String experiment, Plan.PlannedStage planned, Path runDir,
-                                         Map<ArtifactKey<?>, Object> artifacts, RunRecord record, StoredParts parts,
-                                         Finish finish) throws IOException {
+                                         Map<ArtifactKey<?>, Object> artifacts, Fingerprints.Inputs inputs,
+                                         RunRecord record, StoredParts parts, Finish finish) throws IOException {
         String name = planned.name();
         Path partial = partialFolder(runDir, name);
         Files.createDirectories(partial);
-        StageContext context = new StageContext(experiment, name, planned.stage(), partial, runDir, artifacts, parts);
+        StageContext context = new StageContext(experiment, name, planned.stage(), partial, runDir, artifacts,
+                inputs.reads(), parts);
         record.stageStarted(name);
         LOG.info("[{}] started", name);
         long start = System.nanoTime();

@@ -85,8 +85,13 @@ final class RunRecord {
         write();
     }
 
-    void parts(String name, Map<String, Object> provenance) throws IOException {
+    /**
+     * A stage's {@link StoredParts}: per part whether it was computed or reused (and from which run), and how many
+     * of each ({@code part-counts}).
+     */
+    void parts(String name, Map<String, Object> provenance, Map<String, Object> counts) throws IOException {
         stages.get(name).put("parts", new LinkedHashMap<>(provenance));
+        stages.get(name).put("part-counts", new LinkedHashMap<>(counts));
         write();
     }
 

@@ -27,18 +27,20 @@ public final class StageContext {
     private final Path outputDir;
     private final Path runDir;
     private final Map<ArtifactKey<?>, Object> artifacts;
+    private final Map<String, String> readFingerprints;
     private final StoredParts parts;
     private final Map<String, Object> metrics = new LinkedHashMap<>();
     private final Logger log;
 
     StageContext(String experimentName, String stageName, Stage stage, Path outputDir, Path runDir,
-                 Map<ArtifactKey<?>, Object> artifacts, StoredParts parts) {
+                 Map<ArtifactKey<?>, Object> artifacts, Map<String, String> readFingerprints, StoredParts parts) {
         this.experimentName = experimentName;
         this.stageName = stageName;
         this.stage = stage;
         this.outputDir = outputDir;
         this.runDir = runDir;
         this.artifacts = artifacts;
+        this.readFingerprints = readFingerprints;
         this.parts = parts;
         this.log = LoggerFactory.getLogger(stage.getClass());
     }
@@ -123,6 +125,21 @@ public final class StageContext {
                     + "readsIfWritten()");
         }
         return Optional.ofNullable(artifacts.get(key)).map(key.type()::cast);
+    }
+
+    /**
+     * The fingerprint of an artifact this stage reads, as it is in this stage's own: what made the artifact (its
+     * {@linkplain Fingerprinted own fingerprint}, or that of the stage that wrote it). For an artifact that says
+     * what each of its pieces depends on (a captured layer, say), so that {@link StoredParts#include(String, String,
+     * java.util.List, StoredParts.Writer) a part} made of a piece is keyed by the piece alone.
+     */
+    public String fingerprint(ArtifactKey<?> key) {
+        String fingerprint = readFingerprints.get(key.name());
+        if (fingerprint == null) {
+            throw new IllegalStateException("stage " + stageName + " asks for the fingerprint of " + key
+                    + ", which it does not read (reads(), or readsIfWritten() written by an earlier stage)");
+        }
+        return fingerprint;
     }
 
     /** Hands an artifact to later stages; the stage must have declared it in {@link Stage#writes()}. */

@@ -44,11 +44,12 @@ final class StorePolicy {
     /**
      * Restores the stage from the store or runs it ({@code run}) and stores its output; the failure, if any.
      *
-     * @param codeAndInputs the identity of its parts besides their own ({@link StoredParts})
+     * @param inputs the stage's code and what it reads, the identity of its parts besides their own
+     *               ({@link StoredParts})
      */
     Optional<Throwable> run(String experiment, Plan.PlannedStage planned, ReusableStage stage, String fingerprint,
                             Path runDir, Map<ArtifactKey<?>, Object> artifacts, RunRecord record,
-                            String codeAndInputs, StageRun run) throws IOException {
+                            Fingerprints.Inputs inputs, StageRun run) throws IOException {
         String name = planned.name();
         String what = "[" + name + "]";
         boolean forced = forced(name);
@@ -69,7 +70,7 @@ final class StorePolicy {
             if (stored.isPresent()) {
                 long start = System.nanoTime();
                 StageContext context = new StageContext(experiment, name, stage, stored.get(), runDir, artifacts,
-                        null);
+                        inputs.reads(), null);
                 try {
                     stage.restore(context);
                     PipelineRunner.missingWrites(planned, artifacts);
@@ -90,7 +91,7 @@ final class StorePolicy {
             }
             // beside, not over, any earlier output of the fingerprint: the runs that link to it keep what they had
             Path target = StageStore.nextGeneration(folder);
-            StoredParts parts = new StoredParts(store, name, codeAndInputs, forced,
+            StoredParts parts = new StoredParts(store, name, inputs.code(), inputs.readLines(), forced,
                     PipelineRunner.partialFolder(runDir, name), runDir);
             // the finished folder goes straight into the store: killed at any moment, the run leaves either
             // nothing stored or a complete folder with its manifest
@@ -103,7 +104,9 @@ final class StorePolicy {
                 Files.createSymbolicLink(runDir.resolve(name), target);
             });
             if (failure.isEmpty() && !parts.fingerprints().isEmpty()) {
-                record.parts(name, parts.provenance());
+                record.parts(name, parts.provenance(), parts.counts());
+                LOG.info("[{}] parts: {} computed, {} reused", name, parts.counts().get("computed"),
+                        parts.counts().get("reused"));
             }
             return failure;
         }

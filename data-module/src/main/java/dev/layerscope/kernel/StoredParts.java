@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Pieces of a {@link ReusableStage}'s output that later runs reuse one by one, even when the stage as a whole runs
  * again: the reduce stage's maps, so that a changed t-SNE setting recomputes the t-SNE maps and nothing else. A part
- * is keyed by the stage's class, code and the fingerprints of what it reads, plus an identity the stage gives
- * (what the part depends on of the stage's settings). It is kept in the store like a stage folder (checksummed,
- * moved into place whole, locked while computed) and its files are hard-linked into the stage's folder, so the
- * stage reads them there whether they were computed or reused, and no array is copied.
+ * is keyed by the stage's class and code, what the part reads, and an identity the stage gives (what the part
+ * depends on of the stage's settings). What it reads is by default everything the stage reads (the fingerprints of
+ * the stage's artifacts); a stage that knows a part reads less names the fingerprints the part depends on instead,
+ * so that the part is shared by runs whose other inputs differ (the maps of the raw pixels, the same whatever
+ * network the run trained). It is kept in the store like a stage folder (checksummed, moved into place whole,
+ * locked while computed) and its files are hard-linked into the stage's folder, so the stage reads them there
+ * whether they were computed or reused, and no array is copied.
  */
 public final class StoredParts {
 
@@ -33,17 +36,24 @@ public final class StoredParts {
 
     private final StageStore store;
     private final String stage;
-    private final String stageIdentity;
+    private final String stageCode;
+    private final String stageReads;
     private final boolean forced;
     private final Path outputDir;
     private final Path runDir;
     private final List<String> fingerprints = new ArrayList<>();
     private final Map<String, Object> provenance = new LinkedHashMap<>();
 
-    StoredParts(StageStore store, String stage, String stageIdentity, boolean forced, Path outputDir, Path runDir) {
+    /**
+     * @param stageCode  the stage's class and code, in every part's key
+     * @param stageReads the fingerprints of what the stage reads, in the key of a part that does not name its own
+     */
+    StoredParts(StageStore store, String stage, String stageCode, String stageReads, boolean forced, Path outputDir,
+                Path runDir) {
         this.store = store;
         this.stage = stage;
-        this.stageIdentity = stageIdentity;
+        this.stageCode = stageCode;
+        this.stageReads = stageReads;
         this.forced = forced;
         this.outputDir = outputDir;
         this.runDir = runDir;
@@ -51,7 +61,8 @@ public final class StoredParts {
 
     /**
      * Puts a part's files into the stage's folder: those stored by an earlier run with the same inputs and
-     * identity, or those {@code writer} writes now (then stored for later runs).
+     * identity, or those {@code writer} writes now (then stored for later runs). The part depends on everything the
+     * stage reads.
      *
      * @param label    names the part in the log and in {@code run.json}, e.g. {@code dense2-tsne}
      * @param identity everything of the stage's settings the part depends on; equal identities must give equal
@@ -59,7 +70,27 @@ public final class StoredParts {
      * @return whether the part was reused
      */
     public boolean include(String label, String identity, Writer writer) throws IOException {
-        String fingerprint = Hashes.sha256(stageIdentity + "part=" + identity + "\n");
+        return includeKeyed(label, identity, stageReads, writer);
+    }
+
+    /**
+     * Puts a part that depends on less than the stage reads into the stage's folder, as {@link #include(String,
+     * String, Writer)} does: its key holds the stage's class and code, {@code identity}, and the fingerprints in
+     * {@code dependsOn} instead of those of the stage's artifacts. Runs whose artifacts differ share the part when
+     * what it depends on is the same.
+     *
+     * @param dependsOn the fingerprints of what the part is made of, each standing for all its content and what
+     *                  made it (e.g. {@code Activations.layerFingerprint}); equal fingerprints and identities must
+     *                  give equal files
+     */
+    public boolean include(String label, String identity, List<String> dependsOn, Writer writer) throws IOException {
+        StringBuilder reads = new StringBuilder();
+        dependsOn.forEach(fingerprint -> reads.append("depends-on=").append(fingerprint).append('\n'));
+        return includeKeyed(label, identity, reads.toString(), writer);
+    }
+
+    private boolean includeKeyed(String label, String identity, String reads, Writer writer) throws IOException {
+        String fingerprint = Hashes.sha256(stageCode + reads + "part=" + identity + "\n");
         Path folder = store.partFolder(stage, fingerprint);
         String what = "[" + stage + "] " + label + ":";
         boolean reused;
@@ -98,6 +129,16 @@ public final class StoredParts {
     /** Per part label, whether it was computed or reused and from which run, for {@code run.json}. */
     Map<String, Object> provenance() {
         return provenance;
+    }
+
+    /** How many parts were computed and how many reused: {@code {computed: 2, reused: 4}}, for {@code run.json}. */
+    Map<String, Object> counts() {
+        long reused = provenance.values().stream()
+                .filter(part -> "reused".equals(((Map<?, ?>) part).get("status"))).count();
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("computed", provenance.size() - reused);
+        counts.put("reused", reused);
+        return counts;
     }
 
     /** Hard-links a stored part's files into the stage's folder; copies them where links are not possible. */

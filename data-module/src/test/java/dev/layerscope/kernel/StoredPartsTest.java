@@ -45,8 +45,8 @@ class StoredPartsTest {
     void anotherIdentityOrAnotherStageInputIsAnotherPart() throws IOException {
         parts(dir.resolve("run1/out"), false).include("a", "value=1", write("one"));
         assertFalse(parts(dir.resolve("run2/out"), false).include("a", "value=2", write("two")));
-        StoredParts otherInput = new StoredParts(new StageStore(dir.resolve("runs")), "maps",
-                "class=Maps\ndata=other\n", false, dir.resolve("run3/out"), dir.resolve("run3"));
+        StoredParts otherInput = new StoredParts(new StageStore(dir.resolve("runs")), "maps", "class=Maps\n",
+                "data=other\n", false, dir.resolve("run3/out"), dir.resolve("run3"));
         assertFalse(otherInput.include("a", "value=1", write("one, from other data")));
         assertEquals(3, writes.get());
         assertEquals("two", Files.readString(dir.resolve("run2/out/a.txt")));
@@ -108,15 +108,74 @@ class StoredPartsTest {
         }
     }
 
+    @Test
+    void aPartThatNamesWhatItDependsOnIsSharedByStagesThatReadOtherArtifacts() throws IOException {
+        // two runs whose stage reads the same pixels but another model: the part made of the pixels alone is shared
+        StoredParts first = parts("model=A\npixels=P\n", dir.resolve("run1/out"), false);
+        StoredParts second = parts("model=B\npixels=P\n", dir.resolve("run2/out"), false);
+        assertFalse(first.include("pixels-map", "value=1", List.of("P"), write("of the pixels")));
+        assertTrue(second.include("pixels-map", "value=1", List.of("P"), write("never written")));
+        // one made of the model is not
+        assertFalse(first.include("model-map", "value=1", write("b.txt", "of model A")));
+        assertFalse(second.include("model-map", "value=1", write("b.txt", "of model B")));
+
+        assertEquals(3, writes.get());
+        assertEquals(Files.getAttribute(dir.resolve("run1/out/a.txt"), "unix:ino"),
+                Files.getAttribute(dir.resolve("run2/out/a.txt"), "unix:ino"), "linked, not copied");
+        assertEquals("of model B", Files.readString(dir.resolve("run2/out/b.txt")));
+        assertEquals(Map.of("status", "reused", "computed-in", dir.resolve("run1").toString()),
+                second.provenance().get("pixels-map"));
+        assertEquals(Map.of("computed", 2L, "reused", 0L), first.counts());
+        assertEquals(Map.of("computed", 1L, "reused", 1L), second.counts());
+    }
+
+    @Test
+    void whatAPartDependsOnItsIdentityAndTheStagesCodeAllKeyIt() throws IOException {
+        parts("model=A\n", dir.resolve("run1/out"), false).include("a", "value=1", List.of("P"), write("one"));
+        assertFalse(parts("model=A\n", dir.resolve("run2/out"), false).include("a", "value=1", List.of("Q"),
+                write("of other pixels")));
+        assertFalse(parts("model=A\n", dir.resolve("run3/out"), false).include("a", "value=2", List.of("P"),
+                write("with another setting")));
+        StoredParts otherCode = new StoredParts(new StageStore(dir.resolve("runs")), "maps",
+                "class=Maps\ncode=changed\n", "model=A\n", false, dir.resolve("run4/out"), dir.resolve("run4"));
+        assertFalse(otherCode.include("a", "value=1", List.of("P"), write("by changed code")));
+        // depending on nothing the stage reads is not depending on all of it
+        assertFalse(parts("P\n", dir.resolve("run5/out"), false).include("a", "value=1", List.of(),
+                write("of settings alone")));
+        assertFalse(parts("P\n", dir.resolve("run6/out"), false).include("a", "value=1", write("of all it reads")));
+        assertEquals(6, writes.get());
+    }
+
+    @Test
+    void aForcedStageComputesAgainAPartItSharesAndTheOtherStageFolderKeepsItsFiles() throws IOException {
+        Path first = dir.resolve("run1/out");
+        parts("model=A\n", first, false).include("a", "value=1", List.of("P"), write("one"));
+        assertFalse(parts("model=B\n", dir.resolve("run2/out"), true).include("a", "value=1", List.of("P"),
+                write("one again")));
+        assertEquals(2, writes.get());
+        assertEquals("one", Files.readString(first.resolve("a.txt")), "the first folder's hard link keeps its file");
+        assertTrue(parts("model=C\n", dir.resolve("run3/out"), false).include("a", "value=1", List.of("P"),
+                write("never written")));
+        assertEquals("one again", Files.readString(dir.resolve("run3/out/a.txt")), "later runs reuse the newest");
+    }
+
     private StoredParts parts(Path outputDir, boolean forced) {
-        return new StoredParts(new StageStore(dir.resolve("runs")), "maps", "class=Maps\n", forced, outputDir,
-                outputDir.getParent());
+        return parts("data=one\n", outputDir, forced);
+    }
+
+    private StoredParts parts(String reads, Path outputDir, boolean forced) {
+        return new StoredParts(new StageStore(dir.resolve("runs")), "maps", "class=Maps\n", reads, forced,
+                outputDir, outputDir.getParent());
     }
 
     private StoredParts.Writer write(String text) {
+        return write("a.txt", text);
+    }
+
+    private StoredParts.Writer write(String file, String text) {
         return folder -> {
             writes.incrementAndGet();
-            Files.writeString(folder.resolve("a.txt"), text);
+            Files.writeString(folder.resolve(file), text);
         };
     }
 }

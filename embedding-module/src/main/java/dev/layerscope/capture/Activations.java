@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param widths     values per image of each layer as captured (a projected layer's: the projection's width)
  * @param reductions what the capture did to each layer: kept it whole, or projected it (and how)
  * @param splits     each captured split's labels and positions in its source file
+ * @param fingerprints what each layer's files depend on, by layer ({@link #layerFingerprint})
  */
 public record Activations(Path dir, List<String> layers, Map<String, Integer> widths,
-                          Map<String, LayerReduction> reductions, Map<String, SplitRows> splits) {
+                          Map<String, LayerReduction> reductions, Map<String, SplitRows> splits,
+                          Map<String, String> fingerprints) {
 
     public static final ArtifactKey<Activations> ARTIFACT = ArtifactKey.of("activations", Activations.class);
 
@@ -34,6 +36,21 @@ public record Activations(Path dir, List<String> layers, Map<String, Integer> wi
         public int size() {
             return labels.length;
         }
+    }
+
+    /**
+     * What one layer's files depend on, and nothing else: for {@code input}, the data set, the images the capture
+     * chose (its splits, {@code per-class} and {@code seed}) and how it took their pixels; for a layer of the
+     * network, the trained model too and how it was captured (whole or through which projection). The capture
+     * stage's own fingerprint stands for all its layers at once, the model's among them, so a result made of the
+     * raw pixels alone is keyed by this instead: the same for every network trained on the same data.
+     */
+    public String layerFingerprint(String layer) {
+        String fingerprint = fingerprints.get(layer);
+        if (fingerprint == null) {
+            throw new IllegalArgumentException("`" + layer + "` is not captured; the capture took " + layers);
+        }
+        return fingerprint;
     }
 
     /** The splits, the images kept of each and the layers, as captured: what the capture stage previewed. */

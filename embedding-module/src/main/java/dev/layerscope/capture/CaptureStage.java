@@ -6,6 +6,8 @@ import dev.layerscope.data.Npy;
 import dev.layerscope.data.Split;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
+import dev.layerscope.kernel.CodeIdentity;
+import dev.layerscope.kernel.Hashes;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.InvalidSettings;
 import dev.layerscope.kernel.Progress;
@@ -158,8 +160,11 @@ public final class CaptureStage implements ReusableStage {
         reductions.forEach((layer, reduction) -> lines.add(layer + "\t" + reduction.width() + "\t"
                 + reduction.layerWidth() + "\t" + reduction.describe()));
         Files.write(context.outputDir().resolve(Activations.LAYERS_FILE), lines);
+        Map<String, String> fingerprints = layerFingerprints(context, reductions);
+        context.metric("layer-fingerprints", fingerprints);
         context.write(Activations.ARTIFACT, new Activations(context.publishedDir(),
-                List.copyOf(reductions.keySet()), Map.copyOf(widths), Map.copyOf(reductions), captured));
+                List.copyOf(reductions.keySet()), Map.copyOf(widths), Map.copyOf(reductions), captured,
+                Map.copyOf(fingerprints)));
         context.write(EpochActivations.ARTIFACT, epochs);
     }
 
@@ -225,9 +230,35 @@ public final class CaptureStage implements ReusableStage {
                     Npy.readInts(dir.resolve(split + "-index.npy")).values()));
         }
         context.write(Activations.ARTIFACT, new Activations(dir, List.copyOf(reductions.keySet()),
-                Map.copyOf(LayerReduction.widths(reductions)), Map.copyOf(reductions), captured));
+                Map.copyOf(LayerReduction.widths(reductions)), Map.copyOf(reductions), captured,
+                Map.copyOf(layerFingerprints(context, reductions))));
         context.write(EpochActivations.ARTIFACT, EpochRecorder.restore(dir.resolve(EpochRecorder.FOLDER),
                 hidden(reductions)));
+    }
+
+    /**
+     * What each captured layer's files depend on ({@link Activations#layerFingerprint}): this stage's class and
+     * code, the data set, the settings that choose the images (splits, per-class, seed) and what the capture did
+     * to the layer (whole, or which projection); for a layer of the network also the trained model. Values that
+     * went through a product (a network layer's, a projected one's) also depend on the batch they were computed in,
+     * whose size may change their last bits; the raw pixels taken whole do not. Not the per-epoch record's
+     * settings, which change no layer's files. The same at run and at restore: the inputs and settings are those
+     * the stored folder was made with.
+     */
+    private Map<String, String> layerFingerprints(StageContext context, Map<String, LayerReduction> reductions) {
+        String images = "class=" + CaptureStage.class.getName() + "\ncode=" + CodeIdentity.of(CaptureStage.class)
+                + "\ndataset=" + context.fingerprint(Dataset.ARTIFACT) + "\nsplits=" + settings.splits()
+                + "\nper-class=" + settings.perClass() + "\nseed=" + settings.seed() + "\n";
+        String model = "model=" + context.fingerprint(TrainedModel.ARTIFACT) + "\n";
+        String batch = "batch-size=" + settings.batchSize() + "\n";
+        Map<String, String> fingerprints = new LinkedHashMap<>();
+        reductions.forEach((layer, reduction) -> {
+            boolean pixels = layer.equals(CaptureSettings.INPUT);
+            fingerprints.put(layer, Hashes.sha256(images + (pixels ? "" : model)
+                    + (pixels && !reduction.projected() ? "" : batch) + "layer=" + layer + "\nreduction="
+                    + reduction + "\n"));
+        });
+        return fingerprints;
     }
 
     /** Streams one split through the network, appending each batch's activations to each layer's file. */

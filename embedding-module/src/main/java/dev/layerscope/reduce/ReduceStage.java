@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * Turns each captured input into 2-D maps of the training and test splits with every chosen method. Per input it
  * loads the activations (one input in memory at a time), finds the nearest neighbours once for all methods, fits
  * each method on the training split and places the test split, and writes the maps as {@code .npy}, {@code .csv}
- * and TensorBoard projector files. Each map is a {@linkplain dev.layerscope.kernel.StoredParts stored part}: a map
- * whose input and method settings are unchanged since an earlier run is linked from the store, and an input none of
- * whose maps needs computing is not searched at all. The stage orchestrates: {@link ReduceMethod} says what each
+ * and TensorBoard projector files. Each map is a {@linkplain dev.layerscope.kernel.StoredParts stored part}, keyed
+ * by what its input depends on ({@link Activations#layerFingerprint}) and its method's settings: a map whose input
+ * and method settings are unchanged since an earlier run is linked from the store (the maps of the raw pixels from
+ * a run of another network on the same images), and an input none of whose maps needs computing is not searched
+ * at all. The stage orchestrates: {@link ReduceMethod} says what each
  * method is, {@link NeighborPlan} searches the neighbours, {@link MapMaker} fits and times a map, and
  * {@link ReduceFolder} and {@link ProjectorFiles} write the files.
  */
@@ -119,7 +121,10 @@ public final class ReduceStage implements ReusableStage {
                         parallel, input));
                 for (ReduceMethod method : methods) {
                     String name = input + "-" + method.name();
-                    context.parts().include(name, identity(input, method, trainRows.size()), folder -> {
+                    // keyed by the input layer's own fingerprint, not by everything the capture read: the maps of
+                    // the raw pixels are the same whatever network the run trained, and so are shared
+                    context.parts().include(name, identity(input, method, trainRows.size()),
+                            List.of(activations.layerFingerprint(input)), folder -> {
                         ReduceFolder.writeMap(folder, MapMaker.make(input, method, graphs.get(), parallel, trainRows,
                                 testRows));
                         memory.sample();

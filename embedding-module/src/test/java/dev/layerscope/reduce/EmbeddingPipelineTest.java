@@ -3,6 +3,7 @@ package dev.layerscope.reduce;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
@@ -196,6 +197,8 @@ class EmbeddingPipelineTest {
                 + " as in run " + first));
         assertEquals("reused", status(second, "capture"));
         assertEquals("succeeded", status(second, "reduce"));
+        assertEquals(3, stage(second, "reduce").getInt("part-counts.reused"),
+                "PCA searches no neighbours: a restored capture keys its maps as the capture that ran did");
         assertEquals("reused", status(third, "capture"));
         assertEquals("reused", status(third, "reduce"));
         assertTrue(Files.isSymbolicLink(third.resolve("reduce")));
@@ -242,6 +245,80 @@ class EmbeddingPipelineTest {
                         part.toString());
             }
         }
+    }
+
+    @Test
+    void theRawPixelsMapsAreSharedByRunsOfAnotherNetworkOrModelSeedOnTheSameImages() throws IOException {
+        Path first = run(Map.of("reduce.methods", "[pca, umap]"));
+        Path otherNetwork = run(Map.of("reduce.methods", "[pca, umap]", "model.layers",
+                "[{ type = dense, units = 12 }, { type = dense, units = 3 }, { type = output }]"));
+        Path otherSeed = run(Map.of("reduce.methods", "[pca, umap]", "model.seed", "5"));
+
+        Config captured = stage(first, "capture").getConfig("metrics.layer-fingerprints");
+        for (Path second : List.of(otherNetwork, otherSeed)) {
+            assertEquals("succeeded", status(second, "train"));
+            assertEquals("succeeded", status(second, "capture"));
+            Config layers = stage(second, "capture").getConfig("metrics.layer-fingerprints");
+            assertEquals(captured.getString("input"), layers.getString("input"));
+            assertNotEquals(captured.getString("dense1"), layers.getString("dense1"));
+            assertEquals("succeeded", status(second, "reduce"));
+            Config reduce = stage(second, "reduce");
+            assertEquals(4, reduce.getInt("part-counts.computed"), "the maps of dense1 and dense2");
+            assertEquals(2, reduce.getInt("part-counts.reused"), "the maps of the pixels");
+            for (String method : List.of("pca", "umap")) {
+                assertEquals("reused", reduce.getString("parts.\"input-" + method + "\".status"));
+                assertEquals(first.toString(), reduce.getString("parts.\"input-" + method + "\".computed-in"));
+                assertEquals(Files.getAttribute(first.resolve("reduce/input-" + method + "-train.npy"), "unix:ino"),
+                        Files.getAttribute(second.resolve("reduce/input-" + method + "-train.npy"), "unix:ino"));
+                for (String layer : List.of("dense1", "dense2")) {
+                    assertEquals("computed", reduce.getString("parts.\"" + layer + "-" + method + "\".status"));
+                }
+            }
+            assertFalse(Arrays.equals(Files.readAllBytes(first.resolve("reduce/dense1-pca-train.npy")),
+                    Files.readAllBytes(second.resolve("reduce/dense1-pca-train.npy"))), "another model's layer");
+        }
+
+        // computed again under another network, the pixels' maps are the same bytes: only their key changed
+        Path forced = run(Map.of("reduce.methods", "[pca, umap]", "model.layers",
+                "[{ type = dense, units = 12 }, { type = dense, units = 3 }, { type = output }]",
+                "runs.force", "[reduce]"));
+        assertEquals(0, stage(forced, "reduce").getInt("part-counts.reused"), "runs.force computes every map again");
+        for (String method : List.of("pca", "umap")) {
+            String map = "reduce/input-" + method + "-train.npy";
+            assertArrayEquals(Files.readAllBytes(first.resolve(map)), Files.readAllBytes(forced.resolve(map)));
+            assertArrayEquals(Files.readAllBytes(first.resolve(map)), Files.readAllBytes(otherSeed.resolve(map)),
+                    "a folder that linked the replaced map keeps its file");
+        }
+
+        // the shared maps stay while any run links to them
+        StageStore store = new StageStore(dir.resolve("runs"));
+        Path inputMap = first.resolve("reduce/input-pca-train.npy");
+        StageStore.delete(first);
+        StageStore.delete(otherNetwork);
+        StageStore.delete(forced);
+        assertFalse(store.unreferenced().stream().anyMatch(folder -> holds(folder, "input-pca-train.npy")),
+                "the run of another seed still links to the pixels' maps");
+        StageStore.delete(otherSeed);
+        assertTrue(store.unreferenced().stream().anyMatch(folder -> holds(folder, "input-pca-train.npy")),
+                "no run links to them: " + inputMap);
+    }
+
+    @Test
+    void otherImagesMapTheRawPixelsAgain() throws IOException {
+        run(Map.of());
+        for (Map<String, String> overrides : List.of(Map.of("synthetic.seed", "4"),
+                Map.of("synthetic.per-class", "50"), Map.of("capture.per-class", "40"),
+                Map.of("capture.per-class", "40", "capture.seed", "9"))) {
+            Path other = run(overrides);
+            Config reduce = stage(other, "reduce");
+            assertEquals("computed", reduce.getString("parts.\"input-pca\".status"), overrides.toString());
+            assertEquals(0, reduce.getInt("part-counts.reused"), overrides.toString());
+        }
+    }
+
+    /** Whether a stored part holds a file of this name. */
+    private static boolean holds(Path folder, String file) {
+        return folder.getParent().getFileName().toString().equals(".parts") && Files.exists(folder.resolve(file));
     }
 
     private static boolean sameFile(Path a, Path b) {

@@ -65,8 +65,10 @@ final class FuzzySets {
                     }
                 }
             }
-            // distances ascend, so the non-zero ones are a suffix starting at firstNonZero
-            if (nonZero >= localConnectivity) {
+            // distances ascend, so the non-zero ones are a suffix starting at firstNonZero; a point whose
+            // neighbours all lie on it (a layer that outputs the same values for many images) has none, and rho 0,
+            // also when transform asks for a local connectivity of 0
+            if (nonZero > 0 && nonZero >= localConnectivity) {
                 if (index > 0) {
                     rho[i] = distances[row + firstNonZero + index - 1];
                     if (interpolation > SMOOTH_K_TOLERANCE) {

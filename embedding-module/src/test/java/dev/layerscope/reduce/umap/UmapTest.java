@@ -51,6 +51,17 @@ class UmapTest {
     }
 
     @Test
+    void aPointWhoseNeighboursAllLieOnItHasRhoZeroAlsoWithoutLocalConnectivity() {
+        // point 0's three neighbours are at distance 0 (a dead layer maps many images to the same values); point 1's
+        // are not; transform asks for local connectivity 0
+        NeighborGraph graph = new NeighborGraph(2, 3, new int[] {1, 2, 3, 0, 2, 3}, new float[] {0, 0, 0, 1, 2, 3});
+        FuzzySets.Bandwidths bandwidths = FuzzySets.smoothKnnDist(graph, 3, false, 3, 0.0);
+        assertEquals(0, bandwidths.rho()[0]);
+        assertEquals(0, bandwidths.rho()[1], "local connectivity 0 subtracts nothing");
+        assertTrue(bandwidths.sigma()[0] > 0 && bandwidths.sigma()[1] > 0);
+    }
+
+    @Test
     void abCurveMatchesUmapLearnForItsDefaults() {
         double[] ab = Umap.findAB(0.1, 1.0);
         // umap-learn 0.5: find_ab_params(1.0, 0.1) = (1.5769434604, 0.8950608781)
