@@ -3,6 +3,7 @@ package dev.layerscope.kernel;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -202,6 +205,18 @@ public final class Launcher {
     }
 
     /**
+     * The top-level sections an experiment may set: those of the kernel, of every stage module and of every
+     * reference.conf on the classpath (a {@code -Dkey=value} under another one is not the experiment's).
+     */
+    public Set<String> sections() {
+        Set<String> sections = new TreeSet<>(Guice.createInjector(modules).getInstance(PipelinePlanner.class)
+                .sections());
+        sections.addAll(ConfigFactory.parseResourcesAnySyntax(Thread.currentThread().getContextClassLoader(),
+                "reference").root().keySet());
+        return sections;
+    }
+
+    /**
      * Reads and validates an experiment without running it or printing anything, as a sweep plans each of its
      * points before any runs: the plan, or every problem at once.
      *
@@ -244,6 +259,8 @@ public final class Launcher {
         text.append("  -Dexperiment=FILE  the experiment to run (default ").append(DEFAULT_EXPERIMENT).append(")\n");
         text.append("  -D<key>=<value>    overrides any key of the experiment, e.g. -Ddata.dir=/elsewhere"
                 + " -Druns.dir=/tmp/runs -Dpipeline=[load]\n");
+        text.append("  -Dsweep=FILE       instead, a sweep of many runs: ./mvnw -q compile exec:java"
+                + " -Dsweep=conf/sweeps/<sweep>.conf (see docs/running.md)\n");
         Path conf = Path.of("conf");
         if (Files.isDirectory(conf)) {
             try (Stream<Path> files = Files.list(conf)) {

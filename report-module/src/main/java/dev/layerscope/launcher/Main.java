@@ -13,6 +13,7 @@ import dev.layerscope.load.LoadModule;
 import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.report.ReportModule;
+import dev.layerscope.sweep.SweepMain;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.io.File;
@@ -28,7 +29,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
+ * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}, or a
+ * sweep of many: {@code -Dsweep=conf/sweeps/<name>.conf} (see {@link SweepMain}).
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
  * limits. This module sees every stage module, so the list of what a pipeline can name is kept here.
  */
@@ -70,6 +72,11 @@ public final class Main {
                     "list".equals(properties.get(Launcher.CLEANUP_PROPERTY)), System.out));
         }
         Launcher launcher = new Launcher(STAGE_MODULES);
+        if (properties.containsKey(SweepMain.SWEEP_PROPERTY) && !properties.containsKey(Launcher.CHILD_PROPERTY)) {
+            // the sweep plans here and waits; each point runs in a JVM of its own started with this classpath
+            System.exit(SweepMain.run(properties, System.getenv(), launcher, Main.class.getName(), classpath(),
+                    System.out));
+        }
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
             Launcher.endWithParent();
