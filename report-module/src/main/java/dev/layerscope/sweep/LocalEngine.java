@@ -109,7 +109,7 @@ public final class LocalEngine implements SweepEngine {
             return Optional.empty();
         }
         long fits = Math.max(1, machine.memoryBytes() / largest.memoryBytes());
-        return Optional.of("parallel = " + settings.parallel() + " runs " + parallel + " points at once, each up to "
+        return Optional.of("parallel = " + settings.parallel() + " runs " + parallel + " point(s) at once, each up to "
                 + gigabytes(largest.memoryBytes()) + " (runtime.heap " + largest.runtime().heap()
                 + " + runtime.off-heap " + largest.runtime().offHeap() + " of `" + largest.name() + "`), "
                 + gigabytes(parallel * largest.memoryBytes()) + " in all, more than this machine's "

@@ -3,6 +3,7 @@ package dev.layerscope.sweep;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
+import dev.layerscope.kernel.ConfigProblem;
 import dev.layerscope.kernel.ExperimentException;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.kernel.Plan;
@@ -62,17 +63,17 @@ public final class Sweep {
         List<String> problems = new ArrayList<>();
         List<PlannedPoint> points = new ArrayList<>();
         Map<String, List<String>> seedKeys = new LinkedHashMap<>();
-        for (String named : sweep.experiments()) {
-            String experimentFile = Path.of(named).isAbsolute() ? named
-                    : workingDirectory.resolve(named).normalize().toString();
+        for (String experimentFile : sweep.experiments()) {
+            // planned here as its JVM, started in the working directory, will read it
+            String planned = workingDirectory.resolve(experimentFile).normalize().toString();
             Map<String, String> base = new HashMap<>(sweep.settings());
-            base.put(Launcher.EXPERIMENT_PROPERTY, experimentFile);
+            base.put(Launcher.EXPERIMENT_PROPERTY, planned);
             Plan basePlan;
             try {
                 basePlan = launcher.plan(base, env);
             } catch (NoSuchFileException e) {
                 problems.add("experiments: no experiment file at " + experimentFile + " (working directory "
-                        + Path.of("").toAbsolutePath() + ")");
+                        + workingDirectory.toAbsolutePath().normalize() + ")");
                 continue;
             } catch (ExperimentException e) {
                 // wrong whatever the grid and seeds: said once, not once per point
@@ -96,7 +97,7 @@ public final class Sweep {
             for (Expansion expansion : expand(basePlan.name(), sweep, seeds)) {
                 Map<String, String> properties = new HashMap<>(sweep.settings());
                 properties.putAll(expansion.overrides());
-                properties.put(Launcher.EXPERIMENT_PROPERTY, experimentFile);
+                properties.put(Launcher.EXPERIMENT_PROPERTY, planned);
                 try {
                     Plan plan = launcher.plan(properties, env);
                     Map<String, String> overrides = new TreeMap<>();
@@ -112,7 +113,7 @@ public final class Sweep {
                 } catch (NoSuchFileException e) {
                     throw new IllegalStateException("the experiment file " + experimentFile + " went away", e);
                 } catch (ExperimentException e) {
-                    e.problems().forEach(p -> problems.add(expansion.name() + ": " + p));
+                    e.problems().forEach(p -> problems.add(expansion.name() + ": " + inSweepFile(read, p)));
                 }
             }
         }
@@ -130,15 +131,30 @@ public final class Sweep {
         }
         int parallel = 0;
         if (sweep.engine().equals(LocalEngine.NAME)) {
-            List<SweepPoint> planned = points.stream().map(PlannedPoint::point).toList();
-            LocalEngine.memoryProblem(sweep.local(), machine, planned).ifPresent(p -> problems.add("local.parallel: "
-                    + p));
-            parallel = Math.min(Math.max(1, planned.size()), LocalEngine.parallelism(sweep.local(), machine, planned));
+            List<SweepPoint> toRun = points.stream().map(PlannedPoint::point).toList();
+            String where = ConfigProblem.describe(read.config().getValue("local.parallel").origin());
+            LocalEngine.memoryProblem(sweep.local(), machine, toRun)
+                    .ifPresent(p -> problems.add(new ConfigProblem(where, "local.parallel", p).toString()));
+            parallel = Math.min(Math.max(1, toRun.size()), LocalEngine.parallelism(sweep.local(), machine, toRun));
         }
         if (!problems.isEmpty()) {
             throw new InvalidSweep(file.toString(), problems);
         }
         return new SweepPlan(file, read, points, seedKeys, runsDirs.iterator().next(), parallel);
+    }
+
+    /**
+     * A point's problem with a value the sweep gave it (from {@code -Dkey} to the point's run): at the grid's or the
+     * settings' line of the sweep file, where the user changes it.
+     */
+    private static ConfigProblem inSweepFile(SweepSettings.Read read, ConfigProblem problem) {
+        if (!problem.where().startsWith("-D")) {
+            return problem;
+        }
+        String key = problem.where().substring(2);
+        Optional<String> where = read.settings().grid().containsKey(key) ? read.origin("grid", key)
+                : read.settings().settings().containsKey(key) ? read.origin("settings", key) : Optional.empty();
+        return where.map(w -> new ConfigProblem(w, problem.path(), problem.message())).orElse(problem);
     }
 
     /**

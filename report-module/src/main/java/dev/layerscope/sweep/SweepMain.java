@@ -35,10 +35,20 @@ public final class SweepMain {
     public static int run(Map<String, String> properties, Map<String, String> env, Launcher launcher,
                           String mainClass, String classpath, PrintStream out)
             throws IOException, InterruptedException {
+        return run(properties, env, launcher, mainClass, classpath, Path.of(""), out);
+    }
+
+    /**
+     * {@link #run(Map, Map, Launcher, String, String, PrintStream)} with the points' JVMs started in
+     * {@code workingDirectory}, against which the sweep file's relative experiment files resolve.
+     */
+    public static int run(Map<String, String> properties, Map<String, String> env, Launcher launcher,
+                          String mainClass, String classpath, Path workingDirectory, PrintStream out)
+            throws IOException, InterruptedException {
         Path file = Path.of(properties.get(SWEEP_PROPERTY));
         SweepPlan plan;
         try {
-            plan = new Sweep(launcher, env, Path.of("")).plan(file, properties, LocalEngine.Machine.here());
+            plan = new Sweep(launcher, env, workingDirectory).plan(file, properties, LocalEngine.Machine.here());
         } catch (NoSuchFileException e) {
             out.println(usage(file));
             return Launcher.INVALID_EXPERIMENT;
@@ -55,7 +65,7 @@ public final class SweepMain {
                 out.println("[sweep] seeds of " + experiment + ": " + String.join(", ", keys));
             }
         });
-        PointRunner runner = new ForkedPointRunner(classpath, mainClass, Path.of(""), folder.logs());
+        PointRunner runner = new ForkedPointRunner(classpath, mainClass, workingDirectory, folder.logs());
         SweepEngine engine = Sweep.engines().get(plan.settings().engine());
         List<PointOutcome> outcomes = engine.run(plan.sweepPoints(), plan.read().engineSection(), runner);
         List<Path> succeeded = outcomes.stream().filter(PointOutcome::succeeded)

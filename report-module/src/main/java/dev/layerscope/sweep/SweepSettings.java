@@ -287,6 +287,25 @@ public record SweepSettings(String name, List<String> experiments, Map<String, L
                     == ConfigValueType.OBJECT ? config.getConfig(settings.engine()) : ConfigFactory.empty();
         }
 
+        /**
+         * Where the sweep sets a key of its points ({@code section} {@code grid} or {@code settings}): the sweep
+         * file's line, or the command line's {@code -Dkey}.
+         */
+        public java.util.Optional<String> origin(String section, String key) {
+            Config from = section.equals("settings") ? pointLevel
+                    : config.hasPath(section) ? config.getConfig(section) : ConfigFactory.empty();
+            for (String path : List.of(ConfigUtil.joinPath(key), key)) {
+                try {
+                    if (from.hasPath(path)) {
+                        return java.util.Optional.of(ConfigProblem.describe(from.getValue(path).origin()));
+                    }
+                } catch (ConfigException e) {
+                    // a key that is no path in this form; try the other
+                }
+            }
+            return java.util.Optional.empty();
+        }
+
         /** The resolved sweep, as {@code sweep.conf} records it. */
         public String render() {
             return config.withValue("settings", pointLevel.root())
