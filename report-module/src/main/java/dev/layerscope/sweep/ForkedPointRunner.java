@@ -24,8 +24,13 @@ public final class ForkedPointRunner implements PointRunner {
 
     private static final long serialVersionUID = 1L;
 
-    /** A console line of a run that reports an error ({@code 12:00:01 ERROR ...}). */
-    private static final Pattern ERROR_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d ERROR .*");
+    /**
+     * A console line of a run that reports an error: {@code 12:00:01 ERROR ...}, or with milliseconds and the
+     * logger's name where a logback-test.xml says so ({@code 12:00:01.123 ERROR d.l.k.PipelineRunner - ...}).
+     */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d(\\.\\d+)? ERROR .*");
+    /** What comes before the message on such a line. */
+    private static final String ERROR_PREFIX = "^\\S+ ERROR\\s+(\\S+ - )?";
     /** The line with which a stage's failure is logged: {@code [train] failed after 3.2 s: why}. */
     private static final Pattern STAGE_FAILED = Pattern.compile(".*\\] failed after .*");
 
@@ -114,8 +119,8 @@ public final class ForkedPointRunner implements PointRunner {
                 .filter(l -> STAGE_FAILED.matcher(l).matches()).reduce((a, b) -> b);
         Optional<String> lastError = lines.stream().filter(l -> ERROR_LINE.matcher(l).matches()).reduce((a, b) -> b);
         Optional<String> last = lines.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b);
-        return stageFailed.or(() -> lastError).or(() -> last).map(l -> l.replaceFirst("^\\d\\d:\\d\\d:\\d\\d ERROR ",
-                "")).map(String::strip).orElse("exit code " + exitCode + ", nothing in its log");
+        return stageFailed.or(() -> lastError).or(() -> last).map(l -> l.replaceFirst(ERROR_PREFIX, "").strip())
+                .orElse("exit code " + exitCode + ", nothing in its log");
     }
 
     /** A point's name as a file name: {@code fashion-mlp seed=3 a.b=0.01} becomes {@code fashion-mlp_seed=3_a.b=0.01}. */
