@@ -1,5 +1,8 @@
 package dev.layerscope.sweep;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import dev.layerscope.kernel.Csv;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -114,15 +117,44 @@ public final class SweepFolder {
                     .map(e -> "`" + e.getKey() + " = " + e.getValue() + "`").toList())).append('\n');
         }
         text.append("- comparison report: ").append(comparison.map(p -> "`" + p + "`")
-                .orElse("not written (see the console)")).append("\n\n");
-        text.append("| point | status | seconds | run folder | why it failed |\n|---|---|---:|---|---|\n");
-        for (PointOutcome outcome : outcomes) {
+                .orElse("not written (see the console)")).append('\n');
+        List<List<String>> reused = outcomes.stream().map(SweepFolder::reusedStages).toList();
+        long stages = outcomes.stream().mapToLong(o -> stageCount(o)).sum();
+        text.append("- shared through the store: ").append(reused.stream().mapToInt(List::size).sum()).append(" of ")
+                .append(stages).append(" stage runs restored rather than computed (run.json of each point)\n\n");
+        text.append("| point | status | seconds | reused stages | run folder | why it failed |\n"
+                + "|---|---|---:|---|---|---|\n");
+        for (int i = 0; i < outcomes.size(); i++) {
+            PointOutcome outcome = outcomes.get(i);
             text.append("| ").append(cell(outcome.name())).append(" | ").append(status(outcome)).append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f", outcome.seconds())).append(" | ")
+                    .append(String.join(", ", reused.get(i))).append(" | ")
                     .append(outcome.runFolder() == null ? "" : "`" + outcome.runFolder() + "`").append(" | ")
                     .append(outcome.failure() == null ? "" : cell(outcome.failure())).append(" |\n");
         }
         return text.toString();
+    }
+
+    /** The stages of a point's run, by name to status, as its run.json says; none when it wrote no run.json. */
+    private static List<Config> stages(PointOutcome outcome) {
+        if (outcome.runFolder() == null || !Files.isRegularFile(Path.of(outcome.runFolder(), "run.json"))) {
+            return List.of();
+        }
+        try {
+            return List.copyOf(ConfigFactory.parseFile(Path.of(outcome.runFolder(), "run.json").toFile())
+                    .getConfigList("stages"));
+        } catch (ConfigException e) {
+            return List.of(); // a run killed while it rewrote run.json; the summary does without
+        }
+    }
+
+    private static List<String> reusedStages(PointOutcome outcome) {
+        return stages(outcome).stream().filter(stage -> "reused".equals(stage.getString("status")))
+                .map(stage -> stage.getString("name")).toList();
+    }
+
+    private static long stageCount(PointOutcome outcome) {
+        return stages(outcome).stream().filter(stage -> !"pending".equals(stage.getString("status"))).count();
     }
 
     private static String cell(String text) {

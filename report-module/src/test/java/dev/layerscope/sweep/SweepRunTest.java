@@ -101,6 +101,9 @@ class SweepRunTest {
 
         List<Path> folders = sweepFolders(runs, "smoke");
         assertEquals(2, folders.size());
+        // 4 points of 5 stages; the second time every stage but the synthetic images is restored
+        String summary = Files.readString(folders.get(1).resolve("summary.md"));
+        assertTrue(summary.contains("- shared through the store: 16 of 20 stage runs restored"), summary);
         List<String> first = runFolders(folders.get(0));
         List<String> second = runFolders(folders.get(1));
         assertEquals(4, first.size());
