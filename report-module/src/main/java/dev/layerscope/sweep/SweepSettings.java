@@ -62,6 +62,10 @@ public record SweepSettings(String name, List<String> experiments, Map<String, L
         grid = Collections.unmodifiableMap(sortedGrid);
         settings = Collections.unmodifiableMap(new TreeMap<>(settings));
         List<InvalidSetting> problems = new ArrayList<>();
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            problems.add(new InvalidSetting("name", "`" + name + "` is not a plain folder name (letters, digits, ., _"
+                    + " and -); the sweep's folder is runs/sweeps/<name>/"));
+        }
         if (experiments.isEmpty()) {
             problems.add(new InvalidSetting("experiments", "names no experiment; name at least one, e.g."
                     + " experiments = [conf/fashion-mlp.conf]"));

@@ -43,6 +43,8 @@ class BadSweepsTest {
 
     static Stream<Broken> rules() {
         return Stream.of(
+                broken("name = \"../up\"", "name", "`../up` is not a plain folder name (letters, digits, ., _ and"
+                        + " -); the sweep's folder is runs/sweeps/<name>/"),
                 broken("seed = [1, 2]", "seed", "is not a known key; did you mean `seeds`?"),
                 broken("seeds = [1, 2.5]", "seeds", "expected whole numbers, e.g. seeds = [1, 2, 3], got 2.5"),
                 broken("seeds = [1, one]", "seeds", "expected whole numbers, e.g. seeds = [1, 2, 3], got \"one\""),
