@@ -1,6 +1,8 @@
 package dev.layerscope.sweep;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -18,6 +20,6 @@ public record PlannedPoint(SweepPoint point, String experiment, Optional<Long> s
                            Path runsDir) {
 
     public PlannedPoint {
-        grid = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(grid));
+        grid = Collections.unmodifiableMap(new LinkedHashMap<>(grid));
     }
 }

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -295,19 +296,19 @@ public record SweepSettings(String name, List<String> experiments, Map<String, L
          * Where the sweep sets a key of its points ({@code section} {@code grid} or {@code settings}): the sweep
          * file's line, or the command line's {@code -Dkey}.
          */
-        public java.util.Optional<String> origin(String section, String key) {
+        public Optional<String> origin(String section, String key) {
             Config from = section.equals("settings") ? pointLevel
                     : config.hasPath(section) ? config.getConfig(section) : ConfigFactory.empty();
             for (String path : List.of(ConfigUtil.joinPath(key), key)) {
                 try {
                     if (from.hasPath(path)) {
-                        return java.util.Optional.of(ConfigProblem.describe(from.getValue(path).origin()));
+                        return Optional.of(ConfigProblem.describe(from.getValue(path).origin()));
                     }
                 } catch (ConfigException e) {
                     // a key that is no path in this form; try the other
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
 
         /** The resolved sweep, as {@code sweep.conf} records it. */

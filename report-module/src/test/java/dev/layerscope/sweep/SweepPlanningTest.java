@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.launcher.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -114,14 +117,14 @@ class SweepPlanningTest {
     @Test
     void anInvalidSweepExitsAsAnInvalidExperimentDoesAndRunsNothing() throws Exception {
         Path file = sweep(dir, "grid { \"synthetic.classes\" = [1, 3] }");
-        var output = new java.io.ByteArrayOutputStream();
+        var output = new ByteArrayOutputStream();
         Map<String, String> properties = new HashMap<>(Map.of(SweepMain.SWEEP_PROPERTY, file.toString()));
 
         int exit = SweepMain.run(properties, Map.of(), LAUNCHER, Main.class.getName(), "no-classpath",
-                new java.io.PrintStream(output, true, java.nio.charset.StandardCharsets.UTF_8));
+                new PrintStream(output, true, StandardCharsets.UTF_8));
 
         assertEquals(Launcher.INVALID_EXPERIMENT, exit);
-        assertTrue(output.toString(java.nio.charset.StandardCharsets.UTF_8).contains("tiny synthetic.classes=1: "));
+        assertTrue(output.toString(StandardCharsets.UTF_8).contains("tiny synthetic.classes=1: "));
         assertFalse(Files.exists(dir.resolve("runs")), "no sweep folder, no run folder");
     }
 
