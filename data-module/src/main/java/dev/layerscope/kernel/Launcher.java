@@ -3,6 +3,7 @@ package dev.layerscope.kernel;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +32,12 @@ public final class Launcher {
      * removes the stored stage folders no run folder links to, {@code -Dcleanup=list} only lists them.
      */
     public static final String CLEANUP_PROPERTY = "cleanup";
+
+    /**
+     * The system property that asks a run to write its run folder's absolute path to this file as soon as the folder
+     * exists (so also when a stage fails), for the process that started it: a sweep learns its points' folders so.
+     */
+    public static final String RUN_FOLDER_FILE_PROPERTY = "layerscope.run-folder-file";
 
     /** The system property that names the experiment file. */
     public static final String EXPERIMENT_PROPERTY = "experiment";
@@ -94,7 +103,8 @@ public final class Launcher {
         }
         try {
             // the runner has logged why a stage failed, and where the run folder is
-            return new PipelineRunner().run(plan.get()).succeeded() ? OK : STAGE_FAILED;
+            Optional<Path> runFolderFile = Optional.ofNullable(properties.get(RUN_FOLDER_FILE_PROPERTY)).map(Path::of);
+            return new PipelineRunner(runFolderFile).run(plan.get()).succeeded() ? OK : STAGE_FAILED;
         } catch (IOException e) {
             err.println("Could not write the run folder under " + plan.get().runs().dir() + ": " + e);
             return STAGE_FAILED;
@@ -121,22 +131,9 @@ public final class Launcher {
         if (plan.isEmpty()) {
             return INVALID_EXPERIMENT;
         }
-        RuntimeSettings runtime = plan.get().runtime();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + runtime.heap(),
-                "-Dorg.bytedeco.javacpp.maxbytes=" + runtime.offHeapBytes(),
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (runtime.heapBytes() + runtime.offHeapBytes()),
-                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-cp", classpath,
-                "-D" + CHILD_PROPERTY + "=true",
-                "-D" + EXPERIMENT_PROPERTY + "=" + plan.get().experiment().file()));
-        plan.get().experiment().overrides().stream().filter(o -> o.startsWith("-D")).forEach(command::add);
-        command.add(mainClass);
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        // read by OpenMP (ND4J's own ops) and OpenBLAS when their thread pools start
-        builder.environment().put("OMP_NUM_THREADS", Integer.toString(runtime.threads()));
-        builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(runtime.threads()));
+        List<String> overrides = plan.get().experiment().overrides().stream().filter(o -> o.startsWith("-D")).toList();
+        ProcessBuilder builder = forkedRun(plan.get().runtime(), classpath, plan.get().experiment().file().toString(),
+                overrides, mainClass).inheritIO();
         Process child = builder.start();
         Thread stopChild = new Thread(child::destroy, "stop-layerscope-run");
         Runtime.getRuntime().addShutdownHook(stopChild);
@@ -145,6 +142,39 @@ public final class Launcher {
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopChild);
         }
+    }
+
+    /**
+     * The one way to start a run in a JVM of its own: the {@code java} command with the run's {@code runtime}
+     * limits, {@link #CHILD_PROPERTY} so that {@code mainClass} runs the experiment itself, and the environment that
+     * sets the native thread counts. The caller says where the output goes and starts it; a sweep's points start
+     * here as a single run does.
+     *
+     * @param runtime        the run's JVM limits
+     * @param classpath      the classpath of the new JVM
+     * @param experimentFile the experiment file, as the new JVM's working directory resolves it
+     * @param arguments      further {@code -Dkey=value} arguments (the overrides, as {@link Experiment#overrides}
+     *                       lists them)
+     * @param mainClass      the class whose {@code main} runs the experiment
+     */
+    public static ProcessBuilder forkedRun(RuntimeSettings runtime, String classpath, String experimentFile,
+                                           List<String> arguments, String mainClass) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + runtime.heap(),
+                "-Dorg.bytedeco.javacpp.maxbytes=" + runtime.offHeapBytes(),
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (runtime.heapBytes() + runtime.offHeapBytes()),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", classpath,
+                "-D" + CHILD_PROPERTY + "=true",
+                "-D" + EXPERIMENT_PROPERTY + "=" + experimentFile));
+        command.addAll(arguments);
+        command.add(mainClass);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // read by OpenMP (ND4J's own ops) and OpenBLAS when their thread pools start
+        builder.environment().put("OMP_NUM_THREADS", Integer.toString(runtime.threads()));
+        builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(runtime.threads()));
+        return builder;
     }
 
     /**
@@ -164,25 +194,61 @@ public final class Launcher {
      */
     private Optional<Plan> prepare(Map<String, String> properties, Map<String, String> env, PrintStream err) {
         Path file = Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT));
-        Injector injector = Guice.createInjector(modules);
-        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
         try {
-            ClassLoader base = Thread.currentThread().getContextClassLoader();
-            Experiment experiment = new ExperimentLoader(base).load(file, properties, env, planner.sections());
-            List<Path> stageClasspath = StageClasspath.entries(experiment);
-            if (!stageClasspath.isEmpty()) {
-                // read again with the stages' own reference.conf; the planner finds their classes through it
-                ClassLoader withStages = StageClasspath.loader(stageClasspath, base);
-                Thread.currentThread().setContextClassLoader(withStages);
-                experiment = new ExperimentLoader(withStages).load(file, properties, env, planner.sections());
-            }
-            return Optional.of(planner.plan(experiment));
+            return Optional.of(load(file, properties, env));
         } catch (NoSuchFileException e) {
             err.println(usage(file));
         } catch (ExperimentException e) {
             err.println(e.getMessage());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The top-level sections an experiment may set: those of the kernel, of every stage module and of every
+     * reference.conf on the classpath (a {@code -Dkey=value} under another one is not the experiment's).
+     */
+    public Set<String> sections() {
+        Set<String> sections = new TreeSet<>(Guice.createInjector(modules).getInstance(PipelinePlanner.class)
+                .sections());
+        sections.addAll(ConfigFactory.parseResourcesAnySyntax(Thread.currentThread().getContextClassLoader(),
+                "reference").root().keySet());
+        return sections;
+    }
+
+    /**
+     * Reads and validates an experiment without running it or printing anything, as a sweep plans each of its
+     * points before any runs: the plan, or every problem at once.
+     *
+     * @param properties the experiment file ({@value #EXPERIMENT_PROPERTY}) and {@code -Dkey=value} overrides
+     * @param env        the environment ({@code LAYERSCOPE_*} overrides)
+     * @throws NoSuchFileException when there is no experiment file
+     * @throws ExperimentException with every problem, when the experiment cannot run
+     */
+    public Plan plan(Map<String, String> properties, Map<String, String> env) throws NoSuchFileException {
+        ClassLoader caller = Thread.currentThread().getContextClassLoader();
+        try {
+            return load(Path.of(properties.getOrDefault(EXPERIMENT_PROPERTY, DEFAULT_EXPERIMENT)), properties, env);
+        } finally {
+            Thread.currentThread().setContextClassLoader(caller);
+        }
+    }
+
+    /** {@link #plan}, leaving the experiment's stage class loader, if it has one, as this thread's. */
+    private Plan load(Path file, Map<String, String> properties, Map<String, String> env)
+            throws NoSuchFileException {
+        Injector injector = Guice.createInjector(modules);
+        PipelinePlanner planner = injector.getInstance(PipelinePlanner.class);
+        ClassLoader base = Thread.currentThread().getContextClassLoader();
+        Experiment experiment = new ExperimentLoader(base).load(file, properties, env, planner.sections());
+        List<Path> stageClasspath = StageClasspath.entries(experiment);
+        if (!stageClasspath.isEmpty()) {
+            // read again with the stages' own reference.conf; the planner finds their classes through it
+            ClassLoader withStages = StageClasspath.loader(stageClasspath, base);
+            Thread.currentThread().setContextClassLoader(withStages);
+            experiment = new ExperimentLoader(withStages).load(file, properties, env, planner.sections());
+        }
+        return planner.plan(experiment);
     }
 
     static String usage(Path missing) {
@@ -193,6 +259,8 @@ public final class Launcher {
         text.append("  -Dexperiment=FILE  the experiment to run (default ").append(DEFAULT_EXPERIMENT).append(")\n");
         text.append("  -D<key>=<value>    overrides any key of the experiment, e.g. -Ddata.dir=/elsewhere"
                 + " -Druns.dir=/tmp/runs -Dpipeline=[load]\n");
+        text.append("  -Dsweep=FILE       instead, a sweep of many runs: ./mvnw -q compile exec:java"
+                + " -Dsweep=conf/sweeps/<sweep>.conf (see docs/running.md)\n");
         Path conf = Path.of("conf");
         if (Files.isDirectory(conf)) {
             try (Stream<Path> files = Files.list(conf)) {

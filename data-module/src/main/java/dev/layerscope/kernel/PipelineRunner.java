@@ -31,8 +31,25 @@ public final class PipelineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
     private static final DateTimeFormatter FOLDER_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
+    private final Optional<Path> runFolderFile;
+
+    public PipelineRunner() {
+        this(Optional.empty());
+    }
+
+    /**
+     * @param runFolderFile a file to write the run folder's absolute path to as soon as the folder exists, for the
+     *                      process that started this run (see {@link Launcher#RUN_FOLDER_FILE_PROPERTY})
+     */
+    public PipelineRunner(Optional<Path> runFolderFile) {
+        this.runFolderFile = runFolderFile;
+    }
+
     public RunResult run(Plan plan) throws IOException {
         Path runDir = createRunFolder(plan.runs().dir().resolve(plan.name()).toAbsolutePath().normalize());
+        if (runFolderFile.isPresent()) {
+            writeRunFolder(runFolderFile.get(), runDir);
+        }
         String resolved = plan.experiment().config()
                 .withValue("name", ConfigValueFactory.fromAnyRef(plan.name()))
                 .root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
@@ -175,6 +192,17 @@ public final class PipelineRunner {
         record.stageEnded(name, StageStatus.SUCCEEDED, nanos, context.metrics(), Optional.empty());
         LOG.info("[{}] done in {}", name, Progress.seconds(nanos));
         return Optional.empty();
+    }
+
+    /** Writes {@code runDir} to {@code file} whole or not at all: the reader never sees half a path. */
+    private static void writeRunFolder(Path file, Path runDir) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        if (absolute.getParent() != null) {
+            Files.createDirectories(absolute.getParent());
+        }
+        Path partial = absolute.resolveSibling(absolute.getFileName() + ".partial");
+        Files.writeString(partial, runDir.toString());
+        Files.move(partial, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Where a stage writes until it completes: hidden, and renamed to {@code <stage>/} only then. */

@@ -1,12 +1,14 @@
 package dev.layerscope.kernel;
 
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The JVM an experiment runs in. The launcher starts a JVM of its own for the run with these limits, because they
- * can only be set when a JVM starts.
+ * can only be set when a JVM starts. Serializable: a sweep's point carries its runtime to the JVM that starts it (a
+ * Spark executor).
  *
  * @param heap    the Java heap, e.g. {@code 4g} ({@code -Xmx})
  * @param offHeap the native memory ND4J may allocate outside the heap, e.g. {@code 8g}
@@ -14,7 +16,8 @@ import java.util.regex.Pattern;
  *                convolutions gain from more
  */
 @Settings("runtime")
-public record RuntimeSettings(String heap, String offHeap, @Range(min = 1, max = 256) int threads) {
+public record RuntimeSettings(String heap, String offHeap, @Range(min = 1, max = 256) int threads)
+        implements Serializable {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kmg])");
 

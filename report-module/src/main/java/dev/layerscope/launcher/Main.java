@@ -14,6 +14,7 @@ import dev.layerscope.load.LoadModule;
 import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.report.ReportModule;
+import dev.layerscope.sweep.SweepMain;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
 import java.io.File;
@@ -33,7 +34,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}.
+ * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}, or a
+ * sweep of many: {@code -Dsweep=conf/sweeps/<name>.conf} (see {@link SweepMain}).
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
  * limits. This module sees every stage module, so the list of what a pipeline can name is kept here. With
  * {@code -Dcompare=[<run folder>, ...]} it writes the comparison report of those runs instead, and runs nothing.
@@ -41,7 +43,7 @@ import java.util.Map;
 public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
-    static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
+    public static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
             new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
             new IntrinsicModule(), new CollapseModule(), new ReportModule());
 
@@ -87,6 +89,11 @@ public final class Main {
             System.exit(compare(properties, System.out, System.err));
         }
         Launcher launcher = new Launcher(STAGE_MODULES);
+        if (properties.containsKey(SweepMain.SWEEP_PROPERTY) && !properties.containsKey(Launcher.CHILD_PROPERTY)) {
+            // the sweep plans here and waits; each point runs in a JVM of its own started with this classpath
+            System.exit(SweepMain.run(properties, System.getenv(), launcher, Main.class.getName(), classpath(),
+                    System.out));
+        }
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
             Launcher.endWithParent();

@@ -1,0 +1,114 @@
+package dev.layerscope.sweep;
+
+import dev.layerscope.kernel.Launcher;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs a sweep: {@code ./mvnw -q compile exec:java -Dsweep=conf/sweeps/<name>.conf [-Dkey=value ...]}. The sweep
+ * process is light (it plans, then waits); each point runs in a JVM of its own, or as a Spark task.
+ */
+public final class SweepMain {
+
+    /** The system property that names the sweep file. */
+    public static final String SWEEP_PROPERTY = "sweep";
+
+    private SweepMain() {
+    }
+
+    /**
+     * Plans the whole sweep, then runs its points with its engine and writes the sweep folder.
+     *
+     * @param properties the JVM's system properties: the sweep file and {@code -Dkey=value}
+     * @param mainClass  the class whose {@code main} runs one experiment in a forked JVM
+     * @param classpath  the classpath of the points' JVMs
+     * @return {@link Launcher#OK} when every point succeeded, {@link Launcher#STAGE_FAILED} when any failed,
+     *         {@link Launcher#INVALID_EXPERIMENT} when the sweep is invalid and nothing ran
+     */
+    public static int run(Map<String, String> properties, Map<String, String> env, Launcher launcher,
+                          String mainClass, String classpath, PrintStream out)
+            throws IOException, InterruptedException {
+        return run(properties, env, launcher, mainClass, classpath, Path.of(""), out);
+    }
+
+    /**
+     * {@link #run(Map, Map, Launcher, String, String, PrintStream)} with the points' JVMs started in
+     * {@code workingDirectory}, against which the sweep file's relative experiment files resolve.
+     */
+    public static int run(Map<String, String> properties, Map<String, String> env, Launcher launcher,
+                          String mainClass, String classpath, Path workingDirectory, PrintStream out)
+            throws IOException, InterruptedException {
+        Path file = Path.of(properties.get(SWEEP_PROPERTY));
+        SweepPlan plan;
+        try {
+            plan = new Sweep(launcher, env, workingDirectory).plan(file, properties, LocalEngine.Machine.here());
+        } catch (NoSuchFileException e) {
+            out.println(usage(file));
+            return Launcher.INVALID_EXPERIMENT;
+        } catch (InvalidSweep e) {
+            out.println(e.getMessage());
+            return Launcher.INVALID_EXPERIMENT;
+        }
+        SweepFolder folder = SweepFolder.create(plan);
+        out.println("[sweep] " + plan.settings().name() + ": " + plan.points().size() + " points planned, engine "
+                + plan.settings().engine() + (plan.parallel() > 0 ? ", " + plan.parallel() + " at once" : "")
+                + "; sweep folder " + folder.path());
+        plan.seedKeys().forEach((experiment, keys) -> {
+            if (!plan.settings().seeds().isEmpty()) {
+                out.println("[sweep] seeds of " + experiment + ": " + String.join(", ", keys));
+            }
+        });
+        PointRunner runner = new ForkedPointRunner(classpath, mainClass, workingDirectory, folder.logs());
+        SweepEngine engine = Sweep.engines().get(plan.settings().engine());
+        List<PointOutcome> outcomes = engine.run(plan.sweepPoints(), plan.read().engineSection(), runner);
+        List<Path> succeeded = outcomes.stream().filter(PointOutcome::succeeded)
+                .filter(o -> o.runFolder() != null).map(o -> Path.of(o.runFolder())).toList();
+        Optional<Path> comparison = compare(succeeded, folder.path(), out);
+        folder.finish(plan, outcomes, comparison);
+        long failed = outcomes.stream().filter(o -> !o.succeeded()).count();
+        out.println("[sweep] " + (outcomes.size() - failed) + " of " + outcomes.size() + " points succeeded"
+                + (failed > 0 ? ", " + failed + " failed" : "") + "; summary " + folder.path().resolve("summary.md"));
+        return failed == 0 ? Launcher.OK : Launcher.STAGE_FAILED;
+    }
+
+    /**
+     * The comparison report of the succeeded points' runs, written into the sweep folder.
+     *
+     * <p>MERGE(compare): connect {@code dev.layerscope.compare.ComparisonReport} here when the compare branch is
+     * merged (it is written by another helper and is not in this tree): write the report of {@code runFolders}
+     * into {@code sweepFolder} and return where its page is. Until then no comparison is written and the summary
+     * says so.
+     */
+    static Optional<Path> compare(List<Path> runFolders, Path sweepFolder, PrintStream out) {
+        out.println("[sweep] comparison report of " + runFolders.size() + " run(s): not connected in this build"
+                + " (dev.layerscope.compare.ComparisonReport; nothing written to " + sweepFolder + ")");
+        return Optional.empty();
+    }
+
+    static String usage(Path missing) {
+        StringBuilder text = new StringBuilder();
+        text.append("No sweep file at ").append(missing).append(" (working directory ")
+                .append(Path.of("").toAbsolutePath()).append(").\n\n");
+        text.append("Usage: ./mvnw -q compile exec:java -Dsweep=conf/sweeps/<sweep>.conf [-D<key>=<value> ...]\n");
+        text.append("  -D<key>=<value>  a key of the sweep file (-Dengine=spark, -Dseeds=[1,2]) overrides it; any"
+                + " other experiment key (-Ddata.dir=..., -Druns.dir=...) goes to every point\n");
+        Path sweeps = Path.of("conf", "sweeps");
+        if (Files.isDirectory(sweeps)) {
+            try (Stream<Path> files = Files.list(sweeps)) {
+                text.append("Sweeps in conf/sweeps/: ").append(String.join(", ", files
+                        .map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".conf")).sorted().toList()))
+                        .append('\n');
+            } catch (IOException e) {
+                text.append("(conf/sweeps/ could not be listed: ").append(e.getMessage()).append(")\n");
+            }
+        }
+        return text.toString();
+    }
+}

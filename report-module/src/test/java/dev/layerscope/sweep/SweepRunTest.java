@@ -1,0 +1,147 @@
+package dev.layerscope.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.layerscope.kernel.Launcher;
+import dev.layerscope.kernel.ReusableStage;
+import dev.layerscope.launcher.Main;
+import dev.layerscope.synthetic.SyntheticDataStage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sweeps run for real, each point in a JVM of its own as {@code -Dsweep} runs them: a point that fails on purpose
+ * leaves the others complete and the summary says which and why; the shipped smoke sweep runs, and run again reuses
+ * every stored stage.
+ */
+class SweepRunTest {
+
+    private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    private int sweep(Path file, Map<String, String> commandLine) throws IOException, InterruptedException {
+        Map<String, String> properties = new HashMap<>(commandLine);
+        properties.put(SweepMain.SWEEP_PROPERTY, file.toString());
+        return SweepMain.run(properties, Map.of(), SweepPlanningTest.LAUNCHER, Main.class.getName(),
+                System.getProperty("java.class.path"), REPOSITORY,
+                new PrintStream(console, true, StandardCharsets.UTF_8));
+    }
+
+    /** The one sweep folder under {@code runs}. */
+    private static List<Path> sweepFolders(Path runs, String name) throws IOException {
+        try (Stream<Path> folders = Files.list(runs.resolve("sweeps").resolve(name))) {
+            return folders.sorted().toList();
+        }
+    }
+
+    @Test
+    void aPointThatFailsLeavesTheOthersCompleteAndTheSummarySaysWhichAndWhy() throws Exception {
+        Path file = SweepPlanningTest.sweep(dir, """
+                grid { "seeded.fail" = [false, true] }
+                settings { runtime.heap = 512m, runtime.off-heap = 1g }
+                """);
+
+        int exit = sweep(file, Map.of());
+
+        assertEquals(Launcher.STAGE_FAILED, exit, console.toString(StandardCharsets.UTF_8));
+        Path folder = sweepFolders(dir.resolve("runs"), "test-sweep").getFirst();
+        List<String> csv = Files.readAllLines(folder.resolve("points.csv"));
+        assertEquals("point,experiment,seeded.fail,seed,status,run_folder,seconds,failure", csv.get(0));
+        String good = csv.stream().filter(l -> l.startsWith("tiny seeded.fail=false,")).findFirst().orElseThrow();
+        String bad = csv.stream().filter(l -> l.startsWith("tiny seeded.fail=true,")).findFirst().orElseThrow();
+        assertTrue(good.contains(",succeeded,"), good);
+        assertTrue(bad.contains(",failed,"), bad);
+        assertTrue(bad.contains(SeededStage.FAILURE), bad);
+        assertTrue(bad.contains(folder.resolve("logs").toString()), "names the log: " + bad);
+
+        // the good point completed: its stage wrote what it writes; the bad one has a run folder that says it failed
+        Path goodRun = Path.of(good.split(",")[5]);
+        assertEquals("5", Files.readString(goodRun.resolve("dev.layerscope.sweep.SeededStage/seed.txt")));
+        Path badRun = Path.of(bad.split(",")[5]);
+        assertNotEquals(goodRun, badRun);
+        assertTrue(Files.readString(badRun.resolve("run.json")).contains(SeededStage.FAILURE));
+
+        String summary = Files.readString(folder.resolve("summary.md"));
+        assertTrue(summary.contains("- points: 2, 1 succeeded, 1 failed"), summary);
+        assertTrue(summary.contains("| tiny seeded.fail=true | failed |"), summary);
+        assertTrue(Files.readString(folder.resolve("sweep.conf")).contains("seeded.fail"));
+        assertTrue(Files.isRegularFile(folder.resolve("logs/tiny_seeded.fail=true.log")));
+    }
+
+    @Test
+    void theSmokeSweepRunsAndRunAgainReusesEveryStoredStage() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path smoke = REPOSITORY.resolve("conf/sweeps/smoke.conf");
+
+        assertEquals(Launcher.OK, sweep(smoke, Map.of("runs.dir", runs.toString())),
+                console.toString(StandardCharsets.UTF_8));
+        assertEquals(Launcher.OK, sweep(smoke, Map.of("runs.dir", runs.toString())),
+                console.toString(StandardCharsets.UTF_8));
+
+        List<Path> folders = sweepFolders(runs, "smoke");
+        assertEquals(2, folders.size());
+        // 4 points of 5 stages; the second time every stage but the synthetic images is restored
+        String summary = Files.readString(folders.get(1).resolve("summary.md"));
+        assertTrue(summary.contains("- shared through the store: 16 of 20 stage runs restored"), summary);
+        List<String> first = runFolders(folders.get(0));
+        List<String> second = runFolders(folders.get(1));
+        assertEquals(4, first.size());
+        assertEquals(4, second.size());
+        for (int i = 0; i < 4; i++) {
+            assertNotEquals(first.get(i), second.get(i), "each run of a point is a run folder of its own");
+            Map<String, String> before = stageStatuses(Path.of(first.get(i)));
+            Map<String, String> after = stageStatuses(Path.of(second.get(i)));
+            assertEquals(List.of("synthetic", "train", "capture", "reduce", "knn"), List.copyOf(after.keySet()));
+            assertTrue(Files.isRegularFile(Path.of(second.get(i)).resolve("knn/knn.csv")));
+            for (var stage : after.entrySet()) {
+                if (stage.getKey().equals("synthetic")) {
+                    // generating the images is cheaper than storing them: the one stage that is not reusable
+                    assertFalse(ReusableStage.class.isAssignableFrom(SyntheticDataStage.class));
+                    assertEquals("succeeded", stage.getValue());
+                } else {
+                    assertEquals("reused", stage.getValue(), second.get(i) + " " + stage.getKey()
+                            + "; before: " + before);
+                }
+            }
+        }
+    }
+
+    private static List<String> runFolders(Path sweepFolder) throws IOException {
+        List<String> folders = new ArrayList<>();
+        for (String line : Files.readAllLines(sweepFolder.resolve("points.csv")).subList(1, 5)) {
+            assertTrue(line.contains(",succeeded,"), line);
+            folders.add(line.split(",")[5]);
+        }
+        return folders;
+    }
+
+    /** Stage name to status, in pipeline order, from run.json. */
+    private static Map<String, String> stageStatuses(Path runFolder) {
+        Map<String, String> statuses = new LinkedHashMap<>();
+        for (Config stage : ConfigFactory.parseFile(runFolder.resolve("run.json").toFile()).getConfigList("stages")) {
+            statuses.put(stage.getString("name"), stage.getString("status"));
+        }
+        return statuses;
+    }
+}
