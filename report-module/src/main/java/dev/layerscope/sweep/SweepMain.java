@@ -1,5 +1,6 @@
 package dev.layerscope.sweep;
 
+import dev.layerscope.compare.ComparisonReport;
 import dev.layerscope.kernel.Launcher;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,17 +80,24 @@ public final class SweepMain {
     }
 
     /**
-     * The comparison report of the succeeded points' runs, written into the sweep folder.
-     *
-     * <p>MERGE(compare): connect {@code dev.layerscope.compare.ComparisonReport} here when the compare branch is
-     * merged (it is written by another helper and is not in this tree): write the report of {@code runFolders}
-     * into {@code sweepFolder} and return where its page is. Until then no comparison is written and the summary
-     * says so.
+     * The comparison report of the succeeded points' runs, written into {@code <sweep folder>/compare/}; empty, and
+     * said on {@code out}, when fewer than two points succeeded or the report could not be written (the points'
+     * runs stand whatever becomes of it, and {@code -Dcompare=[...]} can write it again).
      */
     static Optional<Path> compare(List<Path> runFolders, Path sweepFolder, PrintStream out) {
-        out.println("[sweep] comparison report of " + runFolders.size() + " run(s): not connected in this build"
-                + " (dev.layerscope.compare.ComparisonReport; nothing written to " + sweepFolder + ")");
-        return Optional.empty();
+        if (runFolders.size() < 2) {
+            out.println("[sweep] no comparison report: " + runFolders.size() + " point(s) succeeded, a comparison "
+                    + "needs two");
+            return Optional.empty();
+        }
+        try {
+            Path page = ComparisonReport.write(runFolders, sweepFolder.resolve("compare"));
+            out.println("[sweep] comparison report of " + runFolders.size() + " runs: " + page);
+            return Optional.of(page);
+        } catch (IOException | IllegalArgumentException e) {
+            out.println("[sweep] the comparison report could not be written: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     static String usage(Path missing) {

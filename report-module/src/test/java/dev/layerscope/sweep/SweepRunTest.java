@@ -104,6 +104,11 @@ class SweepRunTest {
         // 4 points of 5 stages; the second time every stage but the synthetic images is restored
         String summary = Files.readString(folders.get(1).resolve("summary.md"));
         assertTrue(summary.contains("- shared through the store: 16 of 20 stage runs restored"), summary);
+        // the sweep ends with the comparison report of its points' runs, in its own folder
+        assertTrue(summary.contains("- comparison report: `" + folders.get(1).resolve("compare/compare.html") + "`"),
+                summary);
+        assertTrue(Files.readString(folders.get(1).resolve("compare/compare.md")).contains("seed"),
+                "the report compares the seeds of the smoke sweep");
         List<String> first = runFolders(folders.get(0));
         List<String> second = runFolders(folders.get(1));
         assertEquals(4, first.size());
