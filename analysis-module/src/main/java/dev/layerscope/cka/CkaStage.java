@@ -3,6 +3,7 @@ package dev.layerscope.cka;
 import dev.layerscope.capture.Activations;
 import dev.layerscope.capture.CaptureShape;
 import dev.layerscope.capture.EpochActivations;
+import dev.layerscope.capture.SharedRows;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Artifacts;
@@ -148,7 +149,7 @@ public final class CkaStage implements ReusableStage {
 
         for (int c = 0; c < settings.compareWith().size(); c++) {
             ComparedRun other = ComparedRun.read(settings.compareWith().get(c));
-            ComparedRun.Matching matching = other.matching(test.sourceIndex());
+            SharedRows matching = other.matching(test.sourceIndex());
             int[] picked = SeededRows.uniform(matching.size(), n, settings.seed());
             int[] ourRows = Arrays.stream(picked).map(i -> matching.ourRows()[i]).toArray();
             int[] theirRows = Arrays.stream(picked).map(i -> matching.theirRows()[i]).toArray();

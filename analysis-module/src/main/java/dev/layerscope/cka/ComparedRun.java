@@ -1,16 +1,14 @@
 package dev.layerscope.cka;
 
 import dev.layerscope.capture.Activations;
+import dev.layerscope.capture.SharedRows;
 import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.linalg.FloatMatrix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Another run's captured test split, read from its run folder for {@code cka.compare-with}: the layers its capture
@@ -70,32 +68,8 @@ record ComparedRun(Path folder, String name, List<String> layers, int[] testInde
         return new FloatMatrix((int) floats.shape()[0], (int) floats.shape()[1], floats.values());
     }
 
-    /**
-     * The test images both runs captured, matched by their position in the test file: for each of {@code ours}
-     * (our rows' test-file indices) that this run captured too, our row and its row, in our rows' order.
-     */
-    Matching matching(int[] ours) {
-        Map<Integer, Integer> theirRow = new HashMap<>();
-        for (int row = testIndex.length - 1; row >= 0; row--) {
-            theirRow.put(testIndex[row], row);
-        }
-        int[] ourRows = new int[ours.length];
-        int[] theirRows = new int[ours.length];
-        int shared = 0;
-        for (int row = 0; row < ours.length; row++) {
-            Integer their = theirRow.get(ours[row]);
-            if (their != null) {
-                ourRows[shared] = row;
-                theirRows[shared++] = their;
-            }
-        }
-        return new Matching(Arrays.copyOf(ourRows, shared), Arrays.copyOf(theirRows, shared));
-    }
-
-    /** Rows of our capture and of the other run's that hold the same test images, pairwise. */
-    record Matching(int[] ourRows, int[] theirRows) {
-        int size() {
-            return ourRows.length;
-        }
+    /** The test images both runs captured: for each of {@code ours} that this run captured too, the two rows. */
+    SharedRows matching(int[] ours) {
+        return SharedRows.of(ours, testIndex);
     }
 }

@@ -1,13 +1,12 @@
 package dev.layerscope.compare;
 
+import dev.layerscope.capture.SharedRows;
 import dev.layerscope.cka.Cka;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.SeededRows;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Linear CKA ({@link Cka}, the biased estimator, as the cka stage's default) between every layer of one run and every
@@ -38,27 +37,13 @@ final class CrossRunCka {
         if (indexA == null || indexB == null) {
             return List.of();
         }
-        Map<Integer, Integer> rowB = new HashMap<>();
-        for (int row = indexB.length - 1; row >= 0; row--) {
-            rowB.put(indexB[row], row);
-        }
-        List<int[]> shared = new ArrayList<>();
-        for (int row = 0; row < indexA.length; row++) {
-            Integer other = rowB.get(indexA[row]);
-            if (other != null) {
-                shared.add(new int[] {row, other});
-            }
-        }
+        SharedRows shared = SharedRows.of(indexA, indexB);
         if (shared.size() < 4) {
             return List.of();
         }
-        int[] picked = SeededRows.uniform(shared.size(), IMAGES, SEED);
-        int[] rowsA = new int[picked.length];
-        int[] rowsB = new int[picked.length];
-        for (int i = 0; i < picked.length; i++) {
-            rowsA[i] = shared.get(picked[i])[0];
-            rowsB[i] = shared.get(picked[i])[1];
-        }
+        SharedRows picked = shared.pick(SeededRows.uniform(shared.size(), IMAGES, SEED));
+        int[] rowsA = picked.ourRows();
+        int[] rowsB = picked.theirRows();
         List<Cka.Representation> representationsB = new ArrayList<>();
         List<String> layersB = b.layers();
         for (String layer : layersB) {
@@ -76,7 +61,7 @@ final class CrossRunCka {
             for (int l = 0; l < layersB.size(); l++) {
                 if (representationsB.get(l) != null) {
                     lines.add(new Line(a.name(), layerA, b.name(), layersB.get(l), epoch,
-                            Cka.linear(representationA, representationsB.get(l), ESTIMATOR), picked.length));
+                            Cka.linear(representationA, representationsB.get(l), ESTIMATOR), picked.size()));
                 }
             }
         }
