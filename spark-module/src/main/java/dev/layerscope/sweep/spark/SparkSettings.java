@@ -2,6 +2,7 @@ package dev.layerscope.sweep.spark;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.layerscope.kernel.InvalidSetting;
@@ -72,12 +73,14 @@ public record SparkSettings(String master, String appName, Map<String, String> c
             if (section.hasPath("conf")) {
                 // entries() flattens nested objects: an unquoted spark.executor.memory = 4g reads as the same key
                 for (Map.Entry<String, ConfigValue> entry : section.getConfig("conf").entrySet()) {
+                    // the entry's path, quoted where a part has dots: "spark.x" and spark.x name one property
+                    String name = String.join(".", ConfigUtil.splitPath(entry.getKey()));
                     ConfigValue value = entry.getValue();
                     if (value.valueType() == ConfigValueType.LIST || value.valueType() == ConfigValueType.NULL) {
-                        throw new InvalidSetting("conf." + entry.getKey(), "a Spark property is a single value,"
+                        throw new InvalidSetting("conf." + name, "a Spark property is a single value,"
                                 + " not " + value.valueType().name().toLowerCase(Locale.ROOT));
                     }
-                    conf.put(entry.getKey(), String.valueOf(value.unwrapped()));
+                    conf.put(name, String.valueOf(value.unwrapped()));
                 }
             }
             return new SparkSettings(master, appName, conf);
