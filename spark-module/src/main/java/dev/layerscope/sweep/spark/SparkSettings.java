@@ -17,6 +17,7 @@ import java.util.TreeSet;
  * The sweep file's {@code spark { ... }} section.
  *
  * <p>Not bound by {@code SettingsBinder}, which has no maps: {@link #from} reads it, and this constructor checks it.
+ * Defaults: spark-module's {@code sweep-reference.conf}, and the constants here for a section read without them.
  *
  * @param master  Spark's master URL: {@code local[N]} runs the tasks in the launcher's JVM (each point still forks a
  *                JVM of its own), {@code spark://host:7077}, {@code yarn} or {@code k8s://...} a cluster's. A
@@ -59,8 +60,13 @@ public record SparkSettings(String master, String appName, Map<String, String> c
      * @throws InvalidSetting naming the key, for an unknown key or a value of the wrong kind
      */
     public static SparkSettings from(Config section, String sweepName) {
-        for (String key : section.root().keySet()) {
-            if (!KEYS.contains(key)) {
+        for (Map.Entry<String, ConfigValue> entry : section.entrySet()) {
+            String path = entry.getKey();
+            String key = ConfigUtil.splitPath(path).getFirst();
+            // -Dspark.executor.memory=4g lands here as executor.memory: Spark takes it from the system property
+            boolean fromCommandLine = System.getProperty("spark." + String.join(".", ConfigUtil.splitPath(path)))
+                    != null;
+            if (!KEYS.contains(key) && !fromCommandLine) {
                 throw new InvalidSetting(key, "spark has no key \"" + key + "\"; it has " + new TreeSet<>(KEYS)
                         + " (Spark's own properties go in spark.conf { \"spark.x\" = ... })");
             }

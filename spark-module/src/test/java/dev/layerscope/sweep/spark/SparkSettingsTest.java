@@ -48,6 +48,27 @@ class SparkSettingsTest {
     }
 
     @Test
+    void aSparkPropertyGivenWithMinusDIsSparksNotAMistake() {
+        // the sweep puts -Dspark.executor.cores=3 into its spark section as executor.cores
+        String before = System.getProperty("spark.executor.cores");
+        System.setProperty("spark.executor.cores", "3");
+        try {
+            SparkSettings settings = settings("executor.cores = 3");
+
+            assertEquals(Map.of(), settings.conf());
+            assertEquals("3", SparkSweep.conf(settings).get("spark.executor.cores"));
+            assertEquals("executor", assertThrows(InvalidSetting.class,
+                    () -> settings("executor.memory = 3g")).key(), "not given with -D: a mistake");
+        } finally {
+            if (before == null) {
+                System.clearProperty("spark.executor.cores");
+            } else {
+                System.setProperty("spark.executor.cores", before);
+            }
+        }
+    }
+
+    @Test
     void onThisMachineSparkListensOnLoopbackWithoutItsWebUi() {
         SparkConf conf = SparkSweep.conf(settings("conf { \"spark.executor.memory\" = 3g }"));
 
