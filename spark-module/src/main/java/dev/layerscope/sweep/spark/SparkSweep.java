@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
@@ -44,7 +45,7 @@ final class SparkSweep {
         // a context of its own, stopped at the end: Spark allows one per JVM, so a second sweep in this JVM (or a
         // context left running by its caller) makes this fail at once rather than run on someone else's settings
         SparkContext context = new SparkContext(conf);
-        FirstTaskStart firstTask = new FirstTaskStart();
+        FirstTaskStart firstTask = new FirstTaskStart(calledAt, context.master());
         context.addSparkListener(firstTask);
         try {
             CollectionAccumulator<Finished> finished = context.collectionAccumulator("layerscope points finished");
@@ -57,11 +58,6 @@ final class SparkSweep {
                 // cluster went away): the points that finished before keep their outcomes
                 jobFailure = "Spark stopped the sweep before this point finished: " + e.getMessage();
                 LOG.error("the Spark job of the sweep failed", e);
-            }
-            long firstTaskAt = firstTask.millis.get();
-            if (firstTaskAt > 0) {
-                LOG.info("Spark ({}) started the sweep's first task {} s after the sweep called it",
-                        context.master(), String.format("%.1f", (firstTaskAt - calledAt) / 1000.0));
             }
             return inOrder(points, finished.value(), jobFailure);
         } finally {
@@ -141,14 +137,27 @@ final class SparkSweep {
         }
     }
 
-    /** Records when the first task of the sweep started (Spark's launch time of it). */
+    /**
+     * Logs Spark's start-up cost when the sweep's first task starts: from the engine's call to Spark's launch of that
+     * task (context, scheduler and executors up, the job planned).
+     */
     static final class FirstTaskStart extends SparkListener {
 
-        final AtomicLong millis = new AtomicLong();
+        private final long calledAt;
+        private final String master;
+        private final AtomicBoolean seen = new AtomicBoolean();
+
+        FirstTaskStart(long calledAt, String master) {
+            this.calledAt = calledAt;
+            this.master = master;
+        }
 
         @Override
         public void onTaskStart(SparkListenerTaskStart taskStart) {
-            millis.compareAndSet(0, taskStart.taskInfo().launchTime());
+            if (seen.compareAndSet(false, true)) {
+                LOG.info("Spark ({}) started the sweep's first task {} s after the sweep called it", master,
+                        String.format(Locale.ROOT, "%.1f", (taskStart.taskInfo().launchTime() - calledAt) / 1000.0));
+            }
         }
     }
 }
