@@ -26,7 +26,7 @@ public final class LocalEngine implements SweepEngine {
     }
 
     @Override
-    public List<PointOutcome> run(List<SweepPoint> points, Config settings, PointRunner runner)
+    public List<PointOutcome> run(String sweep, List<SweepPoint> points, Config settings, PointRunner runner)
             throws InterruptedException {
         LocalSettings local = new LocalSettings(String.valueOf(settings.getValue("parallel").unwrapped()).trim());
         int parallel = Math.max(1, Math.min(points.size(), parallelism(local, Machine.here(), points)));

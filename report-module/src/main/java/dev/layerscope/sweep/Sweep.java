@@ -1,10 +1,12 @@
 package dev.layerscope.sweep;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import dev.layerscope.kernel.ConfigProblem;
 import dev.layerscope.kernel.ExperimentException;
+import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.kernel.Plan;
 import java.nio.file.NoSuchFileException;
@@ -137,10 +139,34 @@ public final class Sweep {
                     .ifPresent(p -> problems.add(new ConfigProblem(where, "local.parallel", p).toString()));
             parallel = Math.min(Math.max(1, toRun.size()), LocalEngine.parallelism(sweep.local(), machine, toRun));
         }
+        engineProblem(file, read).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidSweep(file.toString(), problems);
         }
         return new SweepPlan(file, read, points, seedKeys, runsDirs.iterator().next(), parallel);
+    }
+
+    /** The engine's own check of its section ({@link SweepEngine#check}), as a problem at the key's line. */
+    private static Optional<String> engineProblem(Path file, SweepSettings.Read read) {
+        SweepEngine engine = engines().get(read.settings().engine());
+        if (engine == null) {
+            return Optional.empty(); // an engine not on the classpath is the sweep file's own problem, said already
+        }
+        try {
+            engine.check(read.engineSection());
+            return Optional.empty();
+        } catch (InvalidSetting e) {
+            String key = read.settings().engine() + "." + e.key();
+            String where = file.toString();
+            try {
+                if (read.config().hasPath(key)) {
+                    where = ConfigProblem.describe(read.config().getValue(key).origin());
+                }
+            } catch (ConfigException notAPath) {
+                // a key with characters a path cannot hold: the file is as near as we get
+            }
+            return Optional.of(new ConfigProblem(where, key, e.getMessage()).toString());
+        }
     }
 
     /**

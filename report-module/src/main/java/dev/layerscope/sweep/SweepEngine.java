@@ -15,13 +15,26 @@ public interface SweepEngine {
     String name();
 
     /**
+     * Checks the engine's section of the sweep file while the sweep is planned, before anything runs or is written,
+     * so that a mistake in it is reported with every other problem of the sweep, at its line.
+     *
+     * @param settings the engine's section, as {@link #run} gets it
+     * @throws dev.layerscope.kernel.InvalidSetting naming the key within the section
+     */
+    default void check(Config settings) {
+    }
+
+    /**
      * Runs every point with {@code runner}; a point that fails does not stop the others.
      *
+     * @param sweep    the sweep's name (its {@code name} key, by default its file's name), e.g. for the engine's
+     *                 job name
      * @param points   the planned points, in the sweep's order
      * @param settings the sweep file's section named like the engine ({@code local { ... }}, {@code spark { ... }}),
-     *                 with the engine's defaults
+     *                 with the engine's defaults; {@link #check} has accepted it
      * @param runner   runs one point
      * @return one outcome per point, in the order of {@code points}
      */
-    List<PointOutcome> run(List<SweepPoint> points, Config settings, PointRunner runner) throws InterruptedException;
+    List<PointOutcome> run(String sweep, List<SweepPoint> points, Config settings, PointRunner runner)
+            throws InterruptedException;
 }

@@ -68,7 +68,8 @@ public final class SweepMain {
         });
         PointRunner runner = new ForkedPointRunner(classpath, mainClass, workingDirectory, folder.logs());
         SweepEngine engine = Sweep.engines().get(plan.settings().engine());
-        List<PointOutcome> outcomes = engine.run(plan.sweepPoints(), plan.read().engineSection(), runner);
+        List<PointOutcome> outcomes = engine.run(plan.settings().name(), plan.sweepPoints(),
+                plan.read().engineSection(), runner);
         List<Path> succeeded = outcomes.stream().filter(PointOutcome::succeeded)
                 .filter(o -> o.runFolder() != null).map(o -> Path.of(o.runFolder())).toList();
         Optional<Path> comparison = compare(succeeded, folder.path(), out);

@@ -5,7 +5,6 @@ import dev.layerscope.sweep.PointOutcome;
 import dev.layerscope.sweep.PointRunner;
 import dev.layerscope.sweep.SweepEngine;
 import dev.layerscope.sweep.SweepPoint;
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -25,24 +24,16 @@ public final class SparkEngine implements SweepEngine {
     }
 
     @Override
-    public List<PointOutcome> run(List<SweepPoint> points, Config settings, PointRunner runner) {
-        SparkSettings sparkSettings = SparkSettings.from(settings, sweepName());
+    public void check(Config settings) {
+        SparkSettings.from(settings, null);
+    }
+
+    @Override
+    public List<PointOutcome> run(String sweep, List<SweepPoint> points, Config settings, PointRunner runner) {
+        SparkSettings sparkSettings = SparkSettings.from(settings, sweep);
         if (points.isEmpty()) {
             return List.of(); // Spark cannot split nothing into partitions, and need not start for it
         }
         return SparkSweep.run(points, sparkSettings, runner);
-    }
-
-    /**
-     * The sweep's name, from {@code -Dsweep=conf/sweeps/<name>.conf} (the contract hands an engine only its own
-     * section); null when this JVM was not started for a sweep file.
-     */
-    static String sweepName() {
-        String file = System.getProperty("sweep");
-        if (file == null || file.isBlank()) {
-            return null;
-        }
-        String name = Path.of(file).getFileName().toString();
-        return name.endsWith(".conf") ? name.substring(0, name.length() - ".conf".length()) : name;
     }
 }

@@ -58,7 +58,7 @@ class SparkEngineTest {
         List<SweepPoint> points = List.of(point("a seed=1", 1), point("b seed=2", 2), point("c seed=3", 3),
                 point("d seed=4", 4), point("e seed=5", 5));
 
-        List<PointOutcome> outcomes = new SparkEngine().run(points,
+        List<PointOutcome> outcomes = new SparkEngine().run("test", points,
                 ConfigFactory.parseString("master = \"local[2]\""),
                 new MarkingRunner(folder.toString(), "b seed=2", "d seed=4"));
 
@@ -87,7 +87,7 @@ class SparkEngineTest {
 
     @Test
     void noPointsStartNoSpark() {
-        List<PointOutcome> outcomes = new SparkEngine().run(List.of(), ConfigFactory.empty(),
+        List<PointOutcome> outcomes = new SparkEngine().run("test", List.of(), ConfigFactory.empty(),
                 point -> {
                     throw new AssertionError("nothing to run");
                 });
