@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,8 +33,6 @@ class SmokeSweepOnBothEnginesTest {
 
     @Test
     void bothEnginesRunEveryPointToTheSameFigures() throws Exception {
-        Assumptions.assumeTrue(onClasspath("dev.layerscope.sweep.SweepMain"),
-                "the sweep launcher (-Dsweep) is not in this build");
         Path local = dir.resolve("local");
         Path spark = dir.resolve("spark");
 
@@ -53,15 +50,6 @@ class SmokeSweepOnBothEnginesTest {
             }
             assertEquals(withoutSeconds(localRuns.get(point).resolve("train/history.csv")),
                     withoutSeconds(sparkRuns.get(point).resolve("train/history.csv")), point + ": history");
-        }
-    }
-
-    private static boolean onClasspath(String className) {
-        try {
-            Class.forName(className, false, SmokeSweepOnBothEnginesTest.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException e) {
-            return false;
         }
     }
 
