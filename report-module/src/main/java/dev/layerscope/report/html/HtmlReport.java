@@ -41,22 +41,7 @@ public final class HtmlReport {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("runs must hold at least this run");
         }
-        String escapedTitle = escapeHtml(title);
-        // the empty icon keeps a browser that opens the file from asking for a favicon.ico beside it
-        return """
-                <!DOCTYPE html>
-                <html lang="en">
-                <head>
-                <meta charset="utf-8">
-                <meta name="viewport" content="width=device-width, initial-scale=1">
-                <title>%s</title>
-                <link rel="icon" href="data:,">
-                <style>
-                %s</style>
-                </head>
-                <body>
-                <main>
-                %s
+        return opening(title, staticBodyHtml) + """
                 <section id="explorer" class="ls-panel">
                 <h2>Embedding explorer</h2>
                 <div class="ls-controls">
@@ -94,8 +79,7 @@ public final class HtmlReport {
                 %s</script>
                 </body>
                 </html>
-                """.formatted(escapedTitle, CSS, staticBodyHtml, DATA_ID, json(explorer, runs), EXPLORER_JS,
-                COMPARE_JS);
+                """.formatted(DATA_ID, json(explorer, runs), EXPLORER_JS, COMPARE_JS);
     }
 
     /**
@@ -104,6 +88,16 @@ public final class HtmlReport {
      * caller built it.
      */
     public static String staticPage(String title, String staticBodyHtml) {
+        return opening(title, staticBodyHtml) + """
+                </main>
+                </body>
+                </html>
+                """;
+    }
+
+    /** Every page's start, to its static body: the title, the inline stylesheet, the body's sections. */
+    private static String opening(String title, String staticBodyHtml) {
+        // the empty icon keeps a browser that opens the file from asking for a favicon.ico beside it
         return """
                 <!DOCTYPE html>
                 <html lang="en">
@@ -118,9 +112,6 @@ public final class HtmlReport {
                 <body>
                 <main>
                 %s
-                </main>
-                </body>
-                </html>
                 """.formatted(escapeHtml(title), CSS, staticBodyHtml);
     }
 
