@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Sweeps run for real, each point in a JVM of its own as {@code -Dsweep} runs them: a point that fails on purpose
  * leaves the others complete and the summary says which and why; the shipped smoke sweep runs, and run again reuses
- * every stored stage.
+ * every stored stage, also after it was killed midway.
  */
 class SweepRunTest {
 
@@ -130,6 +131,68 @@ class SweepRunTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aSweepKilledMidwayAndRunAgainReusesEveryStageItFinished() throws Exception {
+        Path runs = dir.resolve("runs");
+        Path smoke = REPOSITORY.resolve("conf/sweeps/smoke.conf");
+        Path log = dir.resolve("killed.log");
+        // the sweep in a JVM of its own, as exec:java runs it, killed as soon as one of its points has stored a stage
+        Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), "-D" + SweepMain.SWEEP_PROPERTY + "=" + smoke,
+                "-Druns.dir=" + runs, Main.class.getName())
+                .directory(REPOSITORY.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Map<String, String> finished = Map.of();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (finished.isEmpty() && killed.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            finished = storedStages(runs);
+        }
+        killed.destroyForcibly(); // no shutdown hook runs; its points' JVMs end with it (Launcher.endWithParent)
+        killed.waitFor();
+        assertFalse(finished.isEmpty(), "no point stored a stage before the kill: " + Files.readString(log));
+        Path killedSweep = sweepFolders(runs, "smoke").getFirst();
+        assertFalse(Files.exists(killedSweep.resolve("summary.md")), "the sweep was killed before its end");
+
+        assertEquals(Launcher.OK, sweep(smoke, Map.of("runs.dir", runs.toString())),
+                console.toString(StandardCharsets.UTF_8));
+
+        Path again = sweepFolders(runs, "smoke").get(1);
+        Map<String, String> rerun = new HashMap<>();
+        for (String runFolder : runFolders(again)) {
+            for (Config stage : ConfigFactory.parseFile(Path.of(runFolder).resolve("run.json").toFile())
+                    .getConfigList("stages")) {
+                if (stage.hasPath("fingerprint")) {
+                    rerun.put(stage.getString("fingerprint"), stage.getString("status"));
+                }
+            }
+        }
+        finished.forEach((fingerprint, stage) -> assertEquals("reused", rerun.get(fingerprint),
+                stage + " (" + fingerprint + ") finished before the kill and is restored, not computed again"));
+    }
+
+    /**
+     * Fingerprint to stage name of every stage the run folders under {@code runs} have finished and stored (all but
+     * the synthetic images, which are not stored); run.json is replaced whole on each change, so it reads whole.
+     */
+    private static Map<String, String> storedStages(Path runs) throws IOException {
+        Map<String, String> stored = new HashMap<>();
+        if (!Files.isDirectory(runs)) {
+            return stored;
+        }
+        try (Stream<Path> files = Files.find(runs, 3, (path, attributes) -> path.endsWith("run.json")
+                && !path.startsWith(runs.resolve("sweeps")) && !path.startsWith(runs.resolve(".store")))) {
+            for (Path file : files.toList()) {
+                for (Config stage : ConfigFactory.parseFile(file.toFile()).getConfigList("stages")) {
+                    if (stage.getString("status").equals("succeeded") && !stage.getString("name").equals("synthetic")) {
+                        stored.put(stage.getString("fingerprint"), stage.getString("name"));
+                    }
+                }
+            }
+        }
+        return stored;
     }
 
     private static List<String> runFolders(Path sweepFolder) throws IOException {
