@@ -43,7 +43,11 @@ public final class ReportDocument {
 
     /** A table of images with a caption under each: one row per label. */
     public record ImageTable(List<String> header, List<String> rowLabels, List<List<Cell>> cells) implements Block {
-        public record Cell(String path, String caption) {
+        /**
+         * One image; {@code testIndex}, when not null, is the test image it shows: the HTML page marks it
+         * ({@code data-test-index}) so a click selects it in the explorer.
+         */
+        public record Cell(String path, String caption, Integer testIndex) {
         }
     }
 
@@ -108,7 +112,9 @@ public final class ReportDocument {
                     for (int r = 0; r < t.rowLabels().size(); r++) {
                         List<String> row = new ArrayList<>(List.of(escapeHtml(t.rowLabels().get(r))));
                         t.cells().get(r).forEach(cell -> row.add("<img src=\"" + dataUri(dir.resolve(cell.path()))
-                                + "\" alt=\"" + escapeHtml(cell.caption()) + "\"><br>" + escapeHtml(cell.caption())));
+                                + "\" alt=\"" + escapeHtml(cell.caption()) + "\""
+                                + (cell.testIndex() == null ? "" : " data-test-index=\"" + cell.testIndex() + "\"")
+                                + "><br>" + escapeHtml(cell.caption())));
                         htmlRow(out, "td", row);
                     }
                     out.append("</table>\n");

@@ -1,5 +1,6 @@
 package dev.layerscope.report;
 
+import dev.layerscope.capture.Activations;
 import dev.layerscope.cka.CkaResults;
 import dev.layerscope.collapse.CollapseResults;
 import dev.layerscope.data.Dataset;
@@ -10,6 +11,7 @@ import dev.layerscope.kernel.ArtifactKey;
 import dev.layerscope.kernel.Stage;
 import dev.layerscope.kernel.StageContext;
 import dev.layerscope.knn.KnnResults;
+import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.probe.ProbeResults;
 import dev.layerscope.reduce.Embeddings;
 import dev.layerscope.report.ReportDocument.Code;
@@ -27,23 +29,25 @@ import dev.layerscope.report.figures.WeightFigures;
 import dev.layerscope.report.html.ExplorerData;
 import dev.layerscope.report.html.HtmlReport;
 import dev.layerscope.report.html.RunSummary;
+import dev.layerscope.report.html.Thumbnails;
 import dev.layerscope.train.ClassificationReport;
 import dev.layerscope.train.EpochRecord;
 import dev.layerscope.train.Predictions;
 import dev.layerscope.train.TrainedModel;
 import dev.layerscope.train.Trajectory;
 import jakarta.inject.Inject;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +79,7 @@ public final class ReportStage implements Stage {
     @Override
     public Set<ArtifactKey<?>> readsIfWritten() {
         return Set.of(ProbeResults.ARTIFACT, CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT,
-                CollapseResults.ARTIFACT);
+                CollapseResults.ARTIFACT, Activations.ARTIFACT);
     }
 
     @Override
@@ -116,7 +120,8 @@ public final class ReportStage implements Stage {
         RunSummary thisRun = RunHistory.of(context.runDir().getFileName().toString(), model.history(), knn);
         RunHistory.write(dir, thisRun);
         String html = HtmlReport.page("LayerScope: " + experiment, document.html(dir),
-                explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset),
+                explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset,
+                        trainOutput(context.find(Activations.ARTIFACT), model, embeddings)),
                 RunHistory.summaries(thisRun, context.earlierOutputs(), settings.compareRuns()));
         Files.writeString(dir.resolve("report.html"), html);
         Path published = context.publishedDir();
@@ -229,7 +234,7 @@ public final class ReportStage implements Stage {
                 Figures.writePng(testImages.image(entry.testIndex(), settings.thumbnailScale()),
                         dir.resolve(FIGURES).resolve(file));
                 row.add(new ImageTable.Cell(FIGURES + "/" + file, String.format(Locale.ROOT, "%s %.3f",
-                        classNames.get(entry.predicted()), entry.confidence())));
+                        classNames.get(entry.predicted()), entry.confidence()), entry.testIndex()));
             }
             columns = Math.max(columns, row.size());
             cells.add(row);
@@ -240,7 +245,8 @@ public final class ReportStage implements Stage {
         }
         document.add(new Heading(2, "Hard negatives"))
                 .add(new Paragraph("Per true class, the test images the network gets most confidently wrong, with "
-                        + "the class it chose and its probability (all rankings: the hardneg stage's folder)."))
+                        + "the class it chose and its probability (all rankings: the hardneg stage's folder). In "
+                        + "report.html, click one to find it in every map of the explorer."))
                 .add(new ImageTable(header, classNames, cells));
     }
 
@@ -261,44 +267,89 @@ public final class ReportStage implements Stage {
         document.add(new Table(List.of("layer", "weights", "min", "max", "mean", "std"), stats));
     }
 
-    /** The explorer's data: every map's test points, their true and predicted classes, and their thumbnails. */
+    /**
+     * The explorer's data: every map's training and test points, their classes, the network's output for the test
+     * points, and a thumbnail for every point.
+     */
     private static ExplorerData explorer(Embeddings embeddings, KnnResults knn, Predictions predictions,
-                                         Dataset dataset) {
+                                         Dataset dataset, float[] trainProbabilities) {
+        // every map of a run holds the same captured rows: the first map's rows stand for all
         Embeddings.Embedding first = embeddings.all().getFirst();
-        int[] labels = first.testRows().labels();
-        int[] sourceIndex = first.testRows().sourceIndex();
+        Activations.SplitRows train = first.trainRows();
+        Activations.SplitRows test = first.testRows();
+        int trainCount = train.size();
+        int n = trainCount + test.size();
+        int[] labels = new int[n];
+        int[] sourceIndex = new int[n];
+        System.arraycopy(train.labels(), 0, labels, 0, trainCount);
+        System.arraycopy(test.labels(), 0, labels, trainCount, test.size());
+        System.arraycopy(train.sourceIndex(), 0, sourceIndex, 0, trainCount);
+        System.arraycopy(test.sourceIndex(), 0, sourceIndex, trainCount, test.size());
         Map<Integer, Integer> predictionRow = new HashMap<>();
         for (int row = 0; row < predictions.size(); row++) {
             predictionRow.put(predictions.testIndices()[row], row);
         }
-        int[] predicted = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            predicted[i] = predictions.predicted(predictionRow.get(sourceIndex[i]));
+        int classes = predictions.classes();
+        float[] probabilities = new float[test.size() * classes];
+        for (int i = 0; i < test.size(); i++) {
+            Integer row = predictionRow.get(test.sourceIndex()[i]);
+            if (row == null) {
+                throw new IllegalStateException("test image " + test.sourceIndex()[i] + " is in the maps but has no "
+                        + "prediction");
+            }
+            System.arraycopy(predictions.probabilities(), row * classes, probabilities, i * classes, classes);
         }
         int largestK = knn.accuracies().stream().mapToInt(KnnResults.Accuracy::k).max().orElse(0);
         // best kNN accuracy first: the explorer opens on the map that separates the classes most
         List<ExplorerData.ExplorerMap> maps = embeddings.all().stream().map(map -> new ExplorerData.ExplorerMap(
-                map.input(), map.method(), map.test().values(), knn.accuracies().stream()
+                map.input(), map.method(), concat(map.train().values(), map.test().values()), knn.accuracies().stream()
                 .filter(a -> a.input().equals(map.input()) && a.method().equals(map.method()) && a.k() == largestK)
                 .map(KnnResults.Accuracy::accuracy).findFirst().orElse(null)))
                 .sorted(Comparator.comparing(ExplorerData.ExplorerMap::knnAccuracy,
                         Comparator.nullsLast(Comparator.reverseOrder())))
                 .toList();
-        return new ExplorerData(dataset.classNames(), labels, predicted,
-                sprite(dataset.test().source(), sourceIndex), dataset.rows(), dataset.cols(), maps);
+        Thumbnails thumbnails = Thumbnails.halved(new Thumbnails.Source(dataset.train().source(), train.sourceIndex()),
+                new Thumbnails.Source(dataset.test().source(), test.sourceIndex()));
+        return new ExplorerData(dataset.classNames(), trainCount, labels, sourceIndex, probabilities,
+                trainProbabilities, thumbnails, maps);
     }
 
-    /** Every test point's image, in point order, in the layout the explorer reads (see {@link ExplorerData}). */
-    private static BufferedImage sprite(ImageSet images, int[] sourceIndex) {
-        int perRow = ExplorerData.spritePerRow(sourceIndex.length);
-        int rows = (sourceIndex.length + perRow - 1) / perRow;
-        BufferedImage sprite = new BufferedImage(perRow * images.cols(), Math.max(1, rows) * images.rows(),
-                BufferedImage.TYPE_BYTE_GRAY);
-        for (int i = 0; i < sourceIndex.length; i++) {
-            images.paint(sourceIndex[i], sprite.getRaster(), (i % perRow) * images.cols(),
-                    (i / perRow) * images.rows(), 1);
+    /**
+     * The network's output for every training point of the maps, when the capture kept it: the train stage keeps the
+     * test split's only, and the capture records the output layer (its softmax) for every split it captures when
+     * {@code capture.layers} names that layer. Empty otherwise, or when the captured rows are not the maps' rows.
+     */
+    private static float[] trainOutput(Optional<Activations> captured, TrainedModel model, Embeddings embeddings)
+            throws IOException {
+        String output = model.layout().names().getLast();
+        if (captured.isEmpty() || !captured.get().layers().contains(output)
+                || !captured.get().splits().containsKey("train")) {
+            return new float[0];
         }
-        return sprite;
+        int[] mapRows = embeddings.all().getFirst().trainRows().sourceIndex();
+        if (!Arrays.equals(captured.get().splits().get("train").sourceIndex(), mapRows)) {
+            return new float[0];
+        }
+        FloatMatrix probabilities = captured.get().load(output, "train");
+        for (int row = 0; row < probabilities.rows(); row++) {
+            double sum = 0;
+            for (float p : probabilities.row(row)) {
+                sum += p;
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                LOG.info("The captured output layer {} is not a softmax (a row sums to {}): the explorer colours "
+                        + "the training points by class only", output, sum);
+                return new float[0];
+            }
+        }
+        return probabilities.values();
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = new float[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static String number(double value) {

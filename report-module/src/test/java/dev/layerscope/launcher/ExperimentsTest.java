@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -156,7 +157,7 @@ class ExperimentsTest {
         assertTrue(Files.readString(run.resolve("log.txt")).contains(run.resolve("report/report.html").toString()),
                 "the end of the run names the reports");
         everyFigureShowsSomething(run.resolve("report/figures"), 3);
-        openTheReportAsAPersonWould(run.resolve("report/report.html"), 1000);
+        openTheReportAsAPersonWould(run.resolve("report/report.html"), 830, 1000);
     }
 
     /** Every PNG of the report decodes and is not blank; the bottleneck GIF has a frame per epoch and epoch 0. */
@@ -182,18 +183,21 @@ class ExperimentsTest {
     }
 
     /**
-     * Opens a report in headless Chromium: no console errors, the explorer draws every test point, and hovering a
-     * point shows its thumbnail and classes. Leaves a screenshot in target/report-smoke.png.
+     * Opens a report in headless Chromium: no console errors, the explorer draws every training and test point and
+     * says how many, and hovering a point shows its thumbnail and classes. Leaves a screenshot in
+     * target/report-smoke.png.
      */
-    private static void openTheReportAsAPersonWould(Path html, int testPoints) throws IOException {
+    private static void openTheReportAsAPersonWould(Path html, int trainPoints, int testPoints) throws IOException {
         ChromeDriver driver = HeadlessChromium.start();
         try {
             driver.get(html.toUri().toString());
             WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
             wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
-                    "return !!(window.layerscope && window.layerscope.frames() > 0 && window.layerscope.spriteLoaded())")));
-            assertEquals(testPoints, ((Number) driver.executeScript("return window.layerscope.pointsDrawn()"))
-                    .intValue());
+                    "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+            assertEquals(trainPoints + testPoints, ((Number) driver.executeScript(
+                    "return window.layerscope.pointsDrawn()")).intValue());
+            assertEquals(String.format(Locale.ROOT, "%,d points: %,d train, %,d test", trainPoints + testPoints,
+                    trainPoints, testPoints), driver.findElement(By.id("ls-count")).getText());
             @SuppressWarnings("unchecked")
             List<Number> at = (List<Number>) driver.executeScript("const c = document.getElementById('ls-canvas');"
                     + "c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect();"

@@ -36,7 +36,7 @@ class ReportDocumentTest {
                 .add(new Image("figures/a.png", "a \"figure\""))
                 .add(new Table(List.of("class", "F1"), List.of(List.of("T-shirt|top", "0.5"))))
                 .add(new ImageTable(List.of("class", "#1"), List.of("Bag"),
-                        List.of(List.of(new ImageTable.Cell("figures/a.png", "Shirt 0.990")))));
+                        List.of(List.of(new ImageTable.Cell("figures/a.png", "Shirt 0.990", 17)))));
     }
 
     @Test
@@ -55,6 +55,8 @@ class ReportDocumentTest {
         assertTrue(html.contains("<p>see <code>knn.csv</code> &amp; more</p>"));
         assertTrue(html.contains("<pre>a | b\n&lt;c&gt;</pre>"));
         assertFalse(html.contains("figures/a.png"), "an image is linked instead of inlined");
+        assertTrue(html.contains("alt=\"Shirt 0.990\" data-test-index=\"17\"><br>Shirt 0.990"),
+                "a hard negative names its test image, for the explorer");
         String uri = "data:image/png;base64," + Base64.getEncoder().encodeToString(
                 Files.readAllBytes(dir.resolve("figures/a.png")));
         assertEquals(2, html.split(java.util.regex.Pattern.quote(uri), -1).length - 1, "both images inlined");

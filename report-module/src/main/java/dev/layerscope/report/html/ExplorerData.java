@@ -1,21 +1,27 @@
 package dev.layerscope.report.html;
 
-import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The data of the embedding explorer: the test points of every 2-D map.
+ * The data of the embedding explorer: every point of every 2-D map, the training points first, then the test points.
  *
- * <p>{@code sprite} holds every test image, in the order of {@code labels}, as a grid of thumbnails of
- * {@code thumbRows x thumbCols} pixels each, {@link #spritePerRow(int) spritePerRow(n)} thumbnails per sprite row:
- * image {@code i} has its top-left corner at ({@code (i % perRow) * thumbCols}, {@code (i / perRow) * thumbRows}).
+ * @param classNames        the classes, at most 256 (a point's class travels as one byte)
+ * @param trainCount        how many of the points, from the first, are training points; the rest are test points
+ * @param labels            each point's true class
+ * @param sourceIndex       each point's position in its split's file (for a test point: its test index)
+ * @param testProbabilities the network's softmax output for every test point, row-major, {@code testCount x classes}
+ * @param trainProbabilities the same for every training point ({@code trainCount x classes}), or empty when the run
+ *                          kept none (the network's output is captured for the training split only when
+ *                          {@code capture.layers} names the output layer)
+ * @param thumbnails        one thumbnail a point, in point order
+ * @param maps              the maps, each with every point
  * The arrays are not copied: the page is written from them once.
  */
-public record ExplorerData(List<String> classNames, int[] labels, int[] predicted, BufferedImage sprite,
-        int thumbRows, int thumbCols, List<ExplorerMap> maps) {
+public record ExplorerData(List<String> classNames, int trainCount, int[] labels, int[] sourceIndex,
+        float[] testProbabilities, float[] trainProbabilities, Thumbnails thumbnails, List<ExplorerMap> maps) {
 
-    /** One map: its test points as x0,y0,x1,y1,... in the same order as labels/predicted; knnAccuracy may be null. */
+    /** One map: its points as x0,y0,x1,y1,... in point order; knnAccuracy may be null. */
     public record ExplorerMap(String input, String method, float[] xy, Double knnAccuracy) {
 
         public ExplorerMap {
@@ -34,28 +40,46 @@ public record ExplorerData(List<String> classNames, int[] labels, int[] predicte
         classNames = List.copyOf(classNames);
         maps = List.copyOf(maps);
         Objects.requireNonNull(labels, "labels");
-        Objects.requireNonNull(predicted, "predicted");
-        Objects.requireNonNull(sprite, "sprite");
+        Objects.requireNonNull(sourceIndex, "sourceIndex");
+        Objects.requireNonNull(testProbabilities, "testProbabilities");
+        Objects.requireNonNull(trainProbabilities, "trainProbabilities");
+        Objects.requireNonNull(thumbnails, "thumbnails");
         int n = labels.length;
-        if (predicted.length != n) {
-            throw new IllegalArgumentException(n + " labels but " + predicted.length + " predictions");
+        if (classNames.isEmpty() || classNames.size() > 256) {
+            throw new IllegalArgumentException("the explorer shows 1 to 256 classes, got " + classNames.size());
+        }
+        if (trainCount < 0 || trainCount > n) {
+            throw new IllegalArgumentException(trainCount + " training points among " + n);
+        }
+        if (sourceIndex.length != n) {
+            throw new IllegalArgumentException(n + " labels but " + sourceIndex.length + " source indices");
         }
         for (int i = 0; i < n; i++) {
-            if (labels[i] < 0 || labels[i] >= classNames.size() || predicted[i] < 0
-                    || predicted[i] >= classNames.size()) {
-                throw new IllegalArgumentException("point " + i + " has class " + labels[i] + " predicted "
-                        + predicted[i] + " but there are " + classNames.size() + " class names");
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("point " + i + " has class " + labels[i] + " but there are "
+                        + classNames.size() + " class names");
             }
         }
-        if (thumbRows <= 0 || thumbCols <= 0) {
-            throw new IllegalArgumentException("thumbnail size must be positive, got " + thumbRows + "x" + thumbCols);
+        if (testProbabilities.length != (long) (n - trainCount) * classNames.size()) {
+            throw new IllegalArgumentException((n - trainCount) + " test points of " + classNames.size()
+                    + " classes need " + (n - trainCount) * classNames.size() + " probabilities, got "
+                    + testProbabilities.length);
         }
-        int perRow = spritePerRow(n);
-        int spriteRows = n == 0 ? 0 : (n + perRow - 1) / perRow;
-        if (sprite.getWidth() < perRow * thumbCols || sprite.getHeight() < spriteRows * thumbRows) {
-            throw new IllegalArgumentException("a sprite of " + n + " thumbnails of " + thumbRows + "x" + thumbCols
-                    + " needs " + perRow * thumbCols + "x" + spriteRows * thumbRows + " pixels, got "
-                    + sprite.getWidth() + "x" + sprite.getHeight());
+        if (trainProbabilities.length != 0 && trainProbabilities.length != (long) trainCount * classNames.size()) {
+            throw new IllegalArgumentException(trainCount + " training points of " + classNames.size()
+                    + " classes need " + trainCount * classNames.size() + " probabilities or none, got "
+                    + trainProbabilities.length);
+        }
+        for (float[] probabilities : List.of(testProbabilities, trainProbabilities)) {
+            for (float p : probabilities) {
+                // a softmax in floats may overshoot 1 by a rounding error; the page clamps it
+                if (!(p >= 0 && p <= 1.0001f)) {
+                    throw new IllegalArgumentException("a probability of " + p + " is not in [0, 1]");
+                }
+            }
+        }
+        if (thumbnails.count() != n) {
+            throw new IllegalArgumentException(n + " points but " + thumbnails.count() + " thumbnails");
         }
         for (ExplorerMap map : maps) {
             if (map.xy().length != 2 * n) {
@@ -65,9 +89,7 @@ public record ExplorerData(List<String> classNames, int[] labels, int[] predicte
         }
     }
 
-    /** Thumbnails per sprite row for {@code n} images: ceil(sqrt(n)), so the sprite is about square. */
-    public static int spritePerRow(int n) {
-        int root = (int) Math.sqrt(n);
-        return root * root < n ? root + 1 : Math.max(root, 1);
+    public int testCount() {
+        return labels.length - trainCount;
     }
 }

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -46,18 +48,31 @@ public final class HtmlReport {
                 <h2>Embedding explorer</h2>
                 <div class="ls-controls">
                 <label>Map <select id="ls-map"></select></label>
-                <span id="ls-knn" class="ls-knn"></span>
+                <label>Points <select id="ls-split"><option value="both">train and test</option><option value="train">train</option><option value="test">test</option></select></label>
+                <label>Colour by <select id="ls-colour"><option value="class">class</option><option value="correct">correct / wrong</option><option value="confidence">confidence</option><option value="margin">margin of the top two</option><option value="loss">loss of the true class</option></select></label>
+                <label>Test index <input id="ls-search" type="number" min="0" step="1" size="7"></label>
+                <button type="button" id="ls-lasso" aria-pressed="false">Lasso</button>
+                <button type="button" id="ls-clear">Clear selection</button>
                 <button type="button" id="ls-reset">Reset view</button>
-                <span class="ls-hint">Drag to pan, wheel to zoom, hover a point for its image; click a class to hide it.</span>
+                <span id="ls-knn" class="ls-knn"></span>
                 </div>
+                <p id="ls-count" class="ls-count"></p>
                 <div class="ls-plot">
                 <canvas id="ls-canvas"></canvas>
                 <div id="ls-tooltip" class="ls-tooltip" hidden>
                 <canvas id="ls-thumb" class="ls-thumb"></canvas>
-                <div class="ls-tip-text"><div id="ls-tip-true"></div><div id="ls-tip-predicted"></div><div id="ls-tip-index" class="ls-dim"></div></div>
+                <div class="ls-tip-text"><div id="ls-tip-true"></div><div id="ls-tip-predicted"></div><div id="ls-tip-top" class="ls-dim"></div><div id="ls-tip-index" class="ls-dim"></div></div>
                 </div>
                 </div>
+                <p class="ls-hint">Drag to pan, wheel to zoom, hover a point for its image, click it to select it; Lasso (or shift-drag) selects a region; click a class to hide it, a confusion cell to select its images.</p>
                 <ul id="ls-legend" class="ls-legend"></ul>
+                <div id="ls-scale" class="ls-scale" hidden><span id="ls-scale-label"></span> <span id="ls-scale-min"></span><canvas id="ls-scale-bar" width="200" height="12"></canvas><span id="ls-scale-max"></span> <span id="ls-scale-note" class="ls-dim"></span></div>
+                <div class="ls-linked">
+                <div><h3>Confusion of the test points</h3><p class="ls-dim">Rows the true class, columns the predicted one.</p><table id="ls-confusion" class="ls-table ls-confusion"></table></div>
+                <div id="ls-selection"><h3>Selection</h3><p id="ls-selection-count">Nothing selected.</p><div id="ls-histogram" class="ls-histogram"></div><div id="ls-thumbs" class="ls-thumbs"></div></div>
+                </div>
+                <h3>Every map</h3>
+                <div id="ls-multiples" class="ls-multiples"></div>
                 </section>
                 <section id="compare" class="ls-panel">
                 <h2>Compare runs</h2>
@@ -124,15 +139,6 @@ public final class HtmlReport {
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
     }
 
-    /** The sprite as a data: URI; a PNG written to memory fails only when Java has no PNG writer. */
-    private static String spriteUri(BufferedImage sprite) {
-        try {
-            return dataUri(sprite);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** Text as HTML character data or a quoted attribute value. */
     public static String escapeHtml(String text) {
         StringBuilder out = new StringBuilder(text.length());
@@ -158,22 +164,21 @@ public final class HtmlReport {
     static String json(ExplorerData explorer, List<RunSummary> runs) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("classNames", explorer.classNames());
-        data.put("labels", ints(explorer.labels()));
-        data.put("predicted", ints(explorer.predicted()));
-        data.put("sprite", Map.of("uri", spriteUri(explorer.sprite()), "thumbRows", explorer.thumbRows(),
-                "thumbCols", explorer.thumbCols(), "perRow", ExplorerData.spritePerRow(explorer.labels().length)));
+        data.put("trainCount", explorer.trainCount());
+        data.put("labels", base64(classBytes(explorer.labels())));
+        data.put("sourceIndex", base64(int32(explorer.sourceIndex())));
+        data.put("testProbabilities", base64(probabilities(explorer.testProbabilities())));
+        data.put("trainProbabilities", base64(probabilities(explorer.trainProbabilities())));
+        Thumbnails thumbnails = explorer.thumbnails();
+        data.put("thumbnails", Map.of("rows", thumbnails.rows(), "cols", thumbnails.cols(),
+                "levels", Thumbnails.LEVELS, "packed", base64(thumbnails.packed())));
         List<Object> maps = new ArrayList<>();
         for (ExplorerData.ExplorerMap map : explorer.maps()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("input", map.input());
             m.put("method", map.method());
             m.put("knnAccuracy", map.knnAccuracy());
-            List<Double> xy = new ArrayList<>(map.xy().length);
-            for (float v : map.xy()) {
-                // through the float's shortest decimal form: the double of a float prints up to 17 digits
-                xy.add(Double.parseDouble(Float.toString(v)));
-            }
-            m.put("xy", xy);
+            m.putAll(QuantisedPoints.of(map.xy()).json());
             maps.add(m);
         }
         data.put("maps", maps);
@@ -200,12 +205,33 @@ public final class HtmlReport {
         return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
     }
 
-    private static List<Integer> ints(int[] values) {
-        List<Integer> list = new ArrayList<>(values.length);
-        for (int v : values) {
-            list.add(v);
+    private static String base64(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** One byte a class: ExplorerData holds at most 256 classes. */
+    private static byte[] classBytes(int[] labels) {
+        byte[] out = new byte[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[i] = (byte) labels[i];
         }
-        return list;
+        return out;
+    }
+
+    /** Little-endian 32-bit integers, as a JavaScript Int32Array reads them on every platform browsers run on. */
+    private static byte[] int32(int[] values) {
+        ByteBuffer out = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        out.asIntBuffer().put(values);
+        return out.array();
+    }
+
+    /** Probabilities as little-endian unsigned 16-bit steps of 1/65535: an error of at most 7.7e-6. */
+    private static byte[] probabilities(float[] values) {
+        ByteBuffer out = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            out.putShort((short) Math.round(Math.min(1.0, v) * 65535.0));
+        }
+        return out.array();
     }
 
     private static String resource(String name) {

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.layerscope.data.ImageSet;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
@@ -19,18 +21,20 @@ class HtmlReportTest {
 
     private static final String HOSTILE = "</script><script>alert(\"x\")</script> & <b>";
 
+    /** Two training points, then three test points, of two classes, on two maps. */
     private static ExplorerData explorer(List<String> classNames) {
         int n = 5;
         int[] labels = {0, 1, 0, 1, 1};
-        int[] predicted = {0, 0, 0, 1, 1};
-        BufferedImage sprite = new BufferedImage(3 * 2, 2 * 2, BufferedImage.TYPE_BYTE_GRAY);
+        int[] sourceIndex = {40, 41, 7, 8, 70_000};
+        float[] probabilities = {0.75f, 0.25f, 0.5f, 0.5f, 0f, 1f};
         float[] a = new float[2 * n];
         float[] b = new float[2 * n];
         for (int i = 0; i < 2 * n; i++) {
             a[i] = i * 0.5f;
             b[i] = -i * 1.25f;
         }
-        return new ExplorerData(classNames, labels, predicted, sprite, 2, 2,
+        return new ExplorerData(classNames, 2, labels, sourceIndex, probabilities, new float[] {1f, 0f, 0.5f, 0.5f},
+                new Thumbnails(2, 2, new byte[2 * n]),
                 List.of(new ExplorerData.ExplorerMap("layer1", "pca", a, 0.8125),
                         new ExplorerData.ExplorerMap("layer2", "tsne", b, null)));
     }
@@ -70,21 +74,117 @@ class HtmlReportTest {
     }
 
     @Test
-    void theDataHoldsEveryMapWithItsPointsAndAccuracy() {
+    void theDataHoldsEveryPointOfEveryMapCompactly() {
         String json = dataJson(page(List.of("a", "b")));
         assertTrue(json.contains("\"input\":\"layer1\""), json);
         assertTrue(json.contains("\"method\":\"pca\""), json);
         assertTrue(json.contains("\"knnAccuracy\":0.8125"), json);
-        assertTrue(json.contains("\"xy\":[0.0,0.5,1.0,1.5,2.0,2.5,3.0,3.5,4.0,4.5]"), json);
         assertTrue(json.contains("\"input\":\"layer2\""), json);
-        assertTrue(json.contains("\"method\":\"tsne\""), json);
         assertTrue(json.contains("\"knnAccuracy\":null"), json);
-        assertTrue(json.contains("\"xy\":[0.0,-1.25,-2.5,-3.75,-5.0,-6.25,-7.5,-8.75,-10.0,-11.25]"), json);
-        assertTrue(json.contains("\"labels\":[0,1,0,1,1]"), json);
-        assertTrue(json.contains("\"predicted\":[0,0,0,1,1]"), json);
-        assertTrue(json.contains("\"perRow\":3"), json);
+        assertTrue(json.contains("\"trainCount\":2"), json);
+        // classes a byte each, test indices little-endian 32-bit, probabilities 16-bit steps
+        assertTrue(json.contains("\"labels\":\"" + b64(0, 1, 0, 1, 1) + "\""), json);
+        assertTrue(json.contains("\"sourceIndex\":\"" + b64(40, 0, 0, 0, 41, 0, 0, 0, 7, 0, 0, 0, 8, 0, 0, 0,
+                0x70, 0x11, 0x01, 0) + "\""), json);
+        // 0.75 * 65535 = 49151.25 -> 49151 = 0xBFFF; 0.25 -> 16384 = 0x4000; 0.5 -> 32768 = 0x8000
+        assertTrue(json.contains("\"testProbabilities\":\"" + b64(0xFF, 0xBF, 0x00, 0x40, 0x00, 0x80, 0x00, 0x80,
+                0, 0, 0xFF, 0xFF) + "\""), json);
+        assertTrue(json.contains("\"trainProbabilities\":\"" + b64(0xFF, 0xFF, 0, 0, 0x00, 0x80, 0x00, 0x80) + "\""),
+                json);
+        // map b runs from -11.25 to 0: its x are the even coordinates, 0, -2.5, ..., -10, y the odd ones
+        for (String range : List.of("\"minX\":-10.0", "\"maxX\":0.0", "\"minY\":-11.25", "\"maxY\":-1.25")) {
+            assertTrue(json.contains(range), range + " in " + json);
+        }
         // the epoch without a validation accuracy
         assertTrue(json.contains("[1.0,0.5,0.6,0.8,null]"), json);
+    }
+
+    @Test
+    void quantisedPointsStayWithinHalfAStepOfWhereTheyWere() {
+        Random random = new Random(3);
+        float[] xy = new float[2000];
+        for (int i = 0; i < xy.length; i++) {
+            xy[i] = (float) (i % 2 == 0 ? 40 * random.nextGaussian() : 3 + random.nextDouble());
+        }
+        QuantisedPoints points = QuantisedPoints.of(xy);
+        double worstX = 0;
+        double worstY = 0;
+        for (int i = 0; i < xy.length; i++) {
+            double error = Math.abs(points.value(i) - xy[i]);
+            if (i % 2 == 0) {
+                worstX = Math.max(worstX, error);
+            } else {
+                worstY = Math.max(worstY, error);
+            }
+        }
+        assertTrue(worstX <= points.errorX() * 1.0001, worstX + " > " + points.errorX());
+        assertTrue(worstY <= points.errorY() * 1.0001, worstY + " > " + points.errorY());
+        // the extremes are exact, and the error is the range over 131,070
+        assertEquals(points.minX(), points.value(indexOf(xy, points.minX(), 0)), 1e-6);
+        assertEquals((points.maxY() - points.minY()) / 131_070.0, points.errorY(), 1e-11);
+        assertTrue(points.errorY() < 1e-5);
+    }
+
+    @Test
+    void thumbnailsAreHalvedAndQuantisedToSixteenLevels() {
+        // one 3x3 image: the 2x2 block means, the odd row and column averaging what exists
+        byte[] pixels = {(byte) 0, (byte) 255, (byte) 17,
+            (byte) 255, (byte) 0, (byte) 34,
+            (byte) 200, (byte) 100, (byte) 255};
+        ImageSet images = new ImageSet(3, 3, pixels, new int[] {0});
+        Thumbnails thumbs = Thumbnails.halved(new Thumbnails.Source(images, new int[] {0, 0}));
+        assertEquals(2, thumbs.rows());
+        assertEquals(2, thumbs.cols());
+        assertEquals(2, thumbs.count());
+        assertEquals(2, thumbs.bytesEach());
+        // (0 + 255 + 255 + 0) / 4 = 127.5 -> 7.5 levels -> 8; (17 + 34) / 2 = 25.5 -> 1.5 -> 2;
+        // (200 + 100) / 2 = 150 -> 8.82 -> 9; 255 -> 15
+        for (int t = 0; t < 2; t++) {
+            assertEquals(8, thumbs.level(t, 0, 0));
+            assertEquals(2, thumbs.level(t, 0, 1));
+            assertEquals(9, thumbs.level(t, 1, 0));
+            assertEquals(15, thumbs.level(t, 1, 1));
+        }
+        assertEquals((byte) 0x82, thumbs.packed()[0]);
+        assertEquals((byte) 0x9F, thumbs.packed()[1]);
+    }
+
+    @Test
+    void explorerDataRefusesMismatchedArrays() {
+        Thumbnails five = new Thumbnails(2, 2, new byte[10]);
+        List<ExplorerData.ExplorerMap> none = List.of();
+        // three test points of two classes need six probabilities
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
+                new int[5], new float[4], new float[0], five, none));
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
+                new int[5], new float[6], new float[0], new Thumbnails(2, 2, new byte[8]), none));
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 6, new int[5],
+                new int[5], new float[0], new float[0], five, none));
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
+                new int[5], new float[] {0, 1, 0, 1, 0, 1.5f}, new float[0], five, none));
+        // two training points of two classes: four probabilities or none
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
+                new int[5], new float[6], new float[2], five, none));
+        assertEquals(3, new ExplorerData(List.of("a", "b"), 2, new int[5], new int[5], new float[6], new float[4], five,
+                none)
+                .testCount());
+    }
+
+    private static String b64(int... bytes) {
+        byte[] out = new byte[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = (byte) bytes[i];
+        }
+        return Base64.getEncoder().encodeToString(out);
+    }
+
+    private static int indexOf(float[] xy, float value, int parity) {
+        for (int i = parity; i < xy.length; i += 2) {
+            if (xy[i] == value) {
+                return i;
+            }
+        }
+        throw new AssertionError(value + " is not among the coordinates");
     }
 
     @Test
@@ -107,18 +207,6 @@ class HtmlReportTest {
                 assertEquals(image.getRGB(x, y), back.getRGB(x, y), "pixel " + x + "," + y);
             }
         }
-    }
-
-    @Test
-    void theSpriteLayoutIsAboutSquareAndATooSmallSpriteIsRefused() {
-        assertEquals(1, ExplorerData.spritePerRow(0));
-        assertEquals(1, ExplorerData.spritePerRow(1));
-        assertEquals(2, ExplorerData.spritePerRow(2));
-        assertEquals(100, ExplorerData.spritePerRow(10_000));
-        assertEquals(101, ExplorerData.spritePerRow(10_001));
-        // five 2x2 thumbnails, three a row, need 6x4 pixels
-        assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), new int[5],
-                new int[5], new BufferedImage(6, 3, BufferedImage.TYPE_BYTE_GRAY), 2, 2, List.of()));
     }
 
     private static String dataJson(String page) {
