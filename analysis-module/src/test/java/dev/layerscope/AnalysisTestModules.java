@@ -1,6 +1,7 @@
 package dev.layerscope;
 
 import com.google.inject.Module;
+import dev.layerscope.attribution.AttributionModule;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
@@ -48,7 +49,7 @@ public final class AnalysisTestModules {
 
     public static List<Module> all() {
         return List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
-                new IntrinsicModule(), new CollapseModule());
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new AttributionModule(),
+                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule());
     }
 }

@@ -1,6 +1,7 @@
 package dev.layerscope.launcher;
 
 import com.google.inject.Module;
+import dev.layerscope.attribution.AttributionModule;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
@@ -43,9 +44,10 @@ import java.util.Map;
 public final class Main {
 
     /** Every stage module LayerScope ships; a researcher's own stage needs none (name its class in the pipeline). */
-    public static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-            new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
-            new IntrinsicModule(), new CollapseModule(), new ReportModule());
+    public static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(),
+            new TrainModule(), new CaptureModule(), new ReduceModule(), new KnnModule(), new HardNegativeModule(),
+            new AttributionModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(),
+            new ReportModule());
 
     /**
      * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets

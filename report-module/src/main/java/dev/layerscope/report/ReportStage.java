@@ -1,5 +1,6 @@
 package dev.layerscope.report;
 
+import dev.layerscope.attribution.AttributionResults;
 import dev.layerscope.capture.Activations;
 import dev.layerscope.cka.CkaResults;
 import dev.layerscope.collapse.CollapseResults;
@@ -79,7 +80,7 @@ public final class ReportStage implements Stage {
     @Override
     public Set<ArtifactKey<?>> readsIfWritten() {
         return Set.of(ProbeResults.ARTIFACT, CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT,
-                CollapseResults.ARTIFACT, Activations.ARTIFACT);
+                CollapseResults.ARTIFACT, AttributionResults.ARTIFACT, Activations.ARTIFACT);
     }
 
     @Override
@@ -113,6 +114,11 @@ public final class ReportStage implements Stage {
                         + "training and after every epoch: the classes move apart as the network learns."))
                 .add(new Image(FIGURES + "/bottleneck.gif", "penultimate-layer points per epoch"));
         hardNegatives(document, dir, mined, dataset.test().source(), classNames);
+        Optional<AttributionResults> attribution = context.find(AttributionResults.ARTIFACT);
+        if (attribution.isPresent()) {
+            AttributionSection.add(document, dir, FIGURES, attribution.get(), dataset.test().source(), classNames,
+                    settings.thumbnailScale());
+        }
         weights(document, dir, model, dataset);
         WhereThisRan.add(document, context.runDir());
 

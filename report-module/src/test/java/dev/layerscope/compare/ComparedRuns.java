@@ -3,6 +3,7 @@ package dev.layerscope.compare;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.inject.Module;
+import dev.layerscope.attribution.AttributionModule;
 import dev.layerscope.capture.CaptureModule;
 import dev.layerscope.cka.CkaModule;
 import dev.layerscope.collapse.CollapseModule;
@@ -102,7 +103,7 @@ public final class ComparedRuns {
     /** Every stage module LayerScope ships, as the launcher's Main lists them. */
     static List<Module> modules() {
         return List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
-                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
-                new IntrinsicModule(), new CollapseModule(), new ReportModule());
+                new ReduceModule(), new KnnModule(), new HardNegativeModule(), new AttributionModule(),
+                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(), new ReportModule());
     }
 }

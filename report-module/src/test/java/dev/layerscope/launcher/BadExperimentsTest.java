@@ -44,7 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BadExperimentsTest {
 
     private static final String BASE = """
-            pipeline = [%s, train, hardneg, capture, reduce, knn, probe, cka, intrinsic, collapse, report]
+            pipeline = [%s, train, hardneg, attribution, capture, reduce, knn, probe, cka, intrinsic, collapse,
+                        report]
             data {
               name = Tiny
               dir = "%s"
@@ -264,7 +265,7 @@ class BadExperimentsTest {
                 broken("collapse", "capture.splits = [train]", "capture.splits", "the collapse stage takes the class "
                         + "means from the train split and compares the network with them on the test split; add test "
                         + "to capture.splits"),
-                new Broken("collapse", "model.layers = [{ type = output }]", "pipeline[9]", "the network has no "
+                new Broken("collapse", "model.layers = [{ type = output }]", "pipeline[10]", "the network has no "
                         + "hidden dense, convolution or pooling layer before its output layer", false),
                 broken("collapse", "collapse.rank-tolerance = 1", "collapse.rank-tolerance",
                         "1 is out of range; allowed: 0 < value < 1"),
@@ -273,6 +274,23 @@ class BadExperimentsTest {
                         "0 is out of range; allowed: 1 <= value"),
                 broken("hardneg", "hardneg.image-scale = 65", "hardneg.image-scale",
                         "65 is out of range; allowed: 1 <= value <= 64"),
+
+                broken("attribution", "attribution.steps = 0", "attribution.steps",
+                        "0 is out of range; allowed: 1 <= value"),
+                broken("attribution", "attribution.correct-per-class = -1", "attribution.correct-per-class",
+                        "-1 is out of range; allowed: 0 <= value"),
+                broken("attribution", "attribution.sanity.images = -1", "attribution.sanity.images",
+                        "-1 is out of range; allowed: 0 <= value"),
+                broken("attribution", "attribution.sanity.threshold = 2", "attribution.sanity.threshold",
+                        "2 is out of range; allowed: -1 <= value <= 1"),
+                broken("attribution", "attribution.image-scale = 0", "attribution.image-scale",
+                        "0 is out of range; allowed: 1 <= value <= 64"),
+                broken("attribution", "attribution.methods = [saliency, salincy]", "attribution.methods[1]",
+                        "expected one of saliency, integrated-gradients, grad-cam, got \"salincy\""),
+                broken("attribution", "attribution.methods = [saliency, saliency]", "attribution.methods",
+                        "names a method twice: [saliency, saliency]"),
+                broken("attribution", "attribution.methods = [saliency, grad-cam]", "attribution.methods",
+                        "grad-cam needs a convolution layer, and the network's layers are dense1, dropout1, output"),
 
                 broken("probe", "probe.logistic.strengths = [0.01, 0]", "probe.logistic.strengths[1]",
                         "0 is out of range; allowed: 0 < value"),
@@ -332,7 +350,8 @@ class BadExperimentsTest {
                 broken("kernel", "pipeline = [laod, train]", "pipeline[0]",
                         "no stage is called `laod`; did you mean `load`? Known stages: "),
                 broken("kernel", "pipeline = [load, frobnicate]", "pipeline[1]",
-                        "no stage is called `frobnicate`. Known stages: capture, cka, collapse, hardneg, intrinsic, knn, "
+                        "no stage is called `frobnicate`. Known stages: attribution, capture, cka, collapse, hardneg, "
+                                + "intrinsic, knn, "
                                 + "load, probe, reduce, report, synthetic, train; "),
                 broken("kernel", "pipeline = [train, load]", "pipeline[0]", "stage `train` reads dataset (Dataset), "
                         + "but no stage before it writes it; `load` writes it, so put it earlier in the list"),

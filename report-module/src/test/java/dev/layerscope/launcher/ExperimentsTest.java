@@ -87,6 +87,7 @@ class ExperimentsTest {
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
+                "attribution/maps.npy", "attribution/maps.csv", "attribution/sanity.csv",
                 "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "probe/probes.csv", "cka/cka.csv", "cka/subset.npy",
                 "intrinsic/intrinsic_dimension.csv", "collapse/collapse.csv", "collapse/last_layer_W.npy",
                 "report/report.md", "report/report.html",
@@ -98,8 +99,8 @@ class ExperimentsTest {
         Config json = ConfigFactory.parseFile(run.resolve("run.json").toFile());
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
-        assertEquals(List.of("load", "train", "hardneg", "capture", "reduce", "knn", "probe", "cka", "intrinsic",
-                "collapse", "report"),
+        assertEquals(List.of("load", "train", "hardneg", "attribution", "capture", "reduce", "knn", "probe", "cka",
+                "intrinsic", "collapse", "report"),
                 stages.stream().map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));
@@ -112,7 +113,7 @@ class ExperimentsTest {
         assertEquals(1000, stages.get(2).getInt("metrics.test-images"));
         assertEquals(stages.get(1).getDouble("metrics.test-accuracy"), stages.get(2).getDouble("metrics.accuracy"),
                 1e-9, "hardneg ranks the train stage's own predictions");
-        assertEquals(12, stages.get(4).getConfigList("metrics.embeddings").size(),
+        assertEquals(12, stages.get(5).getConfigList("metrics.embeddings").size(),
                 "three inputs (input, dense1, dense2) by four methods");
         // per input: the high-dimensional reference and its four maps, each for k = 3, 5 and 10
         assertEquals(3 * 5 * 3, Files.readAllLines(run.resolve("knn/knn.csv")).size() - 1);
@@ -225,7 +226,7 @@ class ExperimentsTest {
     @Test
     void aRunAgainWritesTheSameReportAndTheReportSaysWhereItRan() throws IOException {
         Map<String, String> synthetic = Map.of("pipeline",
-                "[synthetic, train, hardneg, capture, reduce, knn, collapse, report]",
+                "[synthetic, train, hardneg, attribution, capture, reduce, knn, collapse, report]",
                 "synthetic.classes", "10", "synthetic.per-class", "30", "synthetic.rows", "28", "synthetic.cols", "28",
                 "model.epochs", "2", "reduce.tsne.perplexity", "10", "capture.epochs.images", "20");
         assertEquals(Launcher.OK, launch(CONF.resolve("fashion-mlp.conf"), synthetic),
@@ -236,7 +237,8 @@ class ExperimentsTest {
         Path first = twoRuns.get(0);
         Path second = twoRuns.get(1);
         Config json = ConfigFactory.parseFile(second.resolve("run.json").toFile());
-        assertEquals(List.of("succeeded", "reused", "succeeded", "reused", "reused", "reused", "reused", "succeeded"),
+        assertEquals(List.of("succeeded", "reused", "succeeded", "reused", "reused", "reused", "reused", "reused",
+                "succeeded"),
                 json.getConfigList("stages").stream().map(s -> s.getString("status")).toList());
         for (String folder : List.of("hardneg", "report/figures")) {
             assertEquals(contents(first.resolve(folder)), contents(second.resolve(folder)), folder);
@@ -248,6 +250,8 @@ class ExperimentsTest {
         Config environment = json.getConfig("environment");
         String html = Files.readString(second.resolve("report/report.html"));
         assertTrue(markdown.contains("## Where this ran") && html.contains("Where this ran"));
+        assertTrue(markdown.contains("## Attribution") && markdown.contains("figures/attribution/")
+                && markdown.contains("Sanity check (Adebayo et al. 2018)"), "the attribution section is missing");
         for (String fact : List.of("layerscope.commit", "java.version", "os.arch", "cpu.model", "nd4j.backend",
                 "nd4j.onednn", "smile.blas", "libraries.nd4j-api")) {
             String row = "| " + fact + " | " + environment.getAnyRef(fact) + " |";
