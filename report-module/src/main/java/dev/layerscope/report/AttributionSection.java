@@ -57,12 +57,13 @@ final class AttributionSection {
                 List<ImageTable.Cell> row = new ArrayList<>();
                 String original = kind.label() + "-" + image.testIndex() + ".png";
                 Figures.writePng(test.image(image.testIndex(), scale), folder.resolve(original));
-                row.add(new ImageTable.Cell(figures + "/attribution/" + original, "test " + image.testIndex()));
+                row.add(new ImageTable.Cell(figures + "/attribution/" + original, "test " + image.testIndex(),
+                        image.testIndex()));
                 for (int m = 0; m < results.methods().size(); m++) {
                     Figures.writePng(AttributionFiles.heatmap(test, image.testIndex(),
                             results.maps().map(image.row(), m), scale), folder.resolve(image.pngs().get(m)));
                     row.add(new ImageTable.Cell(figures + "/attribution/" + image.pngs().get(m),
-                            results.methods().get(m).key()));
+                            results.methods().get(m).key(), null));
                 }
                 cells.add(row);
             }
