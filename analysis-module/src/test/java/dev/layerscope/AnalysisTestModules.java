@@ -13,6 +13,7 @@ import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
+import dev.layerscope.validation.ValidationGridModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -49,6 +50,6 @@ public final class AnalysisTestModules {
     public static List<Module> all() {
         return List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new HardNegativeModule(), new ProbeModule(), new CkaModule(),
-                new IntrinsicModule(), new CollapseModule());
+                new IntrinsicModule(), new CollapseModule(), new ValidationGridModule());
     }
 }
