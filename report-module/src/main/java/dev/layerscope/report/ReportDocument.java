@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /**
  * The report's content, written once and rendered twice: as Markdown with images linked relatively (readable on a
@@ -43,7 +44,11 @@ public final class ReportDocument {
 
     /** A table of images with a caption under each: one row per label. */
     public record ImageTable(List<String> header, List<String> rowLabels, List<List<Cell>> cells) implements Block {
-        public record Cell(String path, String caption) {
+        /** @param testIndex the test image the cell shows, where it shows one: the page lets a reader click it */
+        public record Cell(String path, String caption, OptionalInt testIndex) {
+            public Cell(String path, String caption) {
+                this(path, caption, OptionalInt.empty());
+            }
         }
     }
 
@@ -108,6 +113,8 @@ public final class ReportDocument {
                     for (int r = 0; r < t.rowLabels().size(); r++) {
                         List<String> row = new ArrayList<>(List.of(escapeHtml(t.rowLabels().get(r))));
                         t.cells().get(r).forEach(cell -> row.add("<img src=\"" + dataUri(dir.resolve(cell.path()))
+                                + (cell.testIndex().isPresent()
+                                        ? "\" data-test-index=\"" + cell.testIndex().getAsInt() : "")
                                 + "\" alt=\"" + escapeHtml(cell.caption()) + "\"><br>" + escapeHtml(cell.caption())));
                         htmlRow(out, "td", row);
                     }

@@ -208,7 +208,7 @@ public final class HtmlReport {
         return list;
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + name + " is missing from " + HtmlReport.class.getPackageName());
