@@ -14,6 +14,7 @@ import dev.layerscope.probe.ProbeModule;
 import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
+import dev.layerscope.validation.ValidationGridModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +51,7 @@ public final class AnalysisTestModules {
     public static List<Module> all() {
         return List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new HardNegativeModule(), new AttributionModule(),
-                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule());
+                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(),
+                new ValidationGridModule());
     }
 }

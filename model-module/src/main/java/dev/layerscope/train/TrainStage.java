@@ -54,7 +54,7 @@ public final class TrainStage implements ReusableStage {
     /**
      * The network's layers, for the capture stage's checks at planning: with their outputs once the data's shape is
      * known and the stack can take it (the problem otherwise is {@link #check}'s to report), their names alone
-     * before.
+     * before; and the epochs it will train, for the checks of stages that replay epochs.
      */
     @Override
     public Artifacts preview(Artifacts earlier) {
@@ -62,7 +62,8 @@ public final class TrainStage implements ReusableStage {
                         new NetworkShapes.Input(1, data.rows(), data.cols()), data.classCount()))
                 .filter(shapes -> shapes.problems().isEmpty())
                 .orElseGet(() -> NetworkShapes.check(settings.layers(), null));
-        return Artifacts.of(NetworkLayout.ARTIFACT, NetworkLayout.of(walked));
+        return Artifacts.of(NetworkLayout.ARTIFACT, NetworkLayout.of(walked))
+                .and(EpochPlan.ARTIFACT, new EpochPlan(settings.epochs()));
     }
 
     /** The network and its augmentation against the images, as soon as their size is known: at planning. */

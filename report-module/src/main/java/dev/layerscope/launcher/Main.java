@@ -18,6 +18,7 @@ import dev.layerscope.report.ReportModule;
 import dev.layerscope.sweep.SweepMain;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
+import dev.layerscope.validation.ValidationGridModule;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,7 +48,7 @@ public final class Main {
     public static final List<Module> STAGE_MODULES = List.of(new LoadModule(), new SyntheticModule(),
             new TrainModule(), new CaptureModule(), new ReduceModule(), new KnnModule(), new HardNegativeModule(),
             new AttributionModule(), new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(),
-            new ReportModule());
+            new ValidationGridModule(), new ReportModule());
 
     /**
      * The system property that asks, instead of a run, for a javac argument file that puts the classpath a run gets

@@ -48,6 +48,10 @@ public final class ReportDocument {
          * ({@code data-test-index}) so a click selects it in the explorer.
          */
         public record Cell(String path, String caption, Integer testIndex) {
+            /** An image that shows no test image. */
+            public Cell(String path, String caption) {
+                this(path, caption, null);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.layerscope.cka.CkaResults;
 import dev.layerscope.collapse.CollapseResults;
 import dev.layerscope.data.Dataset;
 import dev.layerscope.data.ImageSet;
+import dev.layerscope.data.Npy;
 import dev.layerscope.hardneg.HardNegatives;
 import dev.layerscope.intrinsic.IntrinsicDimensions;
 import dev.layerscope.kernel.ArtifactKey;
@@ -26,9 +27,12 @@ import dev.layerscope.report.figures.EmbeddingGrid;
 import dev.layerscope.report.figures.Figures;
 import dev.layerscope.report.figures.MatrixHeatmap;
 import dev.layerscope.report.figures.TrainingCurves;
+import dev.layerscope.report.figures.ValidationGridFigure;
 import dev.layerscope.report.figures.WeightFigures;
 import dev.layerscope.report.html.ExplorerData;
 import dev.layerscope.report.html.HtmlReport;
+import dev.layerscope.report.html.InsideNetwork;
+import dev.layerscope.report.html.InsidePanel;
 import dev.layerscope.report.html.RunSummary;
 import dev.layerscope.report.html.Thumbnails;
 import dev.layerscope.train.ClassificationReport;
@@ -36,6 +40,7 @@ import dev.layerscope.train.EpochRecord;
 import dev.layerscope.train.Predictions;
 import dev.layerscope.train.TrainedModel;
 import dev.layerscope.train.Trajectory;
+import dev.layerscope.validation.ValidationGrid;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +67,8 @@ public final class ReportStage implements Stage {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReportStage.class);
     private static final String FIGURES = "figures";
+    /** DL4J's feature maps of the hard negatives, for a convolutional network. */
+    private static final String INSIDE = "inside";
     private static final int CONFUSED_PAIRS_SHOWN = 5;
 
     private final ReportSettings settings;
@@ -80,7 +87,8 @@ public final class ReportStage implements Stage {
     @Override
     public Set<ArtifactKey<?>> readsIfWritten() {
         return Set.of(ProbeResults.ARTIFACT, CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT,
-                CollapseResults.ARTIFACT, AttributionResults.ARTIFACT, Activations.ARTIFACT);
+                CollapseResults.ARTIFACT, AttributionResults.ARTIFACT, ValidationGrid.ARTIFACT,
+                Activations.ARTIFACT);
     }
 
     @Override
@@ -119,13 +127,15 @@ public final class ReportStage implements Stage {
             AttributionSection.add(document, dir, FIGURES, attribution.get(), dataset.test().source(), classNames,
                     settings.thumbnailScale());
         }
+        validationGrid(document, dir, context.find(ValidationGrid.ARTIFACT), dataset);
         weights(document, dir, model, dataset);
         WhereThisRan.add(document, context.runDir());
 
         Files.writeString(dir.resolve("report.md"), document.markdown());
         RunSummary thisRun = RunHistory.of(context.runDir().getFileName().toString(), model.history(), knn);
         RunHistory.write(dir, thisRun);
-        String html = HtmlReport.page("LayerScope: " + experiment, document.html(dir),
+        String staticBody = document.html(dir) + inside(dir, model, dataset, mined);
+        String html = HtmlReport.page("LayerScope: " + experiment, staticBody,
                 explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset,
                         trainOutput(context.find(Activations.ARTIFACT), model, embeddings)),
                 RunHistory.summaries(thisRun, context.earlierOutputs(), settings.compareRuns()));
@@ -254,6 +264,65 @@ public final class ReportStage implements Stage {
                         + "the class it chose and its probability (all rankings: the hardneg stage's folder). In "
                         + "report.html, click one to find it in every map of the explorer."))
                 .add(new ImageTable(header, classNames, cells));
+    }
+
+    /**
+     * For a convolutional network, the page's inside panel, with the full pixels of the hard negatives, and DL4J's
+     * own feature maps of them in {@code inside/} (what the page's forward pass is checked against); for another,
+     * nothing.
+     */
+    private static String inside(Path dir, TrainedModel model, Dataset dataset, HardNegatives mined)
+            throws IOException {
+        Optional<InsideNetwork> network = InsideNetwork.of(model.network(), model.layout().names(), dataset.rows(),
+                dataset.cols());
+        if (network.isEmpty()) {
+            return "";
+        }
+        ImageSet test = dataset.test().source();
+        int pixels = test.pixelsPerImage();
+        int[] indices = mined.ranked().stream().filter(entry -> entry.kind() == HardNegatives.Kind.HARD_NEGATIVE)
+                .mapToInt(HardNegatives.Ranked::testIndex).distinct().toArray();
+        Map<Integer, byte[]> images = new LinkedHashMap<>();
+        float[] scaled = new float[indices.length * pixels];
+        for (int i = 0; i < indices.length; i++) {
+            images.put(indices[i], Arrays.copyOfRange(test.pixels(), indices[i] * pixels, (indices[i] + 1) * pixels));
+            test.copyScaled(indices[i], scaled, i * pixels);
+        }
+        if (indices.length > 0) {
+            Path folder = dir.resolve(INSIDE);
+            network.get().writeFeatureMaps(model.network(), scaled, indices.length, folder);
+            Npy.writeInts(folder.resolve("test-index.npy"), indices, indices.length);
+        }
+        LOG.info("Inside panel: {} of the convolutional part shown, {} hard negatives' pixels in the page",
+                network.get().shown().stream().map(InsideNetwork.Step::name).toList(), indices.length);
+        return InsidePanel.html(network.get(), images);
+    }
+
+    /** The validation-grid stage's predictions, a grid per epoch, where the pipeline ran it. */
+    private void validationGrid(ReportDocument document, Path dir, Optional<ValidationGrid> found, Dataset dataset)
+            throws IOException {
+        if (found.isEmpty()) {
+            return;
+        }
+        ValidationGrid grid = found.get();
+        document.add(new Heading(2, "Predictions on validation images"))
+                .add(new Paragraph(String.format(Locale.ROOT, "%d validation images (a seeded sample), under each "
+                        + "its true class and the class the network of that epoch predicted with its probability; "
+                        + "a wrong prediction is framed in red. Epoch %d is the trained model; the others are "
+                        + "replayed from the parameters the train stage kept (all predictions: the validation-grid "
+                        + "stage's predictions.csv).", grid.size(), grid.keptEpoch())));
+        List<List<String>> wrong = new ArrayList<>();
+        for (int e = 0; e < grid.epochs().size(); e++) {
+            wrong.add(List.of(grid.epochs().get(e) + (grid.epochs().get(e) == grid.keptEpoch() ? " (model)" : ""),
+                    Integer.toString(grid.wrong(e)), number(1 - grid.wrong(e) / (double) grid.size())));
+        }
+        document.add(new Table(List.of("epoch", "wrong", "accuracy on the sample"), wrong));
+        for (int e = 0; e < grid.epochs().size(); e++) {
+            String file = FIGURES + "/validation-epoch-" + grid.epochs().get(e) + ".png";
+            Figures.writePng(ValidationGridFigure.of(grid, e, dataset.validation().source(), dataset.classNames(),
+                    settings.thumbnailScale()), dir.resolve(file));
+            document.add(new Image(file, "validation images, epoch " + grid.epochs().get(e)));
+        }
     }
 
     private static void weights(ReportDocument document, Path dir, TrainedModel model, Dataset dataset)

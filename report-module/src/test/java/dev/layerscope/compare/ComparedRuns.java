@@ -17,6 +17,7 @@ import dev.layerscope.reduce.ReduceModule;
 import dev.layerscope.report.ReportModule;
 import dev.layerscope.synthetic.SyntheticModule;
 import dev.layerscope.train.TrainModule;
+import dev.layerscope.validation.ValidationGridModule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -104,6 +105,7 @@ public final class ComparedRuns {
     static List<Module> modules() {
         return List.of(new LoadModule(), new SyntheticModule(), new TrainModule(), new CaptureModule(),
                 new ReduceModule(), new KnnModule(), new HardNegativeModule(), new AttributionModule(),
-                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(), new ReportModule());
+                new ProbeModule(), new CkaModule(), new IntrinsicModule(), new CollapseModule(),
+                new ValidationGridModule(), new ReportModule());
     }
 }

@@ -45,7 +45,7 @@ class BadExperimentsTest {
 
     private static final String BASE = """
             pipeline = [%s, train, hardneg, attribution, capture, reduce, knn, probe, cka, intrinsic, collapse,
-                        report]
+                        validation-grid, report]
             data {
               name = Tiny
               dir = "%s"
@@ -65,6 +65,7 @@ class BadExperimentsTest {
             }
             reduce.tsne.perplexity = 10
             capture.epochs.images = 10
+            validation-grid.images = 10
             """;
 
     @TempDir
@@ -342,6 +343,17 @@ class BadExperimentsTest {
                 broken("intrinsic", "capture.splits = [train]", "capture.splits",
                         "the intrinsic stage estimates on the test split; add test to capture.splits"),
 
+                broken("validation-grid", "validation-grid.images = 16", "validation-grid.images",
+                        "the sample of 16 images is more than the validation split's 15"),
+                broken("validation-grid", "validation-grid.images = 0", "validation-grid.images",
+                        "0 is out of range; allowed: 1 <= value"),
+                broken("validation-grid", "validation-grid.epochs = [1, 2]", "validation-grid.epochs",
+                        "epoch 2 was not trained: the train stage trained epochs 1 to 1"),
+                broken("validation-grid", "validation-grid.epochs = [first]", "validation-grid.epochs",
+                        "`first` is not an epoch; name epochs by number"),
+                broken("validation-grid", "validation-grid.epochs = []", "validation-grid.epochs",
+                        "must not be empty"),
+
                 broken("report", "report.compare-runs = -1", "report.compare-runs",
                         "-1 is out of range; allowed: 0 <= value"),
                 broken("report", "report.thumbnail-scale = 17", "report.thumbnail-scale",
@@ -351,8 +363,7 @@ class BadExperimentsTest {
                         "no stage is called `laod`; did you mean `load`? Known stages: "),
                 broken("kernel", "pipeline = [load, frobnicate]", "pipeline[1]",
                         "no stage is called `frobnicate`. Known stages: attribution, capture, cka, collapse, hardneg, "
-                                + "intrinsic, knn, "
-                                + "load, probe, reduce, report, synthetic, train; "),
+                                + "intrinsic, knn, load, probe, reduce, report, synthetic, train, validation-grid; "),
                 broken("kernel", "pipeline = [train, load]", "pipeline[0]", "stage `train` reads dataset (Dataset), "
                         + "but no stage before it writes it; `load` writes it, so put it earlier in the list"),
                 broken("kernel", "runs.force = [trian]", "runs.force", "`trian` is not in the pipeline"),

@@ -90,6 +90,7 @@ class ExperimentsTest {
                 "attribution/maps.npy", "attribution/maps.csv", "attribution/sanity.csv",
                 "knn/knn.csv", "knn/knn_per_class.csv", "knn/quality.csv", "probe/probes.csv", "cka/cka.csv", "cka/subset.npy",
                 "intrinsic/intrinsic_dimension.csv", "collapse/collapse.csv", "collapse/last_layer_W.npy",
+                "validation-grid/predictions.csv", "report/figures/validation-epoch-3.png",
                 "report/report.md", "report/report.html",
                 "report/figures/training-loss.png", "report/figures/confusion.png",
                 "report/figures/embeddings-umap.png", "report/figures/bottleneck.gif",
@@ -100,7 +101,7 @@ class ExperimentsTest {
         assertEquals("succeeded", json.getString("status"));
         List<? extends Config> stages = json.getConfigList("stages");
         assertEquals(List.of("load", "train", "hardneg", "attribution", "capture", "reduce", "knn", "probe", "cka",
-                "intrinsic", "collapse", "report"),
+                "intrinsic", "collapse", "validation-grid", "report"),
                 stages.stream().map(s -> s.getString("name")).toList(), "the stages of the pipeline ran in order");
         // 100 per class, of which round(100 / 6) = 17 are held out for validation
         assertEquals(830, stages.get(0).getInt("metrics.train"));

@@ -234,7 +234,7 @@ public final class HtmlReport {
         return out.array();
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + name + " is missing from " + HtmlReport.class.getPackageName());
