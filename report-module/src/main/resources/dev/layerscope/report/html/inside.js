@@ -3,10 +3,10 @@
  * convolutional part of the trained network (weights in the page's JSON, id layerscope-inside). One tile per channel
  * of each convolution and pooling layer, the channels with the largest mean activation first. Clicks come from the
  * static report's images that carry data-test-index (the hard negatives) and, where the explorer offers it, from
- * window.layerscope.onPointClick(callback), the callback given (index, split) with split "test" or "train". Pixels
- * come from the page's JSON (full 8-bit pixels of the hard negatives) or, for any other image, from
- * window.layerscope.imagePixels(split, index) when the explorer offers it (its thumbnails: whatever they lose, the
- * maps lose). window.layerscopeInside exposes the forward pass and what was drawn, for the report's browser test.
+ * the explorer's window.layerscope.onPointClick(callback), the callback given {point, split, sourceIndex, ...}.
+ * Pixels come from the page's JSON (full 8-bit pixels of the hard negatives) or, for any other image, from the
+ * explorer's window.layerscope.thumbnail(point), stretched back to the image's size (half size at 4-bit grey: whatever
+ * the thumbnail loses, the maps lose). window.layerscopeInside exposes the forward pass and what was drawn, for the report's browser test.
  */
 (function () {
   'use strict';
@@ -174,16 +174,29 @@
     return means.sort((a, b) => b.mean - a.mean || a.channel - b.channel);
   }
 
-  function pixelsOf(split, index) {
+  function pixelsOf(split, index, point) {
     const key = split + ':' + index;
     if (data.images[key]) {
       return bytes(data.images[key]);
     }
     const explorer = window.layerscope;
-    if (explorer && typeof explorer.imagePixels === 'function') {
-      return explorer.imagePixels(split, index) || null;
+    if (point === undefined || point < 0 || !explorer || typeof explorer.thumbnail !== 'function') {
+      return null;
     }
-    return null;
+    // the explorer's thumbnail (half size, 4-bit grey), stretched back to the image's size: what it lost stays lost
+    const thumb = explorer.thumbnail(point);
+    if (!thumb) {
+      return null;
+    }
+    const pixels = new Uint8Array(data.rows * data.cols);
+    for (let r = 0; r < data.rows; r++) {
+      const tr = Math.min(thumb.height - 1, Math.floor(r * thumb.height / data.rows));
+      for (let c = 0; c < data.cols; c++) {
+        const tc = Math.min(thumb.width - 1, Math.floor(c * thumb.width / data.cols));
+        pixels[r * data.cols + c] = thumb.data[(tr * thumb.width + tc) * 4];
+      }
+    }
+    return pixels;
   }
 
   let drawn = null;
@@ -211,8 +224,8 @@
   }
 
   /** Shows the feature maps of image `index` of `split`; says so when the page has no pixels of it. */
-  function show(split, index) {
-    const pixels = pixelsOf(split, index);
+  function show(split, index, point) {
+    const pixels = pixelsOf(split, index, point);
     container.textContent = '';
     if (!pixels || pixels.length !== data.rows * data.cols) {
       picture.hidden = true;
@@ -274,8 +287,8 @@
   function register() {
     const explorer = window.layerscope;
     if (explorer && typeof explorer.onPointClick === 'function') {
-      explorer.onPointClick(function (index, split) {
-        show(split || 'test', index);
+      explorer.onPointClick(function (click) {
+        show(click.split, click.sourceIndex, click.point);
       });
     }
   }

@@ -79,11 +79,13 @@ class InsideBrowserTest {
                     .append("\" alt=\"test ").append(index).append("\"></td>");
         }
         body.append("</tr></table>");
-        // the explorer's side: point clicks, and the pixels of training image 5 alone (all 200)
+        // the explorer's side, as explorer.js offers it: point clicks, and a thumbnail (half size, RGBA) of point 5
+        // alone, a training image all at grey 200
+        int half = SmallCnn.SIDE / 2;
         String explorer = "<script>window.layerscope = {onPointClick: function (callback) { "
-                + "window.explorerClick = callback; }, imagePixels: function (split, index) { "
-                + "return split === 'train' && index === 5 ? new Uint8Array(" + size + ").fill(200) : null; }};"
-                + "</script>";
+                + "window.explorerClick = callback; }, thumbnail: function (point) { "
+                + "return point === 5 ? {width: " + half + ", height: " + half + ", data: new Uint8ClampedArray("
+                + 4 * half * half + ").fill(200)} : null; }};</script>";
         Files.createDirectories(PAGE.getParent());
         Files.writeString(PAGE, "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>inside"
                 + "</title><link rel=\"icon\" href=\"data:,\"></head><body><main>" + body
@@ -153,12 +155,12 @@ class InsideBrowserTest {
 
     @Test
     void aPointClickedInTheExplorerShowsItsMapsOrSaysThePageHasNoPixels() {
-        driver.executeScript("window.explorerClick(5, 'train');");
+        driver.executeScript("window.explorerClick({point: 5, split: 'train', sourceIndex: 5});");
         wait.until(d -> driver.findElements(By.cssSelector("#ls-inside-layers .ls-inside-tile")).size()
                 == SHOWN.values().stream().mapToInt(Integer::intValue).sum());
         assertEquals("Training image 5", driver.findElement(By.id("ls-inside-chosen")).getText());
 
-        driver.executeScript("window.explorerClick(8, 'test');");
+        driver.executeScript("window.explorerClick({point: 8, split: 'test', sourceIndex: 8});");
         wait.until(d -> driver.findElements(By.cssSelector("#ls-inside-layers .ls-inside-tile")).isEmpty());
         assertEquals("The page holds no pixels of test image 8.",
                 driver.findElement(By.id("ls-inside-chosen")).getText());
