@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Every stage module up to analysis-module, for the tests that run experiments: each module's reference.conf
@@ -33,6 +34,13 @@ import java.util.Map;
 public final class AnalysisTestModules {
 
     private AnalysisTestModules() {
+    }
+
+    /** The run folder of {@link #launch}'s experiment under {@code folder/runs} other than {@code earlier}. */
+    public static Path runOtherThan(Path folder, Path earlier) throws IOException {
+        try (Stream<Path> runs = Files.list(folder.resolve("runs/tiny"))) {
+            return runs.filter(run -> !run.equals(earlier)).findFirst().orElseThrow();
+        }
     }
 
     /**

@@ -218,10 +218,7 @@ class KnnPipelineTest {
         assertEquals(Launcher.OK, launch(dir, "", errors), errors.toString(StandardCharsets.UTF_8));
         Path first = onlyRun();
         assertEquals(Launcher.OK, launch(dir, "model.seed = 5", errors), errors.toString(StandardCharsets.UTF_8));
-        Path second;
-        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
-            second = runs.filter(r -> !r.equals(first)).findFirst().orElseThrow();
-        }
+        Path second = AnalysisTestModules.runOtherThan(dir, first);
         Config knn = ConfigFactory.parseFile(second.resolve("run.json").toFile()).getConfigList("stages").stream()
                 .filter(s -> s.getString("name").equals("knn")).findFirst().orElseThrow();
         assertEquals("succeeded", knn.getString("status"));

@@ -234,10 +234,7 @@ class ProbePipelineTest {
         assertEquals(Launcher.OK, launch(dir, "", errors), errors.toString(StandardCharsets.UTF_8));
         Path first = onlyRun();
         assertEquals(Launcher.OK, launch(dir, "model.seed = 5", errors), errors.toString(StandardCharsets.UTF_8));
-        Path second;
-        try (Stream<Path> runs = Files.list(dir.resolve("runs/tiny"))) {
-            second = runs.filter(r -> !r.equals(first)).findFirst().orElseThrow();
-        }
+        Path second = AnalysisTestModules.runOtherThan(dir, first);
         Config probe = stage(second);
         assertEquals("succeeded", probe.getString("status"));
         assertEquals("reused", probe.getString("parts.input.status"));
