@@ -3,6 +3,7 @@ package dev.layerscope.compare;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,11 @@ import smile.stat.hypothesis.TTest;
  * paired t-test (Smile's {@link TTest#testPaired}): layer against the next layer (kNN accuracy per method, probe
  * accuracy, intrinsic dimension), and method against method for each layer's maps (kNN accuracy, trustworthiness,
  * continuity).
+ *
+ * <p>A group tests dozens of claims at once, so at p &lt; 0.05 a few of them would hold by chance alone. A claim
+ * holds only when its p-value, adjusted by Holm's step-down method over the claims of its group (the family), is
+ * below the level: this keeps the chance of any false claim in the group below 5 %, whatever the claims' dependence,
+ * and rejects no less than Bonferroni's correction does.
  */
 final class SeedGroups {
 
@@ -64,12 +70,25 @@ final class SeedGroups {
      * @param t              the paired t statistic (its absolute value); NaN when no test is possible: fewer than 2
      *                       seeds, or the same difference in every seed
      * @param p              its two-sided p-value; NaN when no test is possible
+     * @param holmP          {@code p} adjusted by Holm's method over the tested claims of the group; NaN when no
+     *                       test is possible
+     * @param family         how many claims of the group were tested, the size of Holm's family
      * @param n              the seeds with both figures
      */
-    record Claim(String group, String claim, double meanDifference, double t, double p, int n) {
+    record Claim(String group, String claim, double meanDifference, double t, double p, double holmP, int family,
+                 int n) {
 
         boolean holds() {
+            return n >= 2 && !Double.isNaN(holmP) && holmP < LEVEL;
+        }
+
+        /** Whether the claim's own p-value, uncorrected, is below the level. */
+        boolean holdsAlone() {
             return n >= 2 && !Double.isNaN(p) && p < LEVEL;
+        }
+
+        private Claim adjusted(double holmP, int family) {
+            return new Claim(group, claim, meanDifference, t, p, holmP, family, n);
         }
 
         /** The claim and its verdict in a plain sentence. */
@@ -80,8 +99,10 @@ final class SeedGroups {
             if (Double.isNaN(p)) {
                 return claim + ": the same difference in all " + n + " seeds, so no test is possible (no spread)";
             }
-            return claim + ": " + (holds() ? "holds across the " + n + " seeds" : "does not hold") + " (p = "
-                    + pValue(p) + ")";
+            String verdict = holds() ? "holds across the " + n + " seeds"
+                    : holdsAlone() ? "does not hold once corrected for the group's " + family + " tests"
+                    : "does not hold";
+            return claim + ": " + verdict + " (p = " + pValue(p) + ", Holm-adjusted " + pValue(holmP) + ")";
         }
     }
 
@@ -182,7 +203,34 @@ final class SeedGroups {
             }
         }
         claims.removeIf(claim -> claim == null);
-        return claims;
+        return holm(claims);
+    }
+
+    /**
+     * The claims with their p-values adjusted by Holm's step-down method, within each group: the i-th smallest of a
+     * group's m p-values becomes the largest of {@code min(1, (m - j + 1) p_(j))} over j up to i. Claims without a
+     * test are not part of the family.
+     */
+    static List<Claim> holm(List<Claim> claims) {
+        Map<String, List<Integer>> tested = new LinkedHashMap<>();
+        for (int i = 0; i < claims.size(); i++) {
+            if (!Double.isNaN(claims.get(i).p())) {
+                tested.computeIfAbsent(claims.get(i).group(), group -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Claim> adjusted = new ArrayList<>(claims);
+        for (List<Integer> family : tested.values()) {
+            List<Integer> byP = new ArrayList<>(family);
+            byP.sort(Comparator.comparingDouble(i -> claims.get(i).p()));
+            int m = byP.size();
+            double running = 0;
+            for (int rank = 0; rank < m; rank++) {
+                int i = byP.get(rank);
+                running = Math.max(running, Math.min(1, (m - rank) * claims.get(i).p()));
+                adjusted.set(i, claims.get(i).adjusted(running, m));
+            }
+        }
+        return adjusted;
     }
 
     private static String figure(String kind, String layer, String method) {
@@ -230,7 +278,7 @@ final class SeedGroups {
                 p = test.pvalue();
             }
         }
-        return new Claim(group, claim, Math.abs(mean), t, p, x.length);
+        return new Claim(group, claim, Math.abs(mean), t, p, Double.NaN, 0, x.length);
     }
 
     /**

@@ -116,9 +116,11 @@ class ComparisonReportTest {
         assertEquals(mean >= 0, claim.getFirst().startsWith(GROUP + ": " + firstLabel),
                 "the claim states the direction of the mean: " + claim);
         assertEquals(Math.abs(mean), Double.parseDouble(claim.get(1)), EXACT);
-        assertEquals("2", claim.get(4));
+        assertEquals("2", claim.get(6));
         double p = Double.parseDouble(claim.get(3));
-        assertEquals(Boolean.toString(p < SeedGroups.LEVEL), claim.get(5));
+        double holm = Double.parseDouble(claim.get(4));
+        assertEquals(Boolean.toString(p < SeedGroups.LEVEL), claim.get(8));
+        assertEquals(Boolean.toString(holm < SeedGroups.LEVEL), claim.get(7));
         if (sd <= SeedGroups.NO_SPREAD * Math.max(1, Math.abs(mean))) {
             assertTrue(Double.isNaN(p), "no spread, no test: " + claim);
             return 0;
@@ -190,7 +192,8 @@ class ComparisonReportTest {
         assertTrue(Files.readString(out.resolve("compare.md")).contains("The runs' settings are all the same."));
         for (List<String> claim : CsvTable.read(out.resolve("claims.csv")).rows()) {
             assertEquals("NaN", claim.get(3), "a run against itself: the same difference twice, no test");
-            assertEquals("false", claim.get(5));
+            assertEquals("NaN", claim.get(4));
+            assertEquals("false", claim.get(7));
         }
     }
 

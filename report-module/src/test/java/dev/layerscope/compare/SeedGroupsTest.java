@@ -66,6 +66,7 @@ class SeedGroupsTest {
         assertEquals(t, claim.t(), 1e-9);
         assertEquals(1 - t / Math.sqrt(t * t + 2), claim.p(), 1e-9);
         assertEquals(3, claim.n());
+        assertEquals(claim.p(), claim.holmP(), 1e-15, "a family of one: nothing to correct");
         assertEquals(claim.p() < SeedGroups.LEVEL, claim.holds());
         assertTrue(claim.sentence().startsWith(claim.claim() + ": "
                 + (claim.holds() ? "holds across the 3 seeds (p = " : "does not hold (p = ")));
@@ -78,6 +79,37 @@ class SeedGroupsTest {
         assertEquals("a's high-dimensional kNN accuracy (k=5) is higher than b's: no test is possible with 1 seed",
                 claims.getFirst().sentence());
         assertFalse(claims.getFirst().holds());
+    }
+
+    private static SeedGroups.Claim tested(String group, double p) {
+        return new SeedGroups.Claim(group, "claim " + p, 0.1, 3, p, Double.NaN, 0, 5);
+    }
+
+    /**
+     * Holm's method by hand: the p-values 0.01, 0.04, 0.03, 0.005 of one group sorted are 0.005, 0.01, 0.03, 0.04;
+     * multiplied by 4, 3, 2, 1 they are 0.02, 0.03, 0.06, 0.04, and each keeps at least its predecessor's: 0.02, 0.03,
+     * 0.06, 0.06. A second group is a family of its own, and a claim without a test is in no family.
+     */
+    @Test
+    void holmsMethodAdjustsWithinEachGroup() {
+        SeedGroups.Claim untested = new SeedGroups.Claim("A", "untested", 0, Double.NaN, Double.NaN, Double.NaN, 0,
+                5);
+        List<SeedGroups.Claim> claims = SeedGroups.holm(List.of(tested("A", 0.01), tested("A", 0.04), untested,
+                tested("B", 0.03), tested("A", 0.03), tested("A", 0.005)));
+        double[] expected = {0.03, 0.06, Double.NaN, 0.03, 0.06, 0.02};
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], claims.get(i).holmP(), 1e-12, claims.get(i).toString());
+        }
+        assertEquals(List.of(4, 4, 0, 1, 4, 4), claims.stream().map(SeedGroups.Claim::family).toList());
+        // 0.04 passes alone but not corrected; 0.01 passes both ways
+        assertTrue(claims.get(1).holdsAlone());
+        assertFalse(claims.get(1).holds());
+        assertTrue(claims.get(1).sentence().contains("does not hold once corrected for the group's 4 tests"),
+                claims.get(1).sentence());
+        assertTrue(claims.get(0).holds());
+        assertFalse(claims.get(2).holds());
+        assertTrue(claims.get(0).sentence().contains("holds across the 5 seeds (p = 0.01, Holm-adjusted 0.03)"),
+                claims.get(0).sentence());
     }
 
     @Test
