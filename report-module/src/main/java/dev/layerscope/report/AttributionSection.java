@@ -35,7 +35,7 @@ final class AttributionSection {
                     List<String> classNames, int scale) throws IOException {
         Path folder = dir.resolve(figures).resolve("attribution");
         Files.createDirectories(folder);
-        List<String> header = new ArrayList<>(List.of("image"));
+        List<String> header = new ArrayList<>(List.of("true class as predicted", "image"));
         results.methods().forEach(method -> header.add(method.key()));
         document.add(new Heading(2, "Attribution"))
                 .add(new Paragraph("Which pixels drove the network's score (the logit, before softmax) of the class "

@@ -43,6 +43,18 @@ public final class ReportDocument {
 
     /** A table of images with a caption under each: one row per label. */
     public record ImageTable(List<String> header, List<String> rowLabels, List<List<Cell>> cells) implements Block {
+        /** The header names the label column and every image column: a row may be shorter, never wider. */
+        public ImageTable {
+            if (rowLabels.size() != cells.size()) {
+                throw new IllegalArgumentException(rowLabels.size() + " row labels for " + cells.size() + " rows");
+            }
+            int widest = cells.stream().mapToInt(List::size).max().orElse(0);
+            if (header.size() != 1 + widest) {
+                throw new IllegalArgumentException("a header of " + header.size() + " columns over a label column and "
+                        + widest + " image columns: " + header);
+            }
+        }
+
         /**
          * One image; {@code testIndex}, when not null, is the test image it shows: the HTML page marks it
          * ({@code data-test-index}) so a click selects it in the explorer.

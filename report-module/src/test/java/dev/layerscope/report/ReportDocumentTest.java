@@ -2,6 +2,7 @@ package dev.layerscope.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.report.ReportDocument.Code;
@@ -37,6 +38,20 @@ class ReportDocumentTest {
                 .add(new Table(List.of("class", "F1"), List.of(List.of("T-shirt|top", "0.5"))))
                 .add(new ImageTable(List.of("class", "#1"), List.of("Bag"),
                         List.of(List.of(new ImageTable.Cell("figures/a.png", "Shirt 0.990", 17)))));
+    }
+
+    /** The attribution table once had a header one column short, so every method's name sat over the wrong image. */
+    @Test
+    void anImageTablesHeaderNamesTheLabelColumnAndEveryImageColumn() {
+        ImageTable.Cell cell = new ImageTable.Cell("figures/a.png", "a");
+        new ImageTable(List.of("class", "#1", "#2"), List.of("Bag", "Coat"), List.of(List.of(cell, cell),
+                List.of(cell)));
+        IllegalArgumentException shortHeader = assertThrows(
+                IllegalArgumentException.class, () -> new ImageTable(List.of("image", "saliency"), List.of("Bag"),
+                        List.of(List.of(cell, cell))));
+        assertTrue(shortHeader.getMessage().contains("2 image columns"), shortHeader.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new ImageTable(List.of("class", "#1"), List.of("Bag", "Coat"), List.of(List.of(cell))));
     }
 
     @Test
