@@ -28,11 +28,13 @@ import java.util.Optional;
  *                   and in the per-epoch record
  * @param epochs     the per-epoch record: every captured hidden layer of a seeded subset of test images, for the
  *                   network before training and after every epoch
+ * @param outputs    whether to record the network's output (its softmax) for every captured image of every split,
+ *                   in the same forward pass ({@link NetworkOutputs}), for the report's explorer
  */
 @Settings("capture")
 public record CaptureSettings(List<String> layers, List<SplitName> splits, @Range(min = 0) int perClass, long seed,
                               @Range(min = 1) int batchSize, @Range(min = 1) int maxWidth,
-                              RandomProjection.Options projection, Epochs epochs) {
+                              RandomProjection.Options projection, Epochs epochs, boolean outputs) {
 
     /** The pseudo-layer of the raw input pixels. */
     public static final String INPUT = "input";

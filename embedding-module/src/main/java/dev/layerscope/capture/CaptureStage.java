@@ -40,8 +40,10 @@ import org.slf4j.LoggerFactory;
  * pseudo-layer {@code input}) for each chosen split, as float32 {@code .npy} files with the labels and source
  * positions beside them, a layer wider than {@code capture.max-width} through a seeded random projection. Images go
  * through the network a batch at a time and each batch is appended to the files, so memory holds one batch of
- * activations whatever the split's size. Then the per-epoch record: the same layers of a seeded subset of test
- * images for the network of every epoch, replayed from the parameters the train stage kept.
+ * activations whatever the split's size. The same forward pass gives the network's output (its softmax) for every
+ * captured image, kept beside the layers but not as one ({@link NetworkOutputs}, unless {@code capture.outputs =
+ * false}). Then the per-epoch record: the same layers of a seeded subset of test images for the network of every
+ * epoch, replayed from the parameters the train stage kept.
  */
 public final class CaptureStage implements ReusableStage {
 
@@ -62,7 +64,7 @@ public final class CaptureStage implements ReusableStage {
 
     @Override
     public Set<ArtifactKey<?>> writes() {
-        return Set.of(Activations.ARTIFACT, EpochActivations.ARTIFACT);
+        return Set.of(Activations.ARTIFACT, EpochActivations.ARTIFACT, NetworkOutputs.ARTIFACT);
     }
 
     /**
@@ -131,6 +133,15 @@ public final class CaptureStage implements ReusableStage {
                     + "capture it whole", settings.maxWidth());
         }
 
+        // the output layer's width: the classes; 0 records no output
+        int outputWidth = settings.outputs() ? Math.toIntExact(layout.layers().getLast().width()) : 0;
+        if (settings.outputs()) {
+            LOG.info("Recording the network's output ({} values an image) for every captured image, as "
+                    + "<split>-outputs.npy", outputWidth);
+        } else {
+            LOG.info("Not recording the network's output: capture.outputs = false");
+        }
+
         Map<String, Activations.SplitRows> captured = new LinkedHashMap<>();
         EpochActivations epochs;
         try (LayerOutputs outputs = new LayerOutputs(layout.names(), reductions)) {
@@ -144,7 +155,7 @@ public final class CaptureStage implements ReusableStage {
                 Npy.writeInts(context.outputDir().resolve(splitName + "-index.npy"), sourceIndex,
                         sourceIndex.length);
                 long start = System.nanoTime();
-                capture(context, network, outputs, split, rows, widths);
+                capture(context, network, outputs, split, rows, widths, outputWidth);
                 captured.put(splitName, new Activations.SplitRows(labels, sourceIndex));
                 context.metric("rows-" + splitName, rows.length);
                 context.metric("seconds-" + splitName, (System.nanoTime() - start) / 1e9);
@@ -166,6 +177,8 @@ public final class CaptureStage implements ReusableStage {
                 List.copyOf(reductions.keySet()), Map.copyOf(widths), Map.copyOf(reductions), captured,
                 Map.copyOf(fingerprints)));
         context.write(EpochActivations.ARTIFACT, epochs);
+        context.write(NetworkOutputs.ARTIFACT, settings.outputs()
+                ? new NetworkOutputs(context.publishedDir(), captured) : NetworkOutputs.none(context.publishedDir()));
     }
 
     /**
@@ -234,6 +247,9 @@ public final class CaptureStage implements ReusableStage {
                 Map.copyOf(layerFingerprints(context, reductions))));
         context.write(EpochActivations.ARTIFACT, EpochRecorder.restore(dir.resolve(EpochRecorder.FOLDER),
                 hidden(reductions)));
+        // capture.outputs is part of the folder's fingerprint: the outputs are there when it says so
+        context.write(NetworkOutputs.ARTIFACT, settings.outputs() ? new NetworkOutputs(dir, captured)
+                : NetworkOutputs.none(dir));
     }
 
     /**
@@ -242,8 +258,8 @@ public final class CaptureStage implements ReusableStage {
      * to the layer (whole, or which projection); for a layer of the network also the trained model. Values that
      * went through a product (a network layer's, a projected one's) also depend on the batch they were computed in,
      * whose size may change their last bits; the raw pixels taken whole do not. Not the per-epoch record's
-     * settings, which change no layer's files. The same at run and at restore: the inputs and settings are those
-     * the stored folder was made with.
+     * settings nor capture.outputs, which change no layer's files. The same at run and at restore: the inputs and
+     * settings are those the stored folder was made with.
      */
     private Map<String, String> layerFingerprints(StageContext context, Map<String, LayerReduction> reductions) {
         String images = "class=" + CaptureStage.class.getName() + "\ncode=" + CodeIdentity.of(CaptureStage.class)
@@ -261,16 +277,24 @@ public final class CaptureStage implements ReusableStage {
         return fingerprints;
     }
 
-    /** Streams one split through the network, appending each batch's activations to each layer's file. */
+    /**
+     * Streams one split through the network, appending each batch's activations to each layer's file and, with
+     * {@code outputWidth} above 0, the network's output of the same forward pass to the split's outputs file.
+     */
     private void capture(StageContext context, MultiLayerNetwork network, LayerOutputs outputs, Split split,
-                         int[] rows, Map<String, Integer> widths) throws IOException {
+                         int[] rows, Map<String, Integer> widths, int outputWidth) throws IOException {
         int pixels = split.source().pixelsPerImage();
         Map<String, Npy.FloatWriter> writers = new LinkedHashMap<>();
+        Npy.FloatWriter outputWriter = null;
         Exception failure = null;
         try {
             for (Map.Entry<String, Integer> layer : widths.entrySet()) {
                 writers.put(layer.getKey(), Npy.floatWriter(context.outputDir().resolve(
                         Activations.fileName(layer.getKey(), split.name())), rows.length, layer.getValue()));
+            }
+            if (outputWidth > 0) {
+                outputWriter = Npy.floatWriter(context.outputDir().resolve(NetworkOutputs.fileName(split.name())),
+                        rows.length, outputWidth);
             }
             Progress progress = context.progress("capture " + split.name(), rows.length);
             float[] batch = new float[settings.batchSize() * pixels];
@@ -282,8 +306,17 @@ public final class CaptureStage implements ReusableStage {
                 try (INDArray input = Nd4j.create(batch, new long[] {settings.batchSize(), pixels}, 'c')) {
                     INDArray x = count == settings.batchSize() ? input
                             : input.get(NDArrayIndex.interval(0, count), NDArrayIndex.all());
-                    for (Map.Entry<String, float[]> layer : outputs.of(network, x, widths.keySet()).entrySet()) {
+                    LayerOutputs.Pass pass = outputs.of(network, x, widths.keySet());
+                    for (Map.Entry<String, float[]> layer : pass.layers().entrySet()) {
                         writers.get(layer.getKey()).write(layer.getValue(), 0, layer.getValue().length);
+                    }
+                    if (outputWriter != null) {
+                        if (pass.output().length != count * outputWidth) {
+                            throw new IllegalStateException("the network's output has " + pass.output().length
+                                    + " values for " + count + " images; its output layer is " + outputWidth
+                                    + " wide");
+                        }
+                        outputWriter.write(pass.output(), 0, pass.output().length);
                     }
                 }
                 progress.advance(count);
@@ -293,7 +326,11 @@ public final class CaptureStage implements ReusableStage {
             failure = e;
             throw e;
         } finally {
-            Npy.closeAll(writers.values(), failure);
+            List<Npy.FloatWriter> all = new ArrayList<>(writers.values());
+            if (outputWriter != null) {
+                all.add(outputWriter);
+            }
+            Npy.closeAll(all, failure);
         }
     }
 

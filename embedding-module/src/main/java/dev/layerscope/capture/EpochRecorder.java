@@ -86,7 +86,8 @@ final class EpochRecorder {
                 for (int from = 0; from < rows.length; from += batchSize) {
                     int to = Math.min(rows.length, from + batchSize);
                     INDArray batch = input.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-                    for (Map.Entry<String, float[]> layer : outputs.of(network, batch, layers.keySet()).entrySet()) {
+                    Map<String, float[]> values = outputs.of(network, batch, layers.keySet()).layers();
+                    for (Map.Entry<String, float[]> layer : values.entrySet()) {
                         writers.get(layer.getKey()).write(layer.getValue(), 0, layer.getValue().length);
                     }
                 }

@@ -41,10 +41,20 @@ final class LayerOutputs implements AutoCloseable {
     }
 
     /**
-     * Runs {@code batch} (images as rows of pixels) through {@code network}, in inference mode; returns the values of
-     * each of {@code layers} (some of the chosen ones), row-major, an image a row, in the order they were chosen.
+     * What one forward pass of a batch gives.
+     *
+     * @param layers the values of each layer asked for, row-major, an image a row, in the order they were chosen
+     * @param output the network's output (its output layer's activations, the softmax), row-major, an image a row
      */
-    Map<String, float[]> of(MultiLayerNetwork network, INDArray batch, Collection<String> layers) {
+    record Pass(Map<String, float[]> layers, float[] output) {
+    }
+
+    /**
+     * Runs {@code batch} (images as rows of pixels) through {@code network} once, in inference mode: the values of
+     * {@code layers} (some of the chosen ones), each through its reduction, and the network's output, which is
+     * what {@link MultiLayerNetwork#output(INDArray, boolean)} gives for the batch.
+     */
+    Pass of(MultiLayerNetwork network, INDArray batch, Collection<String> layers) {
         List<INDArray> activations = network.feedForward(batch, false);
         Map<String, float[]> values = new LinkedHashMap<>();
         indices.forEach((layer, index) -> {
@@ -54,7 +64,7 @@ final class LayerOutputs implements AutoCloseable {
                 values.put(layer, projection != null ? projection.apply(out) : out.dup('c').data().asFloat());
             }
         });
-        return values;
+        return new Pass(values, activations.getLast().dup('c').data().asFloat());
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Writes {@code probe.txt}: everything the capture stage's two artifacts say, and a hash of every array they load,
+ * Writes {@code probe.txt}: everything the capture stage's three artifacts say, and a hash of every array they load,
  * so that a test can compare what a capture that ran handed on with what a restored one hands on. Named in test
  * pipelines by its class name.
  */
@@ -21,7 +21,7 @@ public final class ArtifactProbeStage implements Stage {
 
     @Override
     public Set<ArtifactKey<?>> reads() {
-        return Set.of(Activations.ARTIFACT, EpochActivations.ARTIFACT);
+        return Set.of(Activations.ARTIFACT, EpochActivations.ARTIFACT, NetworkOutputs.ARTIFACT);
     }
 
     @Override
@@ -56,6 +56,13 @@ public final class ArtifactProbeStage implements Stage {
             for (int epoch : epochs.epochs()) {
                 lines.add(layer + " epoch " + epoch + " " + Arrays.hashCode(epochs.load(layer, epoch).values()));
             }
+        }
+        NetworkOutputs outputs = context.read(NetworkOutputs.ARTIFACT);
+        List<String> outputSplits = outputs.splits().keySet().stream().sorted().toList();
+        lines.add("outputs recorded " + outputs.recorded() + ", splits " + outputSplits);
+        for (String split : outputSplits) {
+            lines.add("outputs " + split + " index " + Arrays.toString(outputs.splits().get(split).sourceIndex()));
+            lines.add("outputs " + split + " " + Arrays.hashCode(outputs.load(split).values()));
         }
         Files.write(context.outputDir().resolve("probe.txt"), lines);
     }

@@ -39,6 +39,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +48,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The capture of a small CNN on synthetic 8x8 images in a real pipeline: its convolution (4x6x6 = 144 values an
  * image) is wider than capture.max-width = 64 and goes through a random projection to 32 values, its pooling layer
- * (36) and dense layer (8) are captured whole; and the per-epoch record of 20 test images over epochs 0 to 3.
+ * (36) and dense layer (8) are captured whole; the network's output of every captured image from the same forward
+ * pass; and the per-epoch record of 20 test images over epochs 0 to 3.
  */
 class CaptureEpochsTest {
 
@@ -153,9 +155,72 @@ class CaptureEpochsTest {
         assertEquals("reused", stage(second, "capture").getString("status"));
         List<String> probe = probe(first);
         assertTrue(probe.contains("epochs [0, 1, 2, 3], kept 3"), probe.toString());
+        assertTrue(probe.contains("outputs recorded true, splits [test, train, validation]"), probe.toString());
         assertTrue(probe.contains("reductions {conv1=random projection 144 -> 32, seed 7, dense1=full width, "
                 + "input=full width, pool1=full width}"), probe.toString());
         assertEquals(probe, probe(second));
+    }
+
+    @Test
+    void theNetworksOutputOfEveryCapturedImageIsItsSoftmaxBesideTheLayers() throws IOException {
+        Path run = run(Map.of());
+        MultiLayerNetwork trained = ModelSerializer.restoreMultiLayerNetwork(
+                run.resolve("train/model.zip").toFile(), false);
+        Dataset dataset = SyntheticDataStage.dataset(new SyntheticDataStage.SyntheticSettings(3, 40, 8, 8, 3));
+        for (Split split : List.of(dataset.train(), dataset.validation(), dataset.test())) {
+            String name = split.name();
+            FloatMatrix outputs = matrix(run.resolve("capture/" + name + "-outputs.npy"));
+            int[] sourceIndex = Npy.readInts(run.resolve("capture/" + name + "-index.npy")).values();
+            assertEquals(split.size(), outputs.rows(), name + ": a row per captured image");
+            assertEquals(3, outputs.cols(), name + ": a probability per class");
+            for (int row = 0; row < outputs.rows(); row++) {
+                double sum = 0;
+                for (float p : outputs.row(row)) {
+                    sum += p;
+                }
+                assertEquals(1, sum, 1e-5, name + " row " + row + " is a softmax");
+            }
+            // the known answer: the trained network's output of those images, in the capture's row order
+            try (INDArray images = images(split, sourceIndex)) {
+                assertClose(new FloatMatrix(sourceIndex.length, 3, trained.output(images, false).dup('c').data()
+                        .asFloat()), outputs, name);
+            }
+        }
+        // the test split's: the train stage's predictions of the same images, computed in batches of its own
+        float[] predictions = Npy.readFloats(run.resolve("train/predictions.npy")).values();
+        int[] predicted = Npy.readInts(run.resolve("train/test_index.npy")).values();
+        int[] captured = Npy.readInts(run.resolve("capture/test-index.npy")).values();
+        float[] reordered = new float[captured.length * 3];
+        for (int row = 0; row < captured.length; row++) {
+            System.arraycopy(predictions, indexOf(predicted, captured[row]) * 3, reordered, row * 3, 3);
+        }
+        assertClose(new FloatMatrix(captured.length, 3, reordered), matrix(run.resolve("capture/test-outputs.npy")),
+                "the test split against train/predictions.npy");
+        assertEquals(List.of("input", "conv1", "pool1", "dense1"), Activations.layersIn(run.resolve("capture")),
+                "the output is not a captured layer");
+        assertTrue(probe(run).contains("outputs recorded true, splits [test, train, validation]"),
+                probe(run).toString());
+    }
+
+    @Test
+    void withoutOutputsNoneAreWrittenAndTheLayersAreTheSame() throws IOException {
+        Path with = run(Map.of());
+        Path without = run(Map.of("capture.outputs", "false"));
+        assertEquals("reused", stage(without, "train").getString("status"));
+        assertEquals("succeeded", stage(without, "capture").getString("status"), "another setting, another capture");
+        try (Stream<Path> files = Files.list(without.resolve("capture"))) {
+            assertEquals(List.of(), files.map(file -> file.getFileName().toString())
+                    .filter(file -> file.endsWith("-outputs.npy")).toList());
+        }
+        assertTrue(probe(without).contains("outputs recorded false, splits []"), probe(without).toString());
+        assertTrue(Files.readString(without.resolve("log.txt"))
+                .contains("Not recording the network's output: capture.outputs = false"));
+        // the layers are those of the capture with outputs, and say so: what is keyed by a layer is shared
+        assertEquals(stage(with, "capture").getConfig("metrics.layer-fingerprints"),
+                stage(without, "capture").getConfig("metrics.layer-fingerprints"));
+        for (String file : List.of("input-train.npy", "conv1-test.npy", "pool1-validation.npy", "dense1-train.npy")) {
+            assertClose(matrix(with.resolve("capture/" + file)), matrix(without.resolve("capture/" + file)), file);
+        }
     }
 
     @Test
@@ -192,13 +257,13 @@ class CaptureEpochsTest {
                 .orElseThrow(() -> new AssertionError(problems.toString()));
     }
 
-    /** The test images at these positions of the test file, as the network takes them. */
-    private static INDArray images(Split test, int[] sourceIndex) {
-        int pixels = test.source().pixelsPerImage();
+    /** The images of a split at these positions of its file, as the network takes them. */
+    private static INDArray images(Split split, int[] sourceIndex) {
+        int pixels = split.source().pixelsPerImage();
         float[] values = new float[sourceIndex.length * pixels];
         for (int i = 0; i < sourceIndex.length; i++) {
             int index = sourceIndex[i];
-            test.copyScaled(IntStream.range(0, test.size()).filter(row -> test.sourceIndex(row) == index)
+            split.copyScaled(IntStream.range(0, split.size()).filter(row -> split.sourceIndex(row) == index)
                     .findFirst().orElseThrow(), values, i * pixels);
         }
         return Nd4j.create(values, new long[] {sourceIndex.length, pixels}, 'c');

@@ -58,7 +58,7 @@ class CaptureStageTest {
     void aProjectionWiderThanMaxWidthIsRejected() {
         InvalidSetting rejected = assertThrows(InvalidSetting.class, () -> new CaptureSettings(List.of(),
                 List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 40, new RandomProjection.Options(50, 7),
-                new CaptureSettings.Epochs(Optional.of(0), 7)));
+                new CaptureSettings.Epochs(Optional.of(0), 7), true));
         assertEquals("max-width", rejected.key());
         assertTrue(rejected.getMessage().startsWith("max-width = 40 is below projection.width = 50"),
                 rejected.getMessage());
@@ -67,7 +67,8 @@ class CaptureStageTest {
     @Test
     void aPerEpochSubsetLargerThanTheTestSplitIsRejectedOnceItsSizeIsKnown() {
         CaptureStage stage = new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST),
-                0, 42, 10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(13), 7)));
+                0, 42, 10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(13), 7),
+                true));
         stage.check(Artifacts.none());
         InvalidSetting rejected = assertThrows(InvalidSetting.class,
                 () -> stage.check(Artifacts.of(DataShape.ARTIFACT, DATA)));
@@ -75,7 +76,7 @@ class CaptureStageTest {
         assertEquals("the per-epoch record's 13 test images are more than the test split's 12; set "
                 + "capture.epochs.images to at most 12 (0 records no epochs)", rejected.getMessage());
         new CaptureStage(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TEST), 0, 42, 10, 100,
-                new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(12), 7)))
+                new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(12), 7), true))
                 .check(Artifacts.of(DataShape.ARTIFACT, DATA));
     }
 
@@ -103,7 +104,7 @@ class CaptureStageTest {
     @Test
     void aStageThatNeedsASplitTheCaptureLeavesOutIsToldWhatToAdd() {
         CaptureShape shape = preview(new CaptureSettings(List.of(), List.of(CaptureSettings.SplitName.TRAIN), 0, 1,
-                10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(0), 7)),
+                10, 100, new RandomProjection.Options(50, 7), new CaptureSettings.Epochs(Optional.of(0), 7), true),
                 Artifacts.of(DataShape.ARTIFACT, DATA));
         assertEquals(Map.of("train", 35), shape.rows());
         List<InvalidSetting> missing = shape.missing(List.of("train", "test"), "a stage needs both");
@@ -127,6 +128,6 @@ class CaptureStageTest {
     private static CaptureSettings settings(List<String> layers, int perClass, int maxWidth) {
         return new CaptureSettings(layers, List.of(CaptureSettings.SplitName.TRAIN, CaptureSettings.SplitName.TEST),
                 perClass, 42, 10, maxWidth, new RandomProjection.Options(50, 7),
-                new CaptureSettings.Epochs(Optional.of(0), 7));
+                new CaptureSettings.Epochs(Optional.of(0), 7), true);
     }
 }

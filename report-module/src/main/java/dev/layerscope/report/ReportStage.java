@@ -2,6 +2,8 @@ package dev.layerscope.report;
 
 import dev.layerscope.attribution.AttributionResults;
 import dev.layerscope.capture.Activations;
+import dev.layerscope.capture.NetworkOutputs;
+import dev.layerscope.capture.SharedRows;
 import dev.layerscope.cka.CkaResults;
 import dev.layerscope.collapse.CollapseResults;
 import dev.layerscope.data.Dataset;
@@ -88,7 +90,7 @@ public final class ReportStage implements Stage {
     public Set<ArtifactKey<?>> readsIfWritten() {
         return Set.of(ProbeResults.ARTIFACT, CkaResults.ARTIFACT, IntrinsicDimensions.ARTIFACT,
                 CollapseResults.ARTIFACT, AttributionResults.ARTIFACT, ValidationGrid.ARTIFACT,
-                Activations.ARTIFACT);
+                NetworkOutputs.ARTIFACT);
     }
 
     @Override
@@ -137,7 +139,7 @@ public final class ReportStage implements Stage {
         String staticBody = document.html(dir) + inside(dir, model, dataset, mined);
         String html = HtmlReport.page("LayerScope: " + experiment, staticBody,
                 explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset,
-                        trainOutput(context.find(Activations.ARTIFACT), model, embeddings)),
+                        trainOutput(context.find(NetworkOutputs.ARTIFACT), embeddings, classNames.size())),
                 RunHistory.summaries(thisRun, context.earlierOutputs(), settings.compareRuns()));
         Files.writeString(dir.resolve("report.html"), html);
         Path published = context.publishedDir();
@@ -390,30 +392,41 @@ public final class ReportStage implements Stage {
     }
 
     /**
-     * The network's output for every training point of the maps, when the capture kept it: the train stage keeps the
-     * test split's only, and the capture records the output layer (its softmax) for every split it captures when
-     * {@code capture.layers} names that layer. Empty otherwise, or when the captured rows are not the maps' rows.
+     * The network's output for every training point of the maps, in the maps' order: the capture's record of it
+     * ({@code capture.outputs}; the train stage keeps the test split's alone), its rows matched to the maps' training
+     * rows by their position in the training file. Empty, with a log line saying why the explorer then draws the
+     * training points grey in the modes that need the output, when the capture kept none, when it lacks a training
+     * point of the maps, or when the network's output is not a softmax of the classes (a train stage of one's own).
      */
-    private static float[] trainOutput(Optional<Activations> captured, TrainedModel model, Embeddings embeddings)
+    private static float[] trainOutput(Optional<NetworkOutputs> recorded, Embeddings embeddings, int classes)
             throws IOException {
-        String output = model.layout().names().getLast();
-        if (captured.isEmpty() || !captured.get().layers().contains(output)
-                || !captured.get().splits().containsKey("train")) {
+        String grey = "the explorer draws the training points grey in the modes that need the network's output";
+        if (recorded.isEmpty() || !recorded.get().splits().containsKey("train")) {
+            LOG.info("The capture kept no network output of the training split (capture.outputs = false, or no "
+                    + "capture of the training split): {}", grey);
             return new float[0];
         }
         int[] mapRows = embeddings.all().getFirst().trainRows().sourceIndex();
-        if (!Arrays.equals(captured.get().splits().get("train").sourceIndex(), mapRows)) {
+        SharedRows shared = SharedRows.of(mapRows, recorded.get().splits().get("train").sourceIndex());
+        if (shared.size() != mapRows.length) {
+            LOG.warn("The capture's network output holds {} of the maps' {} training points: {}", shared.size(),
+                    mapRows.length, grey);
             return new float[0];
         }
-        FloatMatrix probabilities = captured.get().load(output, "train");
+        // every training point of the maps is shared, so the shared pairs are the maps' rows in their order
+        FloatMatrix probabilities = recorded.get().load("train").rows(shared.theirRows());
+        if (probabilities.cols() != classes) {
+            LOG.warn("The network's output has {} values an image for {} classes: {}", probabilities.cols(), classes,
+                    grey);
+            return new float[0];
+        }
         for (int row = 0; row < probabilities.rows(); row++) {
             double sum = 0;
             for (float p : probabilities.row(row)) {
                 sum += p;
             }
             if (Math.abs(sum - 1) > 1e-3) {
-                LOG.info("The captured output layer {} is not a softmax (a row sums to {}): the explorer colours "
-                        + "the training points by class only", output, sum);
+                LOG.info("The network's output is not a softmax (a row sums to {}): {}", sum, grey);
                 return new float[0];
             }
         }

@@ -192,6 +192,8 @@ class BadExperimentsTest {
                 broken("capture", "capture.epochs.images = 31", "capture.epochs.images",
                         "the per-epoch record's 31 test images are more than the test split's 30; set "
                                 + "capture.epochs.images to at most 30 (0 records no epochs)"),
+                broken("capture", "capture.outputs = maybe", "capture.outputs",
+                        "expected true or false, got \"maybe\""),
 
                 broken("reduce", "reduce.methods = []", "reduce.methods", "name at least one method"),
                 broken("reduce", "reduce.methods = [pca, pca]", "reduce.methods", "names a method twice"),

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.layerscope.data.Npy;
 import dev.layerscope.kernel.Hashes;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.report.figures.Pictures;
@@ -17,16 +18,21 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
@@ -41,6 +47,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The shipped experiments in conf/, run through the launcher with every stage module LayerScope has. */
@@ -84,6 +91,7 @@ class ExperimentsTest {
         for (String file : List.of("experiment.conf", "run.json", "log.txt", "load/dataset.json", "load/summary.txt",
                 "train/model.zip", "train/history.csv", "train/predictions.npy", "train/evaluation.json",
                 "train/trajectory.npy", "capture/input-train.npy", "capture/dense2-test.npy",
+                "capture/train-outputs.npy",
                 "reduce/embeddings.csv", "reduce/dense1-tsne.csv", "reduce/input-umap-test.npy",
                 "reduce/dense2-trimap-train.npy", "reduce/projector/projector_config.pbtxt",
                 "hardneg/hard_negatives.csv", "hardneg/confusion_counts.csv", "hardneg/per_class.csv",
@@ -222,7 +230,8 @@ class ExperimentsTest {
     /**
      * The default experiment on synthetic images, run twice: the second run reuses every stored stage and computes
      * the same hard negatives, the same figures and the same report.md but for the run's name and where it ran
-     * (docs/reproducibility.md); the report says where the run ran, as run.json records it.
+     * (docs/reproducibility.md); the report says where the run ran, as run.json records it; the explorer of both has
+     * the network's output of every training point (capture.outputs, on by default), the second's restored.
      */
     @Test
     void aRunAgainWritesTheSameReportAndTheReportSaysWhereItRan() throws IOException {
@@ -259,6 +268,87 @@ class ExperimentsTest {
             assertTrue(markdown.contains(row), row + " is not in report.md");
             assertTrue(html.contains(HtmlReport.escapeHtml(String.valueOf(environment.getAnyRef(fact)))),
                     fact + " is not in report.html");
+        }
+        // the training points' probabilities in the page: the capture's output of the training split, computed in
+        // the first run and restored from the store in the second (240 training images: of 10 classes of 30, the first
+        // fifth is held out for validation)
+        for (Path run : twoRuns) {
+            float[] outputs = Npy.readFloats(run.resolve("capture/train-outputs.npy")).values();
+            int[] quantised = trainProbabilities(Files.readString(run.resolve("report/report.html")));
+            assertEquals(240 * 10, quantised.length, run + ": ten probabilities for every training point");
+            for (int i = 0; i < outputs.length; i++) {
+                assertEquals(Math.round(Math.min(1.0, outputs[i]) * 65535.0), quantised[i], run + ": value " + i);
+            }
+        }
+        // last, as it is skipped without a browser
+        theTrainingPointsShowTheNetworksOutput(second.resolve("report/report.html"));
+    }
+
+    /** The page's training probabilities, in 16-bit steps of 1/65535 (see HtmlReport.json). */
+    private static int[] trainProbabilities(String html) {
+        Matcher encoded = Pattern.compile("\"trainProbabilities\":\"([^\"]*)\"").matcher(html);
+        assertTrue(encoded.find(), "the page has no trainProbabilities");
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(encoded.group(1)))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        int[] steps = new int[bytes.remaining() / 2];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = Short.toUnsignedInt(bytes.getShort());
+        }
+        return steps;
+    }
+
+    /**
+     * A report whose training points have the network's output, in headless Chromium: coloured correct / wrong and
+     * showing the training points alone, the map has green and red points and none of the grey of a point without
+     * output, and a training point's tooltip has its predicted class and its top three probabilities.
+     */
+    private static void theTrainingPointsShowTheNetworksOutput(Path html) {
+        ChromeDriver driver = HeadlessChromium.start();
+        try {
+            driver.get(html.toUri().toString());
+            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+            wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
+                    "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+            new Select(driver.findElement(By.id("ls-split"))).selectByValue("train");
+            long frames = ((Number) driver.executeScript("return window.layerscope.frames()")).longValue();
+            new Select(driver.findElement(By.id("ls-colour"))).selectByValue("correct");
+            wait.until(d -> ((Number) driver.executeScript("return window.layerscope.frames()")).longValue() > frames);
+            long trainPoints = ((Number) driver.executeScript("return window.layerscope.counts().train")).longValue();
+            assertEquals(240, trainPoints);
+            assertEquals(0, ((Number) driver.executeScript("return window.layerscope.counts().test")).longValue());
+            assertEquals("", driver.findElement(By.id("ls-scale-note")).getText(), "no note of grey training points");
+            // each drawn pixel by the nearest of the three colours: correct, wrong, no output (alpha blends a little)
+            @SuppressWarnings("unchecked")
+            List<Number> counts = (List<Number>) driver.executeScript("const c = document.getElementById('ls-canvas');"
+                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "const colours = [[0x1a, 0x7f, 0x37], [0xcf, 0x22, 0x2e], [0xc8, 0xcc, 0xd1]];"
+                    + "const counts = [0, 0, 0];"
+                    + "for (let p = 0; p < d.length; p += 4) { if (d[p + 3] === 0) continue;"
+                    + "  let best = 0, far = Infinity;"
+                    + "  colours.forEach((k, j) => { const e = Math.abs(d[p] - k[0]) + Math.abs(d[p + 1] - k[1])"
+                    + "    + Math.abs(d[p + 2] - k[2]); if (e < far) { far = e; best = j; } });"
+                    + "  counts[best]++; }"
+                    + "return counts;");
+            assertTrue(counts.get(0).longValue() + counts.get(1).longValue() > 0, "no point drawn: " + counts);
+            assertEquals(0, counts.get(2).longValue(), "grey training points: " + counts);
+
+            @SuppressWarnings("unchecked")
+            List<Number> at = (List<Number>) driver.executeScript("const c = document.getElementById('ls-canvas');"
+                    + "c.scrollIntoView({block: 'center'}); const r = c.getBoundingClientRect();"
+                    + "const p = window.layerscope.screenOf(0); return [r.left + p[0], r.top + p[1]];");
+            new Actions(driver).moveToLocation(at.get(0).intValue(), at.get(1).intValue()).perform();
+            wait.until(d -> d.findElement(By.id("ls-tooltip")).isDisplayed());
+            long hovered = ((Number) driver.executeScript("return window.layerscope.hovered()")).longValue();
+            assertTrue(hovered >= 0 && hovered < trainPoints, "a training point is hovered: " + hovered);
+            assertTrue(driver.findElement(By.id("ls-tip-index")).getText().startsWith("training image #"));
+            String predicted = driver.findElement(By.id("ls-tip-predicted")).getText();
+            assertTrue(predicted.startsWith("Predicted: ") && !predicted.contains("kept no output"), predicted);
+            String top = driver.findElement(By.id("ls-tip-top")).getText();
+            assertTrue(top.matches("[^,]+ [01]\\.\\d{3}, [^,]+ [01]\\.\\d{3}, [^,]+ [01]\\.\\d{3}"),
+                    "three probabilities: " + top);
+            assertEquals(List.of(), HeadlessChromium.consoleErrors(driver), "the browser console has errors");
+        } finally {
+            driver.quit();
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param sourceIndex       each point's position in its split's file (for a test point: its test index)
  * @param testProbabilities the network's softmax output for every test point, row-major, {@code testCount x classes}
  * @param trainProbabilities the same for every training point ({@code trainCount x classes}), or empty when the run
- *                          kept none (the network's output is captured for the training split only when
- *                          {@code capture.layers} names the output layer)
+ *                          kept none (the capture records the network's output of every captured image unless
+ *                          {@code capture.outputs = false})
  * @param thumbnails        one thumbnail a point, in point order
  * @param maps              the maps, each with every point
  * The arrays are not copied: the page is written from them once.

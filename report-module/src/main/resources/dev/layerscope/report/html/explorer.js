@@ -14,7 +14,8 @@
  *                                      a short text saying why ("lasso", "confusion", ...), shown with the count
  *   layerscope.onPointClick(callback)  callback({point, split, sourceIndex, label, predicted, probabilities}) when a
  *                                      point of the map is clicked; predicted is -1 and probabilities null for a
- *                                      training point; returns a function that removes the callback
+ *                                      training point when the run kept no output for them (capture.outputs =
+ *                                      false); returns a function that removes the callback
  *   layerscope.onSelect(callback)      callback(points) whenever the selection changes
  *   layerscope.pointOfTestIndex(t)     the point of test image t, or -1
  *   layerscope.thumbnail(point)        the point's thumbnail as ImageData (grey, 4-bit levels spread over 0..255)
@@ -42,7 +43,7 @@
   const sourceIndex = new Int32Array(bytes(data.sourceIndex).buffer);
   const testProbabilities = new Uint16Array(bytes(data.testProbabilities).buffer);
   const trainProbabilities = new Uint16Array(bytes(data.trainProbabilities).buffer);
-  // the training points' output is there when the run captured the output layer (capture.layers names it)
+  // the training points' output is there unless the run's capture kept none (capture.outputs = false)
   const trainOutput = trainProbabilities.length > 0;
   const thumbInfo = data.thumbnails;
   const thumbPacked = bytes(thumbInfo.packed);
@@ -617,7 +618,7 @@
   function showScale(mode) {
     const box = document.getElementById('ls-scale');
     const note = trainCount && !trainOutput
-      ? 'grey: training points (the network\u2019s output is kept for the test split)' : '';
+      ? 'grey: training points (this run kept the network\u2019s output for the test split only)' : '';
     if (mode === 'class') {
       box.hidden = true;
       return;

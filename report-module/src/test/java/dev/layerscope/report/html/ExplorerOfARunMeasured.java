@@ -22,8 +22,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A measurement, not a unit test: the explorer of a finished run rebuilt from its folder (every map's training and test
- * points from reduce/, the test predictions from train/, the images from the data folder, the run's own static body
- * from its report.html), its size printed by part, then opened in headless Chromium for its load and frame times.
+ * points from reduce/, the test predictions from train/, the training points' from capture/ when it recorded them, the
+ * images from the data folder, the run's own static body from its report.html), its size printed by part, then
+ * opened in headless Chromium for its load and frame times.
  * Skipped unless {@code -Dexplorer.run=<run folder>} (and {@code -Dexplorer.data=<data folder>}, default the shared
  * Fashion-MNIST) are given; see docs/performance.md.
  */
@@ -87,6 +88,22 @@ class ExplorerOfARunMeasured {
             System.arraycopy(predictions, rowOf.get(sourceIndex[trainCount + j]) * classes, probabilities,
                     j * classes, classes);
         }
+        // the training points' output, when the run's capture recorded it (capture.outputs)
+        float[] trainProbabilities = new float[0];
+        Path trainOutputs = run.resolve("capture/train-outputs.npy");
+        if (Files.exists(trainOutputs)) {
+            float[] outputs = Npy.readFloats(trainOutputs).values();
+            int[] captured = Npy.readInts(run.resolve("capture/train-index.npy")).values();
+            Map<Integer, Integer> capturedRow = new HashMap<>();
+            for (int row = 0; row < captured.length; row++) {
+                capturedRow.put(captured[row], row);
+            }
+            trainProbabilities = new float[trainCount * classes];
+            for (int i = 0; i < trainCount; i++) {
+                System.arraycopy(outputs, capturedRow.get(sourceIndex[i]) * classes, trainProbabilities,
+                        i * classes, classes);
+            }
+        }
         Thumbnails thumbnails = Thumbnails.halved(
                 new Thumbnails.Source(trainImages, java.util.Arrays.copyOfRange(sourceIndex, 0, trainCount)),
                 new Thumbnails.Source(testImages, java.util.Arrays.copyOfRange(sourceIndex, trainCount,
@@ -94,7 +111,7 @@ class ExplorerOfARunMeasured {
         List<String> classNames = com.typesafe.config.ConfigFactory.parseFile(run.resolve("load/dataset.json")
                 .toFile()).getStringList("class-names");
         ExplorerData explorer = new ExplorerData(classNames, trainCount, labels, sourceIndex, probabilities,
-                new float[0], thumbnails, maps);
+                trainProbabilities, thumbnails, maps);
 
         String old = Files.readString(run.resolve("report/report.html"));
         String body = old.substring(old.indexOf("<main>") + "<main>".length(), old.indexOf("<section id=\"explorer\""));
@@ -104,10 +121,11 @@ class ExplorerOfARunMeasured {
         Files.writeString(out, page);
         String json = HtmlReport.json(explorer, List.of(new RunSummary("this run", List.of(), List.of())));
         System.out.printf(Locale.ROOT, "%,d points (%,d train, %,d test), %d maps: report.html %,d bytes (before: %,d);"
-                        + " static body %,d, explorer data %,d of which thumbnails %,d and coordinates %,d%n",
+                        + " static body %,d, explorer data %,d of which thumbnails %,d, coordinates %,d and the"
+                        + " training points' probabilities %,d%n",
                 labels.length, trainCount, testCount, maps.size(), Files.size(out), old.length(), body.length(),
                 json.length(), 4 * ((thumbnails.packed().length + 2) / 3),
-                maps.size() * 4L * ((4L * labels.length + 2) / 3));
+                maps.size() * 4L * ((4L * labels.length + 2) / 3), 4L * ((2L * trainProbabilities.length + 2) / 3));
 
         ChromeDriver driver = HeadlessChromium.start();
         try {
