@@ -19,7 +19,8 @@ import java.util.Map;
  *                  epochs ascending; classes by number (the dataset's class names in that order); probability is
  *                  the predicted class's; validation_index the position in the validation split, source_index in
  *                  the file it was drawn from
- * grid.json        the epochs, the kept epoch (the trained model's), the sample's size and seed
+ * grid.json        the epochs, the kept epoch (the trained model's), the sample's size and seed, and the size asked
+ *                  for (validation-grid.images: larger than the sample's when the validation split has fewer)
  * </pre>
  */
 final class ValidationGridFiles {
@@ -31,7 +32,7 @@ final class ValidationGridFiles {
     private ValidationGridFiles() {
     }
 
-    static void write(Path dir, ValidationGrid grid, long seed) throws IOException {
+    static void write(Path dir, ValidationGrid grid, int asked, long seed) throws IOException {
         List<String> lines = new ArrayList<>(List.of(HEADER));
         for (int e = 0; e < grid.epochs().size(); e++) {
             for (int i = 0; i < grid.size(); i++) {
@@ -45,6 +46,7 @@ final class ValidationGridFiles {
         info.put("epochs", grid.epochs());
         info.put("kept-epoch", grid.keptEpoch());
         info.put("images", grid.size());
+        info.put("images-asked", asked);
         info.put("seed", seed);
         Json.write(dir.resolve(INFO), info);
     }

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The {@code validation-grid} section. Defaults are in analysis-module's reference.conf.
  *
- * @param images how many validation images the grid shows: a seeded sample of the validation split
+ * @param images how many validation images the grid shows at most: a seeded sample of the validation split, or
+ *               all of it when it has fewer ({@link #sampleSize})
  * @param seed   the sample's seed
  * @param epochs the epochs whose network predicts them, besides the trained model: epoch numbers (0 is before
  *               training), {@code middle} (half the last epoch trained, rounded up) or {@code last}
@@ -35,6 +36,14 @@ public record ValidationGridSettings(@Range(min = 1) int images, long seed, @Non
                         + "before training), `middle` or `last`, e.g. [1, middle, last]");
             }
         }
+    }
+
+    /**
+     * How many images the grid shows of a validation split of {@code validationImages}: {@code images}, clamped to
+     * the split's size, so that the default of 64 shows a smaller split whole.
+     */
+    public int sampleSize(int validationImages) {
+        return Math.min(images, validationImages);
     }
 
     /**

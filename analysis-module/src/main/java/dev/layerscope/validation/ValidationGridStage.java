@@ -56,18 +56,18 @@ public final class ValidationGridStage implements ReusableStage {
     }
 
     /**
-     * The sample against the validation split, as soon as its size is known, and the epochs against those trained,
-     * as soon as they are known (at planning from the train stage's preview, in a run from the trained model).
+     * An empty validation split, as soon as its size is known (a sample larger than a split that has images is
+     * clamped to it, see {@link ValidationGridSettings#sampleSize}), and the epochs against those trained, as soon as
+     * they are known (at planning from the train stage's preview, in a run from the trained model).
      */
     @Override
     public void check(Artifacts available) {
         List<InvalidSetting> problems = new ArrayList<>();
         DataShape.in(available).ifPresent(data -> {
-            int validation = data.validation().size();
-            if (settings.images() > validation) {
-                problems.add(new InvalidSetting("validation-grid.images", "the sample of " + settings.images()
-                        + " images is more than the validation split's " + validation + "; set "
-                        + "validation-grid.images to at most " + validation + " (or enlarge the validation split)"));
+            if (data.validation().size() == 0) {
+                problems.add(new InvalidSetting("data.validation-fraction", "the validation split is empty, so "
+                        + "validation-grid has no image to show; hold some out (data.validation-fraction above 0) "
+                        + "or take validation-grid out of the pipeline"));
             }
         });
         EpochPlan.lastEpoch(available).ifPresent(last -> {
@@ -86,7 +86,12 @@ public final class ValidationGridStage implements ReusableStage {
         Dataset dataset = context.read(Dataset.ARTIFACT);
         TrainedModel model = context.read(TrainedModel.ARTIFACT);
         Split validation = dataset.validation();
-        int[] rows = SeededRows.uniform(validation.size(), settings.images(), settings.seed());
+        int sample = settings.sampleSize(validation.size());
+        if (sample < settings.images()) {
+            LOG.info("validation-grid.images = {}, but the validation split has {} images: the grid shows all {}",
+                    settings.images(), validation.size(), sample);
+        }
+        int[] rows = SeededRows.uniform(validation.size(), sample, settings.seed());
         int kept = model.trainedEpoch();
         List<Integer> epochs = model.epochs().isPresent()
                 ? settings.resolve(model.epochs().get().lastEpoch(), kept) : List.of(kept);
@@ -124,13 +129,14 @@ public final class ValidationGridStage implements ReusableStage {
         }
         ValidationGrid grid = new ValidationGrid(epochs, kept, rows, IntStream.of(rows).map(validation::sourceIndex)
                 .toArray(), IntStream.of(rows).map(validation::label).toArray(), predicted, probability);
-        ValidationGridFiles.write(context.outputDir(), grid, settings.seed());
+        ValidationGridFiles.write(context.outputDir(), grid, settings.images(), settings.seed());
         Map<String, Integer> wrong = new LinkedHashMap<>();
         for (int e = 0; e < epochs.size(); e++) {
             wrong.put(Integer.toString(epochs.get(e)), grid.wrong(e));
         }
         LOG.info("{} validation images; wrong per epoch (the model is epoch {}): {}", rows.length, kept, wrong);
         context.metric("images", rows.length);
+        context.metric("images-asked", settings.images());
         context.metric("epochs", epochs);
         context.metric("kept-epoch", kept);
         context.metric("wrong", wrong);

@@ -132,4 +132,37 @@ class ValidationGridPipelineTest {
         assertEquals(Float.parseFloat(last[5]), grid.probability()[2][IMAGES - 1], 0f);
         assertTrue(grid.wrong(2) <= IMAGES);
     }
+
+    /**
+     * Two synthetic classes of 25 training images hold out a fifth, 10 validation images: the default sample of 64
+     * shows all 10, and grid.json says 64 were asked for.
+     */
+    @Test
+    void theDefaultSampleOfASplitOfTenIsTheWholeSplit(@TempDir Path own) throws IOException {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int exit = AnalysisTestModules.launch(own, """
+                pipeline = [synthetic, train, validation-grid]
+                synthetic { classes = 2, per-class = 25, rows = 6, cols = 6, seed = 3 }
+                model {
+                  layers = [{ type = dense, units = 4 }, { type = output }]
+                  batch-size = 16
+                  epochs = 2
+                }
+                """, errors);
+        assertEquals(0, exit, errors.toString(StandardCharsets.UTF_8));
+        Path grid;
+        try (Stream<Path> runs = Files.list(own.resolve("runs/tiny"))) {
+            grid = runs.filter(dir -> Files.exists(dir.resolve("run.json"))).findFirst().orElseThrow()
+                    .resolve("validation-grid");
+        }
+        Config info = ConfigFactory.parseFile(grid.resolve("grid.json").toFile());
+        assertEquals(10, info.getInt("images"));
+        assertEquals(64, info.getInt("images-asked"), "the default");
+        List<String> lines = Files.readAllLines(grid.resolve("predictions.csv"));
+        int epochs = info.getIntList("epochs").size();
+        assertEquals(1 + epochs * 10, lines.size());
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), lines.subList(1, 11).stream()
+                .map(line -> Integer.parseInt(line.split(",")[1])).toList(), "every validation image once");
+        assertEquals(10, ValidationGridFiles.read(grid).size());
+    }
 }

@@ -39,4 +39,12 @@ class ValidationGridSettingsTest {
         assertTrue(problem.getMessage().contains("`first` is not an epoch"), problem.getMessage());
         assertThrows(InvalidSetting.class, () -> new ValidationGridSettings(8, 7, List.of("-1")));
     }
+
+    @Test
+    void theSampleIsTheImagesAskedForOrTheWholeSplitWhenItHasFewer() {
+        ValidationGridSettings settings = new ValidationGridSettings(64, 7, List.of("last"));
+        assertEquals(64, settings.sampleSize(10_000));
+        assertEquals(64, settings.sampleSize(64));
+        assertEquals(10, settings.sampleSize(10), "the default of 64 shows a split of 10 whole");
+    }
 }

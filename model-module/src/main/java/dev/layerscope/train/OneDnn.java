@@ -24,7 +24,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * run libnd4j's {@code conv2d}, {@code maxpool2d} and {@code batchnorm} ops, which dispatch to oneDNN.
  * {@code OneDnnTest} checks that outputs and gradients agree with DL4J's own code.
  */
-final class OneDnn {
+public final class OneDnn {
 
     private static final boolean AVAILABLE = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo()
             .contains("HAVE_ONEDNN");
@@ -33,17 +33,18 @@ final class OneDnn {
     }
 
     /** Whether the loaded ND4J native library was built with oneDNN. */
-    static boolean available() {
+    public static boolean available() {
         return AVAILABLE;
     }
 
     /**
      * Gives every convolution, max-pooling and batch-norm layer of the network its oneDNN helper, when oneDNN is
-     * available; a network restored from disk needs this again.
+     * available; a network restored from disk, or cloned ({@code MultiLayerNetwork.clone} makes new layers, without
+     * helpers), needs this again. Public for the later stages that compute on a copy of the trained network.
      *
      * @return how many layers got one
      */
-    static int attach(MultiLayerNetwork network) {
+    public static int attach(MultiLayerNetwork network) {
         if (!AVAILABLE) {
             return 0;
         }

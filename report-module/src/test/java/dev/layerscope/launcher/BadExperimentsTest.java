@@ -65,7 +65,6 @@ class BadExperimentsTest {
             }
             reduce.tsne.perplexity = 10
             capture.epochs.images = 10
-            validation-grid.images = 10
             """;
 
     @TempDir
@@ -345,8 +344,8 @@ class BadExperimentsTest {
                 broken("intrinsic", "capture.splits = [train]", "capture.splits",
                         "the intrinsic stage estimates on the test split; add test to capture.splits"),
 
-                broken("validation-grid", "validation-grid.images = 16", "validation-grid.images",
-                        "the sample of 16 images is more than the validation split's 15"),
+                broken("validation-grid", "data.validation-fraction = 0", "data.validation-fraction",
+                        "the validation split is empty, so validation-grid has no image to show"),
                 broken("validation-grid", "validation-grid.images = 0", "validation-grid.images",
                         "0 is out of range; allowed: 1 <= value"),
                 broken("validation-grid", "validation-grid.epochs = [1, 2]", "validation-grid.epochs",
