@@ -94,7 +94,7 @@ class ExplorerOfARunMeasured {
         List<String> classNames = com.typesafe.config.ConfigFactory.parseFile(run.resolve("load/dataset.json")
                 .toFile()).getStringList("class-names");
         ExplorerData explorer = new ExplorerData(classNames, trainCount, labels, sourceIndex, probabilities,
-                new float[0], thumbnails, maps);
+                new float[0], thumbnails, maps, ExplorerAttribution.NONE);
 
         String old = Files.readString(run.resolve("report/report.html"));
         String body = old.substring(old.indexOf("<main>") + "<main>".length(), old.indexOf("<section id=\"explorer\""));
