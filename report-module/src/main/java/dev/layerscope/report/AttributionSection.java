@@ -1,5 +1,6 @@
 package dev.layerscope.report;
 
+import dev.layerscope.attribution.Attribution;
 import dev.layerscope.attribution.AttributionFiles;
 import dev.layerscope.attribution.AttributionResults;
 import dev.layerscope.attribution.AttributionSettings.Method;
@@ -11,6 +12,7 @@ import dev.layerscope.report.ReportDocument.ImageTable;
 import dev.layerscope.report.ReportDocument.Paragraph;
 import dev.layerscope.report.ReportDocument.Table;
 import dev.layerscope.report.figures.Figures;
+import dev.layerscope.report.html.ExplorerAttribution;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,28 @@ final class AttributionSection {
         if (!results.sanity().isEmpty()) {
             document.add(new Paragraph(sanityText(results))).add(sanityTable(results));
         }
+    }
+
+    /**
+     * The maps as the explorer shows them on hover, keyed by test index: each image's kind in words, the target
+     * class, integrated gradients' completeness error; Grad-CAM's maps (at least 0) drawn over the image, the
+     * others in diverging colours.
+     */
+    static ExplorerAttribution forExplorer(AttributionResults results) {
+        List<ExplorerAttribution.Method> methods = results.methods().stream()
+                .map(method -> new ExplorerAttribution.Method(method.key(), method != Method.GRAD_CAM)).toList();
+        List<ExplorerAttribution.Image> images = new ArrayList<>();
+        Attribution.Maps maps = results.maps();
+        int size = methods.size() * maps.rows() * maps.cols();
+        float[] values = new float[results.images().size() * size];
+        for (int i = 0; i < results.images().size(); i++) {
+            AttributionResults.Image image = results.images().get(i);
+            images.add(new ExplorerAttribution.Image(image.testIndex(), image.kind() == HardNegatives.Kind.HARD_NEGATIVE
+                    ? "hard negative" : "most confident correct image", image.targetClass(),
+                    image.completenessError()));
+            System.arraycopy(maps.values(), image.row() * size, values, i * size, size);
+        }
+        return new ExplorerAttribution(methods, maps.rows(), maps.cols(), images, values);
     }
 
     private static String completeness(AttributionResults results) {

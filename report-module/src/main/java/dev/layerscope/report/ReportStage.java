@@ -31,6 +31,7 @@ import dev.layerscope.report.figures.MatrixHeatmap;
 import dev.layerscope.report.figures.TrainingCurves;
 import dev.layerscope.report.figures.ValidationGridFigure;
 import dev.layerscope.report.figures.WeightFigures;
+import dev.layerscope.report.html.ExplorerAttribution;
 import dev.layerscope.report.html.ExplorerData;
 import dev.layerscope.report.html.HtmlReport;
 import dev.layerscope.report.html.InsideNetwork;
@@ -137,9 +138,16 @@ public final class ReportStage implements Stage {
         RunSummary thisRun = RunHistory.of(context.runDir().getFileName().toString(), model.history(), knn);
         RunHistory.write(dir, thisRun);
         String staticBody = document.html(dir) + inside(dir, model, dataset, mined);
+        ExplorerAttribution hoverMaps = attribution.map(AttributionSection::forExplorer)
+                .orElse(ExplorerAttribution.NONE);
+        if (attribution.isPresent()) {
+            LOG.info("Explorer: attribution maps of {} images by {} methods on hover, {} bytes of the page",
+                    hoverMaps.images().size(), hoverMaps.methods().size(), HtmlReport.attributionBytes(hoverMaps));
+        }
         String html = HtmlReport.page("LayerScope: " + experiment, staticBody,
                 explorer(embeddings, knn, context.read(Predictions.ARTIFACT), dataset,
-                        trainOutput(context.find(NetworkOutputs.ARTIFACT), embeddings, classNames.size())),
+                        trainOutput(context.find(NetworkOutputs.ARTIFACT), embeddings, classNames.size()),
+                        hoverMaps),
                 RunHistory.summaries(thisRun, context.earlierOutputs(), settings.compareRuns()));
         Files.writeString(dir.resolve("report.html"), html);
         Path published = context.publishedDir();
@@ -349,7 +357,8 @@ public final class ReportStage implements Stage {
      * points, and a thumbnail for every point.
      */
     private static ExplorerData explorer(Embeddings embeddings, KnnResults knn, Predictions predictions,
-                                         Dataset dataset, float[] trainProbabilities) {
+                                         Dataset dataset, float[] trainProbabilities,
+                                         ExplorerAttribution attribution) {
         // every map of a run holds the same captured rows: the first map's rows stand for all
         Embeddings.Embedding first = embeddings.all().getFirst();
         Activations.SplitRows train = first.trainRows();
@@ -388,7 +397,7 @@ public final class ReportStage implements Stage {
         Thumbnails thumbnails = Thumbnails.halved(new Thumbnails.Source(dataset.train().source(), train.sourceIndex()),
                 new Thumbnails.Source(dataset.test().source(), test.sourceIndex()));
         return new ExplorerData(dataset.classNames(), trainCount, labels, sourceIndex, probabilities,
-                trainProbabilities, thumbnails, maps);
+                trainProbabilities, thumbnails, maps, attribution);
     }
 
     /**

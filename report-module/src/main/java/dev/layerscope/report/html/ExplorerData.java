@@ -16,10 +16,13 @@ import java.util.Objects;
  *                          {@code capture.outputs = false})
  * @param thumbnails        one thumbnail a point, in point order
  * @param maps              the maps, each with every point
+ * @param attribution       the attribution maps of some test images, shown when their point is hovered or selected;
+ *                          {@link ExplorerAttribution#NONE} when the run has none
  * The arrays are not copied: the page is written from them once.
  */
 public record ExplorerData(List<String> classNames, int trainCount, int[] labels, int[] sourceIndex,
-        float[] testProbabilities, float[] trainProbabilities, Thumbnails thumbnails, List<ExplorerMap> maps) {
+        float[] testProbabilities, float[] trainProbabilities, Thumbnails thumbnails, List<ExplorerMap> maps,
+        ExplorerAttribution attribution) {
 
     /** One map: its points as x0,y0,x1,y1,... in point order; knnAccuracy may be null. */
     public record ExplorerMap(String input, String method, float[] xy, Double knnAccuracy) {
@@ -44,6 +47,7 @@ public record ExplorerData(List<String> classNames, int trainCount, int[] labels
         Objects.requireNonNull(testProbabilities, "testProbabilities");
         Objects.requireNonNull(trainProbabilities, "trainProbabilities");
         Objects.requireNonNull(thumbnails, "thumbnails");
+        Objects.requireNonNull(attribution, "attribution");
         int n = labels.length;
         if (classNames.isEmpty() || classNames.size() > 256) {
             throw new IllegalArgumentException("the explorer shows 1 to 256 classes, got " + classNames.size());

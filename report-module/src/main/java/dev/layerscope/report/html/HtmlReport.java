@@ -62,14 +62,15 @@ public final class HtmlReport {
                 <div id="ls-tooltip" class="ls-tooltip" hidden>
                 <canvas id="ls-thumb" class="ls-thumb"></canvas>
                 <div class="ls-tip-text"><div id="ls-tip-true"></div><div id="ls-tip-predicted"></div><div id="ls-tip-top" class="ls-dim"></div><div id="ls-tip-index" class="ls-dim"></div></div>
+                <div id="ls-tip-maps" class="ls-maps ls-tip-maps" hidden></div>
                 </div>
                 </div>
-                <p class="ls-hint">Drag to pan, wheel to zoom, hover a point for its image, click it to select it; Lasso (or shift-drag) selects a region; click a class to hide it, a confusion cell to select its images.</p>
+                <p class="ls-hint">Drag to pan, wheel to zoom, hover a point for its image (and a mapped image's attribution maps), click it to select it; Lasso (or shift-drag) selects a region; click a class to hide it, a confusion cell to select its images.</p>
                 <ul id="ls-legend" class="ls-legend"></ul>
                 <div id="ls-scale" class="ls-scale" hidden><span id="ls-scale-label"></span> <span id="ls-scale-min"></span><canvas id="ls-scale-bar" width="200" height="12"></canvas><span id="ls-scale-max"></span> <span id="ls-scale-note" class="ls-dim"></span></div>
                 <div class="ls-linked">
                 <div><h3>Confusion of the test points</h3><p class="ls-dim">Rows the true class, columns the predicted one.</p><table id="ls-confusion" class="ls-table ls-confusion"></table></div>
-                <div id="ls-selection"><h3>Selection</h3><p id="ls-selection-count">Nothing selected.</p><div id="ls-histogram" class="ls-histogram"></div><div id="ls-thumbs" class="ls-thumbs"></div></div>
+                <div id="ls-selection"><h3>Selection</h3><p id="ls-selection-count">Nothing selected.</p><div id="ls-attribution" class="ls-maps ls-attribution" hidden></div><div id="ls-histogram" class="ls-histogram"></div><div id="ls-thumbs" class="ls-thumbs"></div></div>
                 </div>
                 <h3>Every map</h3>
                 <div id="ls-multiples" class="ls-multiples"></div>
@@ -182,6 +183,7 @@ public final class HtmlReport {
             maps.add(m);
         }
         data.put("maps", maps);
+        data.put("attribution", attributionJson(explorer.attribution()));
         List<Object> runList = new ArrayList<>();
         for (RunSummary run : runs) {
             List<Object> curves = new ArrayList<>();
@@ -203,6 +205,38 @@ public final class HtmlReport {
         data.put("runs", runList);
         String json = ConfigValueFactory.fromMap(data).render(ConfigRenderOptions.concise().setJson(true));
         return json.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026");
+    }
+
+    /**
+     * The attribution maps: the methods, each image's test index, kind, target class and completeness error (null
+     * where there is none), a scale a map and the maps a signed byte a pixel ({@link QuantisedMaps}).
+     */
+    static Map<String, Object> attributionJson(ExplorerAttribution attribution) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("methods", attribution.methods().stream().map(method -> Map.of("name", method.name(),
+                "signed", method.signed())).toList());
+        json.put("rows", attribution.rows());
+        json.put("cols", attribution.cols());
+        List<Object> images = new ArrayList<>();
+        for (ExplorerAttribution.Image image : attribution.images()) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("testIndex", image.testIndex());
+            line.put("kind", image.kind());
+            line.put("target", image.targetClass());
+            // JSON has no NaN: an image without integrated gradients has no completeness error
+            line.put("completenessError", Double.isFinite(image.completenessError())
+                    ? image.completenessError() : null);
+            images.add(line);
+        }
+        json.put("images", images);
+        json.putAll(QuantisedMaps.of(attribution.maps(), attribution.mapSize()).json());
+        return json;
+    }
+
+    /** The bytes the attribution maps add to the page: their part of its JSON, UTF-8 (all ASCII). */
+    public static int attributionBytes(ExplorerAttribution attribution) {
+        return ConfigValueFactory.fromMap(Map.of("attribution", attributionJson(attribution)))
+                .render(ConfigRenderOptions.concise().setJson(true)).length();
     }
 
     private static String base64(byte[] bytes) {

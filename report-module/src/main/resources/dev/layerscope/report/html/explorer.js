@@ -7,6 +7,9 @@
  *
  * The data travels compactly (see HtmlReport.json): classes one byte a point, test indices and probabilities as
  * little-endian integers, coordinates 16 bits per axis, thumbnails 4 bits a pixel, all in base64.
+ * A hovered test image the attribution stage mapped (a hard negative, a most confident correct image) shows its maps
+ * in the hover box, a small canvas per method; selecting it alone (a click, a search, the report's list) keeps them
+ * beside the selection. They travel as a signed byte a pixel with a scale a map.
  *
  * The page's hook for other panels, window.layerscope:
  *   layerscope.select(points, source)  select these points (indices into the explorer's points: the training points
@@ -19,8 +22,10 @@
  *   layerscope.onSelect(callback)      callback(points) whenever the selection changes
  *   layerscope.pointOfTestIndex(t)     the point of test image t, or -1
  *   layerscope.thumbnail(point)        the point's thumbnail as ImageData (grey, 4-bit levels spread over 0..255)
- * and, for the report's browser test, what was drawn: pointsDrawn(), frames(), drawnMap(), hovered(), screenOf(i),
- * selected(), counts(), drawTimes(), benchmarkDraw(frames), loadMs().
+ *   layerscope.attribution(t)          test image t's attribution maps as decoded, {testIndex, kind, target,
+ *                                      completenessError, maps: [{method, signed, scale, values}]}, or null
+ * and, for the report's browser tests, what was drawn: pointsDrawn(), frames(), drawnMap(), hovered(), screenOf(i),
+ * testIndexOf(i), selected(), counts(), drawTimes(), benchmarkDraw(frames), loadMs().
  */
 (function () {
   'use strict';
@@ -100,6 +105,7 @@
   const tooltip = document.getElementById('ls-tooltip');
   const thumb = document.getElementById('ls-thumb');
   const thumbCtx = thumb.getContext('2d');
+  const tipMaps = document.getElementById('ls-tip-maps');
   const mapSelect = document.getElementById('ls-map');
   const splitSelect = document.getElementById('ls-split');
   const colourSelect = document.getElementById('ls-colour');
@@ -112,7 +118,7 @@
   // view: screen = (tx + x * scale, ty - y * scale) in CSS pixels; y grows upwards as in the static figures
   const view = { scale: 1, tx: 0, ty: 0, fitScale: 1 };
   const state = { map: 0, hovered: -1, pointsDrawn: 0, trainDrawn: 0, testDrawn: 0, frames: 0, drawnMap: -1,
-    pending: false, width: 0, height: 0, drag: null, lasso: null, split: 'both', loadMs: -1 };
+    pending: false, width: 0, height: 0, drag: null, lasso: null, split: 'both', loadMs: -1, tipMaps: -1 };
   const drawTimes = [];
   const decoded = [];
   const grids = [];
@@ -279,6 +285,9 @@
       }
     }
     showSelection(source || '');
+    // one test image selected (a click, a search, a hard negative of the report): its maps, where it has them
+    showPinned(selection.length === 1 && selection[0] >= trainCount ? sourceIndex[selection[0]] : -1,
+      selection.length === 1 ? selection[0] : -1);
     drawMultiples();
     request();
     for (const callback of selectCallbacks) callback(selection.slice());
@@ -398,6 +407,139 @@
     return c;
   }
 
+  // ---- attribution maps (the attribution stage's, of the hard negatives and the most confident correct images),
+  // found by test index; one signed byte a pixel with a scale a map (see HtmlReport.attributionJson)
+  const attribution = data.attribution;
+  const attributionMethods = attribution.methods;
+  const mapSize = attribution.rows * attribution.cols;
+  const attributionCodes = new Int8Array(bytes(attribution.maps).buffer);
+  const attributionRow = new Map();
+  attribution.images.forEach((image, row) => attributionRow.set(image.testIndex, row));
+  const MAP_PIXELS = 72;        // CSS pixels of a map in the hover box
+  const PINNED_MAP_PIXELS = 112; // and beside the selection
+
+  /** Test image t's maps, decoded: {testIndex, kind, target, completenessError, maps: [{method, signed, scale,
+   * values}]}, or null when it has none. */
+  function attributionOf(t) {
+    const row = attributionRow.get(Number(t));
+    if (row === undefined) return null;
+    const image = attribution.images[row];
+    return { testIndex: image.testIndex, kind: image.kind, target: image.target,
+      completenessError: image.completenessError,
+      maps: attributionMethods.map((method, m) => {
+        const k = row * attributionMethods.length + m;
+        const scale = attribution.scales[k];
+        const values = new Array(mapSize);
+        for (let p = 0; p < mapSize; p++) values[p] = attributionCodes[k * mapSize + p] * scale;
+        return { method: method.name, signed: method.signed, scale, values };
+      }) };
+  }
+
+  /** The image under a map drawn over it: point's thumbnail stretched to the map's size, or white without one. */
+  function underlay(point) {
+    const grey = new Float32Array(mapSize).fill(255);
+    if (point < 0) return grey;
+    const thumbnail = thumbnailData(point).data;
+    for (let y = 0; y < attribution.rows; y++) {
+      const ty = Math.min(thumbInfo.rows - 1, Math.floor(y * thumbInfo.rows / attribution.rows));
+      for (let x = 0; x < attribution.cols; x++) {
+        const tx = Math.min(thumbInfo.cols - 1, Math.floor(x * thumbInfo.cols / attribution.cols));
+        grey[y * attribution.cols + x] = thumbnail[4 * (ty * thumbInfo.cols + tx)];
+      }
+    }
+    return grey;
+  }
+
+  /**
+   * Map m of image row as a canvas, a pixel a value, against the map's largest absolute value: a signed map in
+   * diverging colours (red positive, white zero, blue negative); one at least 0 (Grad-CAM) over the image, red the
+   * more opaque the larger, as the report's PNGs draw every map.
+   */
+  function mapCanvas(row, m, point) {
+    const c = document.createElement('canvas');
+    c.width = attribution.cols;
+    c.height = attribution.rows;
+    const image = new ImageData(attribution.cols, attribution.rows);
+    const px = image.data;
+    const base = (row * attributionMethods.length + m) * mapSize;
+    let most = 0;
+    for (let p = 0; p < mapSize; p++) most = Math.max(most, Math.abs(attributionCodes[base + p]));
+    const grey = attributionMethods[m].signed ? null : underlay(point);
+    for (let p = 0; p < mapSize; p++) {
+      const t = most ? attributionCodes[base + p] / most : 0;
+      let r, g, b;
+      if (grey) {
+        const a = Math.abs(t), under = grey[p] * (1 - a);
+        r = under + (t > 0 ? 255 * a : 0);
+        g = under;
+        b = under + (t < 0 ? 255 * a : 0);
+      } else if (t >= 0) {
+        r = 255;
+        g = b = 255 * (1 - t);
+      } else {
+        r = g = 255 * (1 + t);
+        b = 255;
+      }
+      px[4 * p] = Math.round(r);
+      px[4 * p + 1] = Math.round(g);
+      px[4 * p + 2] = Math.round(b);
+      px[4 * p + 3] = 255;
+    }
+    c.getContext('2d').putImageData(image, 0, 0);
+    return c;
+  }
+
+  /**
+   * Fills box with test image t's maps, a figure per method named by it (point: t's point, for the image under
+   * Grad-CAM, or -1); hides the box and returns false when t has none.
+   */
+  function showMaps(box, t, point, pixels, long) {
+    box.replaceChildren();
+    const row = t < 0 ? undefined : attributionRow.get(Number(t));
+    if (row === undefined) {
+      box.hidden = true;
+      return false;
+    }
+    const image = attribution.images[row];
+    const title = document.createElement('div');
+    title.className = 'ls-maps-title';
+    title.textContent = long
+      ? 'Test image #' + image.testIndex + ', a ' + image.kind + ': which pixels drove the score of '
+        + data.classNames[image.target] + ' (red raised it, blue lowered it; Grad-CAM red over the image)'
+      : 'Attribution (' + image.kind + '), the score of ' + data.classNames[image.target] + ':';
+    const figures = document.createElement('div');
+    figures.className = 'ls-maps-row';
+    attributionMethods.forEach((method, m) => {
+      const figure = document.createElement('figure');
+      figure.dataset.method = method.name;
+      const c = mapCanvas(row, m, point);
+      c.style.width = pixels + 'px';
+      c.style.height = Math.round(pixels * attribution.rows / attribution.cols) + 'px';
+      const caption = document.createElement('figcaption');
+      const name = document.createElement('div');
+      name.className = 'ls-map-name';
+      name.textContent = method.name;
+      caption.append(name);
+      if (method.name === 'integrated-gradients' && image.completenessError !== null) {
+        const error = document.createElement('div');
+        error.className = 'ls-dim';
+        error.textContent = 'completeness ' + (100 * image.completenessError).toFixed(2) + ' %';
+        caption.append(error);
+      }
+      figure.append(c, caption);
+      figures.append(figure);
+    });
+    box.append(title, figures);
+    box.hidden = false;
+    return true;
+  }
+
+  const pinned = document.getElementById('ls-attribution');
+  /** Beside the selection: test image t's maps, kept until the selection changes; nothing when it has none. */
+  function showPinned(t, point) {
+    showMaps(pinned, t, point, PINNED_MAP_PIXELS, true);
+  }
+
   function describe(i) {
     return (i < trainCount ? 'training image #' : 'test image #') + sourceIndex[i];
   }
@@ -421,6 +563,12 @@
     predictedLine.className = guess < 0 || truth === guess ? '' : 'ls-wrong';
     document.getElementById('ls-tip-top').textContent = guess < 0 ? '' : topThree(i);
     document.getElementById('ls-tip-index').textContent = describe(i);
+    // a mapped test image's attribution maps beside its image, drawn when the hovered point changes; no box at all
+    // for another point
+    if (state.tipMaps !== i) {
+      showMaps(tipMaps, i >= trainCount ? sourceIndex[i] : -1, i, MAP_PIXELS, false);
+      state.tipMaps = i;
+    }
     tooltip.hidden = false;
     // beside the cursor, flipped to the other side near the right or bottom edge
     const left = sx + 14 + tooltip.offsetWidth > state.width ? sx - 14 - tooltip.offsetWidth : sx + 14;
@@ -570,6 +718,8 @@
       const i = pointOfTestIndex(image.dataset.testIndex);
       select(i < 0 ? [] : [i], i < 0 ? 'test image #' + image.dataset.testIndex + ' is not among the points'
         : 'hard negative, test image #' + image.dataset.testIndex);
+      // an image the maps leave out (capture.per-class) still shows its attribution maps
+      if (i < 0) showPinned(Number(image.dataset.testIndex), -1);
       document.getElementById('explorer').scrollIntoView({ block: 'start' });
     });
   });
@@ -809,6 +959,11 @@
     pointOfTestIndex: t => pointOfTestIndex(t),
     /** A point's thumbnail as ImageData. */
     thumbnail: i => thumbnailData(i),
+    /**
+     * Test image t's attribution maps as the page decoded them, {testIndex, kind, target, completenessError, maps:
+     * [{method, signed, scale, values}]}, or null when the page holds none.
+     */
+    attribution: t => attributionOf(t),
     /** The selected points, in the order they were selected. */
     selected: () => selection.slice(),
     /** How many points the last frame showed: all that pass the split and class filters, panned into view or not. */
@@ -823,6 +978,8 @@
     hovered: () => state.hovered,
     /** Where point i is drawn, in CSS pixels from the canvas's top-left corner. */
     screenOf: i => screenOf(i),
+    /** Point i's test index, -1 for a training point. */
+    testIndexOf: i => i >= trainCount && i < n ? sourceIndex[i] : -1,
     /** Milliseconds the recent frames took to draw (the script's work; the raster follows at compositing). */
     drawTimes: () => drawTimes.slice(),
     /**

@@ -26,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * images from the data folder, the run's own static body from its report.html), its size printed by part, then
  * opened in headless Chromium for its load and frame times.
  * Skipped unless {@code -Dexplorer.run=<run folder>} (and {@code -Dexplorer.data=<data folder>}, default the shared
- * Fashion-MNIST) are given; see docs/performance.md.
+ * Fashion-MNIST) are given; {@code -Dexplorer.own-page=true} opens the run's own report.html rather than the rebuilt
+ * page; see docs/performance.md.
  */
 class ExplorerOfARunMeasured {
 
@@ -111,14 +112,19 @@ class ExplorerOfARunMeasured {
         List<String> classNames = com.typesafe.config.ConfigFactory.parseFile(run.resolve("load/dataset.json")
                 .toFile()).getStringList("class-names");
         ExplorerData explorer = new ExplorerData(classNames, trainCount, labels, sourceIndex, probabilities,
-                trainProbabilities, thumbnails, maps);
+                trainProbabilities, thumbnails, maps, ExplorerAttribution.NONE);
 
         String old = Files.readString(run.resolve("report/report.html"));
         String body = old.substring(old.indexOf("<main>") + "<main>".length(), old.indexOf("<section id=\"explorer\""));
         String page = HtmlReport.page("LayerScope: measured", body,
                 explorer, List.of(new RunSummary("this run", List.of(), List.of())));
-        Path out = Path.of("target/explorer-of-a-run.html");
-        Files.writeString(out, page);
+        // -Dexplorer.own-page=true opens the run's own report.html instead (a run made by this code, which carries
+        // what the rebuilt page leaves out: the attribution maps of the hover); the sizes printed are still the parts'
+        Path out = Boolean.getBoolean("explorer.own-page") ? run.resolve("report/report.html")
+                : Path.of("target/explorer-of-a-run.html");
+        if (!Boolean.getBoolean("explorer.own-page")) {
+            Files.writeString(out, page);
+        }
         String json = HtmlReport.json(explorer, List.of(new RunSummary("this run", List.of(), List.of())));
         System.out.printf(Locale.ROOT, "%,d points (%,d train, %,d test), %d maps: report.html %,d bytes (before: %,d);"
                         + " static body %,d, explorer data %,d of which thumbnails %,d, coordinates %,d and the"

@@ -36,7 +36,18 @@ class HtmlReportTest {
         return new ExplorerData(classNames, 2, labels, sourceIndex, probabilities, new float[] {1f, 0f, 0.5f, 0.5f},
                 new Thumbnails(2, 2, new byte[2 * n]),
                 List.of(new ExplorerData.ExplorerMap("layer1", "pca", a, 0.8125),
-                        new ExplorerData.ExplorerMap("layer2", "tsne", b, null)));
+                        new ExplorerData.ExplorerMap("layer2", "tsne", b, null)), attribution());
+    }
+
+    /**
+     * Test image 7's maps, 2x2, by a signed method and Grad-CAM: saliency 0.3, -1, 0.25, 0 (largest 1, so steps of
+     * 1/127) and Grad-CAM 0, 2, 1.2, 0.5 (steps of 2/127).
+     */
+    private static ExplorerAttribution attribution() {
+        return new ExplorerAttribution(List.of(new ExplorerAttribution.Method("saliency", true),
+                new ExplorerAttribution.Method("grad-cam", false)), 2, 2,
+                List.of(new ExplorerAttribution.Image(7, "hard negative", 1, Double.NaN)),
+                new float[] {0.3f, -1f, 0.25f, 0f, 0f, 2f, 1.2f, 0.5f});
     }
 
     private static List<RunSummary> runs() {
@@ -126,6 +137,79 @@ class HtmlReportTest {
     }
 
     @Test
+    void theDataHoldsTheAttributionMapsAByteAPixelByTestIndex() {
+        String json = dataJson(page(List.of("a", "b")));
+        // (the JSON renderer sorts an object's keys)
+        assertTrue(json.contains("\"methods\":[{\"name\":\"saliency\",\"signed\":true},{\"name\":\"grad-cam\","
+                + "\"signed\":false}]"), json);
+        assertTrue(json.contains("\"images\":[{\"completenessError\":null,\"kind\":\"hard negative\",\"target\":1,"
+                + "\"testIndex\":7}]"), json);
+        // saliency: 0.3 * 127 = 38.1 -> 38, -1 -> -127, 0.25 * 127 = 31.75 -> 32, 0; Grad-CAM in steps of 2/127:
+        // 0, 127, 76.2 -> 76, 31.75 -> 32
+        assertTrue(json.contains("\"maps\":\"" + b64(38, -127, 32, 0, 0, 127, 76, 32) + "\""), json);
+        assertTrue(json.contains("\"scales\":[" + (double) (1f / 127) + "," + (double) (2f / 127) + "]"), json);
+        // what the maps add to the page: the codes' base64 and a few short fields
+        int bytes = HtmlReport.attributionBytes(attribution());
+        assertTrue(bytes > 12 && bytes < 400, bytes + " bytes");
+        assertTrue(HtmlReport.attributionBytes(ExplorerAttribution.NONE) < 100);
+    }
+
+    @Test
+    void quantisedMapsStayWithinHalfAStepAndKeepTheLargestPixel() {
+        Random random = new Random(5);
+        int size = 28 * 28;
+        float[] maps = new float[3 * size];
+        for (int p = 0; p < maps.length; p++) {
+            // three maps of very different ranges: signed small, signed large, at least 0 (as Grad-CAM)
+            double v = random.nextGaussian();
+            maps[p] = (float) (p < size ? 1e-4 * v : p < 2 * size ? 30 * v : Math.abs(v));
+        }
+        QuantisedMaps quantised = QuantisedMaps.of(maps, size);
+        assertEquals(3, quantised.scales().length);
+        for (int m = 0; m < 3; m++) {
+            double largest = 0;
+            int at = -1;
+            for (int p = m * size; p < (m + 1) * size; p++) {
+                if (Math.abs(maps[p]) > largest) {
+                    largest = Math.abs(maps[p]);
+                    at = p;
+                }
+            }
+            assertEquals(largest / 127, quantised.scales()[m], largest * 1e-7);
+            assertEquals(127, Math.abs(quantised.q()[at]), "the largest pixel takes the last code");
+            double worst = 0;
+            for (int p = m * size; p < (m + 1) * size; p++) {
+                worst = Math.max(worst, Math.abs(quantised.value(p, size) - maps[p]));
+            }
+            assertTrue(worst <= largest / 254 * 1.0001, "map " + m + ": " + worst + " > " + largest / 254);
+            assertTrue(worst > largest / 254 * 0.5, "map " + m + ": a random map is not quantised exactly");
+        }
+        // Grad-CAM's map, at least 0, has no negative code
+        for (int p = 2 * size; p < 3 * size; p++) {
+            assertTrue(quantised.q()[p] >= 0);
+        }
+        // an empty map stays zero, with a zero scale
+        QuantisedMaps zero = QuantisedMaps.of(new float[4], 4);
+        assertEquals(0f, zero.scales()[0]);
+        assertEquals(0.0, zero.value(3, 4));
+    }
+
+    @Test
+    void explorerAttributionRefusesMismatchedMaps() {
+        List<ExplorerAttribution.Method> one = List.of(new ExplorerAttribution.Method("saliency", true));
+        ExplorerAttribution.Image seven = new ExplorerAttribution.Image(7, "hard negative", 0, 0.01);
+        // one image by one method of 2x2 needs four values
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerAttribution(one, 2, 2, List.of(seven),
+                new float[3]));
+        // the page finds maps by test index: one image twice is refused
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerAttribution(one, 2, 2, List.of(seven, seven),
+                new float[8]));
+        assertThrows(IllegalArgumentException.class, () -> new ExplorerAttribution(one, 2, 2, List.of(seven),
+                new float[] {0, Float.NaN, 0, 0}));
+        assertEquals(4, new ExplorerAttribution(one, 2, 2, List.of(seven), new float[4]).mapSize());
+    }
+
+    @Test
     void thumbnailsAreHalvedAndQuantisedToSixteenLevels() {
         // one 3x3 image: the 2x2 block means, the odd row and column averaging what exists
         byte[] pixels = {(byte) 0, (byte) 255, (byte) 17,
@@ -155,18 +239,19 @@ class HtmlReportTest {
         List<ExplorerData.ExplorerMap> none = List.of();
         // three test points of two classes need six probabilities
         assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
-                new int[5], new float[4], new float[0], five, none));
+                new int[5], new float[4], new float[0], five, none, ExplorerAttribution.NONE));
         assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
-                new int[5], new float[6], new float[0], new Thumbnails(2, 2, new byte[8]), none));
+                new int[5], new float[6], new float[0], new Thumbnails(2, 2, new byte[8]), none,
+                ExplorerAttribution.NONE));
         assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 6, new int[5],
-                new int[5], new float[0], new float[0], five, none));
+                new int[5], new float[0], new float[0], five, none, ExplorerAttribution.NONE));
         assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
-                new int[5], new float[] {0, 1, 0, 1, 0, 1.5f}, new float[0], five, none));
+                new int[5], new float[] {0, 1, 0, 1, 0, 1.5f}, new float[0], five, none, ExplorerAttribution.NONE));
         // two training points of two classes: four probabilities or none
         assertThrows(IllegalArgumentException.class, () -> new ExplorerData(List.of("a", "b"), 2, new int[5],
-                new int[5], new float[6], new float[2], five, none));
+                new int[5], new float[6], new float[2], five, none, ExplorerAttribution.NONE));
         assertEquals(3, new ExplorerData(List.of("a", "b"), 2, new int[5], new int[5], new float[6], new float[4], five,
-                none)
+                none, ExplorerAttribution.NONE)
                 .testCount());
     }
 

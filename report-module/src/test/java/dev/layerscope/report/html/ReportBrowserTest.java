@@ -165,6 +165,8 @@ class ReportBrowserTest {
         assertEquals("class 5 0.630, class 0 0.041, " + HOSTILE + " 0.041",
                 driver.findElement(By.id("ls-tip-top")).getText());
         assertEquals("test image #4242", driver.findElement(By.id("ls-tip-index")).getText());
+        // a page without attribution maps shows no box for them
+        assertFalse(driver.findElement(By.id("ls-tip-maps")).isDisplayed());
         // the thumbnail is the lone point's: its first four pixels are the nibbles of its index, 17 grey steps each
         @SuppressWarnings("unchecked")
         List<Long> grey = (List<Long>) driver.executeScript("const t = document.getElementById('ls-thumb');"
@@ -406,7 +408,7 @@ class ReportBrowserTest {
                 new ExplorerData.ExplorerMap("layer2", "umap", clusters(random, labels, 16, 6, false), 0.64),
                 new ExplorerData.ExplorerMap("layer3", "tsne", clusters(random, labels, 20, 0, true), null));
         return new ExplorerData(CLASS_NAMES, TRAIN, labels, sourceIndex, probabilities, new float[0], thumbnails(),
-                maps);
+                maps, ExplorerAttribution.NONE);
     }
 
     /** A point of class c nearest its cluster's centre on the first map (the ring of radius 10). */
