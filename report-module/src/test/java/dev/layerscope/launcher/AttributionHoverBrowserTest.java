@@ -114,9 +114,7 @@ class AttributionHoverBrowserTest {
 
     @BeforeEach
     void openTheReport() {
-        driver.get(run.resolve("report/report.html").toAbsolutePath().toUri().toString());
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.until(d -> number("return window.layerscope && window.layerscope.frames() > 0 ? 1 : 0") == 1);
+        wait = HeadlessChromium.openExplorer(driver, run.resolve("report/report.html"), Duration.ofSeconds(30));
     }
 
     @AfterEach

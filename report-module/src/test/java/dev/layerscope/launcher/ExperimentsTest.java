@@ -200,10 +200,7 @@ class ExperimentsTest {
     private static void openTheReportAsAPersonWould(Path html, int trainPoints, int testPoints) throws IOException {
         ChromeDriver driver = HeadlessChromium.start();
         try {
-            driver.get(html.toUri().toString());
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-            wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
-                    "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+            WebDriverWait wait = HeadlessChromium.openExplorer(driver, html, Duration.ofSeconds(30));
             assertEquals(trainPoints + testPoints, ((Number) driver.executeScript(
                     "return window.layerscope.pointsDrawn()")).intValue());
             assertEquals(String.format(Locale.ROOT, "%,d points: %,d train, %,d test", trainPoints + testPoints,
@@ -305,10 +302,7 @@ class ExperimentsTest {
     private static void theTrainingPointsShowTheNetworksOutput(Path html) {
         ChromeDriver driver = HeadlessChromium.start();
         try {
-            driver.get(html.toUri().toString());
-            WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-            wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
-                    "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+            WebDriverWait wait = HeadlessChromium.openExplorer(driver, html, Duration.ofSeconds(30));
             new Select(driver.findElement(By.id("ls-split"))).selectByValue("train");
             long frames = ((Number) driver.executeScript("return window.layerscope.frames()")).longValue();
             new Select(driver.findElement(By.id("ls-colour"))).selectByValue("correct");

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * A measurement, not a unit test: the explorer of a finished run rebuilt from its folder (every map's training and test
@@ -137,9 +136,7 @@ class ExplorerOfARunMeasured {
         try {
             for (int load = 0; load < 3; load++) {
                 long start = System.nanoTime();
-                driver.get(out.toAbsolutePath().toUri().toString());
-                new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> Boolean.TRUE.equals(driver.executeScript(
-                        "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+                HeadlessChromium.openExplorer(driver, out, Duration.ofSeconds(60));
                 double wall = (System.nanoTime() - start) / 1e6;
                 System.out.printf(Locale.ROOT, "load %d: first frame %.0f ms after navigation start (explorer setup"
                                 + " %.0f ms); %.0f ms from driver.get to the first frame seen%n", load + 1,

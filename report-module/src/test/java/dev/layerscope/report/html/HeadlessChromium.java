@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -14,6 +15,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's Chromium and chromedriver, headless, for the tests that open a report as a person would. CI (.ci/run)
@@ -48,6 +50,19 @@ public final class HeadlessChromium {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * Opens {@code page} and waits until its explorer has drawn its first frame.
+     *
+     * @return a wait of {@code timeout} for the test's further conditions
+     */
+    public static WebDriverWait openExplorer(ChromeDriver driver, Path page, Duration timeout) {
+        driver.get(page.toAbsolutePath().toUri().toString());
+        WebDriverWait wait = new WebDriverWait(driver, timeout);
+        wait.until(d -> Boolean.TRUE.equals(driver.executeScript(
+                "return !!(window.layerscope && window.layerscope.frames() > 0)")));
+        return wait;
     }
 
     /** The console messages of level SEVERE since the last call. */

@@ -85,9 +85,7 @@ class ReportBrowserTest {
 
     @BeforeEach
     void openThePage() {
-        driver.get(PAGE.toAbsolutePath().toUri().toString());
-        wait = new WebDriverWait(driver, Duration.ofSeconds(30));
-        wait.until(d -> number("return window.layerscope && window.layerscope.frames() > 0 ? 1 : 0") == 1);
+        wait = HeadlessChromium.openExplorer(driver, PAGE, Duration.ofSeconds(30));
     }
 
     @AfterEach
