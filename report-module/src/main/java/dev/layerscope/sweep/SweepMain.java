@@ -40,6 +40,37 @@ public final class SweepMain {
     }
 
     /**
+     * Plans the sweep and each of its points as {@link #run} does before any runs, prints the points, and runs
+     * nothing ({@code -Ddry-run}): no sweep folder is made.
+     *
+     * @param workingDirectory the directory against which the sweep file's relative experiment files resolve
+     *
+     * @return {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} with every problem printed
+     */
+    public static int plan(Map<String, String> properties, Map<String, String> env, Launcher launcher,
+                           Path workingDirectory, PrintStream out) {
+        Path file = Path.of(properties.get(SWEEP_PROPERTY));
+        SweepPlan plan;
+        try {
+            plan = new Sweep(launcher, env, workingDirectory).plan(file, properties, LocalEngine.Machine.here());
+        } catch (NoSuchFileException e) {
+            out.println(usage(file));
+            return Launcher.INVALID_EXPERIMENT;
+        } catch (InvalidSweep e) {
+            out.println(e.getMessage());
+            return Launcher.INVALID_EXPERIMENT;
+        }
+        out.println("[dry-run] " + file + " is valid: " + plan.points().size() + " points, engine "
+                + plan.settings().engine() + (plan.parallel() > 0 ? ", " + plan.parallel() + " at once" : "")
+                + "; nothing ran");
+        for (PlannedPoint point : plan.points()) {
+            out.println("[dry-run]   " + point.point().name() + ": " + point.experiment() + " " + point.grid()
+                    + point.seed().map(seed -> " seed " + seed).orElse("") + " into " + point.runsDir());
+        }
+        return Launcher.OK;
+    }
+
+    /**
      * {@link #run(Map, Map, Launcher, String, String, PrintStream)} with the points' JVMs started in
      * {@code workingDirectory}, against which the sweep file's relative experiment files resolve.
      */
