@@ -144,7 +144,8 @@ final class NnDescent {
                 }
             }
         });
-        int maxCandidates = options.maxCandidates();
+        // a point joins at most as many candidates as it has neighbours (pynndescent: min(60, k))
+        int maxCandidates = Math.min(options.maxCandidates(), k);
         Heaps fresh = new Heaps(n, maxCandidates);
         Heaps old = new Heaps(n, maxCandidates);
         Updates[] buffers = new Updates[(BLOCK + CHUNK - 1) / CHUNK];
