@@ -28,7 +28,7 @@ public final class NeighborSearch {
      * @param seed           the approximate search's trees, samples and query starts
      * @param trees          random projection trees whose leaves start the NN-descent graph
      * @param leafSize       the most points in a tree's leaf (at least k + 1 are taken)
-     * @param maxCandidates  the new and the old neighbours each point joins per round, at most (and at most k)
+     * @param maxCandidates  the new and the old neighbours each point joins per round, at most
      * @param iterations     the most rounds of local joins
      * @param stop           a round that improves fewer than stop x n x k entries is the last
      * @param searchEpsilon  a query's walk goes on through points up to (1 + searchEpsilon) times its current k-th

@@ -144,8 +144,9 @@ final class NnDescent {
                 }
             }
         });
-        // a point joins at most as many candidates as it has neighbours (pynndescent: min(60, k))
-        int maxCandidates = Math.min(options.maxCandidates(), k);
+        // not capped at k as pynndescent does (min(60, k)): on Fashion-MNIST's principal components, k = 15 with 15
+        // candidates fell to a recall of 0.991 at 50,000 points, with 30 it kept 0.995
+        int maxCandidates = options.maxCandidates();
         Heaps fresh = new Heaps(n, maxCandidates);
         Heaps old = new Heaps(n, maxCandidates);
         Updates[] buffers = new Updates[(BLOCK + CHUNK - 1) / CHUNK];
