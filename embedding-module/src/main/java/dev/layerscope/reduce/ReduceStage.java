@@ -159,7 +159,8 @@ public final class ReduceStage implements ReusableStage {
     private String identity(String input, ReduceMethod method, int trainPoints) {
         boolean usesGraph = method.reducer().neighbors(trainPoints) > 0;
         return "input=" + input + "\nmethod=" + method.name() + "\nplacement=" + method.placement()
-                + "\nsettings=" + method.settings() + "\nneighbors=" + (usesGraph ? settings.neighbors().identity(trainPoints) : "") + "\n";
+                + "\nsettings=" + method.settings() + "\nneighbors="
+                + (usesGraph ? settings.neighbors().identity(trainPoints) : "") + "\n";
     }
 
     /** Computes a value the first time it is asked for. */

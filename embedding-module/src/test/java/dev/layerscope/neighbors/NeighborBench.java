@@ -18,13 +18,13 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The exact and the approximate neighbour search side by side on real data, for bench/neighbors-bench.sh: Fashion-MNIST's
- * 70,000 images (train and test) projected to their leading principal components (width 100, as the reduce stage
- * searches raw pixels, and 64), or a captured layer's {@code .npy} ({@code --activations}); above the real points,
- * augmented copies: an image shifted by up to one pixel each way with noise of 8 grey levels, an activation with
- * Gaussian noise of 5% of each column's spread, so the data keep their structure. Prints one table row per size,
- * width and k: seconds of each search, the approximate one's recall on a seeded sample (exact neighbours of the
- * sample only), and the peak heap each search used.
+ * The exact and the approximate neighbour search side by side on real data, for bench/neighbors-bench.sh:
+ * Fashion-MNIST's 70,000 images (train and test) projected to their leading principal components (width 100, as the
+ * reduce stage searches raw pixels, and 64), or a captured layer's {@code .npy} ({@code --activations}); above the
+ * real points, augmented copies: an image shifted by up to one pixel each way with noise of 8 grey levels, an
+ * activation with Gaussian noise of 5% of each column's spread, so the data keep their structure. Prints one table
+ * row per size, width and k: seconds of each search, the approximate one's recall on a seeded sample (exact
+ * neighbours of the sample only), and the peak heap each search used.
  *
  * <pre>NeighborBench --data DIR [--activations FILE.npy] --sizes 10000,20000 --widths 64,100 --k 15,90
  *     [--threads 2] [--exact-up-to 200000] [--recall-sample 2000] [--dry-run]</pre>
