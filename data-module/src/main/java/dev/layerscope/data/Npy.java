@@ -1,17 +1,16 @@
 package dev.layerscope.data;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.regex.Matcher;
@@ -24,6 +23,11 @@ import java.util.regex.Pattern;
 public final class Npy {
 
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+    /** The longest Java array the JVM allocates (a few below Integer.MAX_VALUE). */
+    private static final long MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+    private static final int VALUE_BYTES = 4;
+    /** The read buffer: large enough that each read is one system call's worth, small beside any array read. */
+    private static final int CHUNK_BYTES = 1 << 20;
     private static final Pattern HEADER = Pattern.compile(
             "'descr':\\s*'([<|>]?[a-z]\\d)'.*'fortran_order':\\s*(True|False).*'shape':\\s*\\(([\\d,\\s]*)\\)");
 
@@ -138,12 +142,12 @@ public final class Npy {
     }
 
     public static Floats readFloats(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            long[] shape = readHeader(file, in, "<f4");
-            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, shape, 4)).order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[bytes.remaining() / 4];
-            bytes.asFloatBuffer().get(values);
-            return new Floats(shape, values);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(file, channel, "<f4");
+            float[] values = new float[arrayLength(file, header.shape())];
+            readBody(file, channel, header.dataStart(), values.length,
+                    (chunk, at, count) -> chunk.asFloatBuffer().get(values, at, count));
+            return new Floats(header.shape(), values);
         }
     }
 
@@ -153,30 +157,30 @@ public final class Npy {
      * as its first dimension.
      */
     public static Floats readFloats(Path file, long first, int count) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            long[] shape = readHeader(file, in, "<f4");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(file, channel, "<f4");
+            long[] shape = header.shape();
             if (shape.length == 0 || first < 0 || count < 0 || first + count > shape[0]) {
                 throw new IllegalArgumentException(file + " holds " + Arrays.toString(shape) + "; items " + first
                         + " to " + (first + count) + " are not all in it");
             }
             long itemValues = Arrays.stream(shape).skip(1).reduce(1, Math::multiplyExact);
-            in.skipNBytes(Math.multiplyExact(first, itemValues) * 4);
             long[] part = shape.clone();
             part[0] = count;
-            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, part, 4)).order(ByteOrder.LITTLE_ENDIAN);
-            float[] values = new float[bytes.remaining() / 4];
-            bytes.asFloatBuffer().get(values);
+            float[] values = new float[arrayLength(file, part)];
+            readBody(file, channel, header.dataStart() + Math.multiplyExact(first, itemValues) * VALUE_BYTES,
+                    values.length, (chunk, at, n) -> chunk.asFloatBuffer().get(values, at, n));
             return new Floats(part, values);
         }
     }
 
     public static Ints readInts(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            long[] shape = readHeader(file, in, "<i4");
-            ByteBuffer bytes = ByteBuffer.wrap(body(file, in, shape, 4)).order(ByteOrder.LITTLE_ENDIAN);
-            int[] values = new int[bytes.remaining() / 4];
-            bytes.asIntBuffer().get(values);
-            return new Ints(shape, values);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            Header header = readHeader(file, channel, "<i4");
+            int[] values = new int[arrayLength(file, header.shape())];
+            readBody(file, channel, header.dataStart(), values.length,
+                    (chunk, at, count) -> chunk.asIntBuffer().get(values, at, count));
+            return new Ints(header.shape(), values);
         }
     }
 
@@ -193,28 +197,86 @@ public final class Npy {
         return buffer.array();
     }
 
-    private static long[] readHeader(Path file, DataInputStream in, String expected) throws IOException {
-        byte[] magic = in.readNBytes(MAGIC.length);
-        if (magic.length < 8 || magic[0] != MAGIC[0] || magic[1] != 'N' || magic[5] != 'Y' || magic[6] != 1) {
+    /** Where a file's array starts, and its shape. */
+    private record Header(long[] shape, long dataStart) {
+    }
+
+    private static Header readHeader(Path file, FileChannel channel, String expected) throws IOException {
+        ByteBuffer start = ByteBuffer.allocate(MAGIC.length + 2).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, start, 0);
+        byte[] magic = Arrays.copyOf(start.array(), MAGIC.length);
+        if (start.hasRemaining() || magic[0] != MAGIC[0] || magic[1] != 'N' || magic[5] != 'Y' || magic[6] != 1) {
             throw new IOException(file + " is not a version 1 .npy file");
         }
-        int length = Short.toUnsignedInt(Short.reverseBytes(in.readShort()));
-        String text = new String(in.readNBytes(length), StandardCharsets.US_ASCII);
+        int length = Short.toUnsignedInt(start.getShort(MAGIC.length));
+        ByteBuffer dict = ByteBuffer.allocate(length);
+        readFully(channel, dict, start.capacity());
+        String text = new String(dict.array(), 0, dict.position(), StandardCharsets.US_ASCII);
         Matcher matcher = HEADER.matcher(text);
         if (!matcher.find() || !matcher.group(1).equals(expected) || matcher.group(2).equals("True")) {
             throw new IOException(file + " holds " + text.trim() + "; expected a C-order " + expected + " array");
         }
-        return Arrays.stream(matcher.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty())
+        long[] shape = Arrays.stream(matcher.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .mapToLong(Long::parseLong).toArray();
+        return new Header(shape, start.capacity() + (long) length);
     }
 
-    private static byte[] body(Path file, InputStream in, long[] shape, int width) throws IOException {
+    /**
+     * The values of {@code shape} as one Java array's length. An array past a Java array's limit is refused by name
+     * rather than failing halfway: 1,000,000 images of 784 floats (3.1 GB) still fit, 3,000,000 do not.
+     */
+    private static int arrayLength(Path file, long[] shape) throws IOException {
         long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
-        byte[] bytes = in.readNBytes(Math.toIntExact(count * width));
-        if (bytes.length != count * width) {
-            throw new IOException(file + " is truncated: " + bytes.length + " of " + count * width + " data bytes");
+        if (count > MAX_ARRAY_LENGTH) {
+            throw new IOException(file + " holds " + Arrays.toString(shape) + " = " + count + " values, more than "
+                    + "one Java array holds (" + MAX_ARRAY_LENGTH + "): capture fewer images or a narrower layer "
+                    + "(capture.max-width projects wide layers)");
         }
-        return bytes;
+        return (int) count;
+    }
+
+    /** Takes {@code count} values from the front of a little-endian chunk, into the array at {@code at}. */
+    @FunctionalInterface
+    private interface ChunkSink {
+        void take(ByteBuffer chunk, int at, int count);
+    }
+
+    /**
+     * Streams {@code count} 4-byte values from {@code position} through one small buffer into the caller's array, so
+     * that reading a file costs its array and no second copy of it (a whole-file byte array would double the memory
+     * of a million-image layer, and cannot pass 2 GB at all).
+     */
+    private static void readBody(Path file, FileChannel channel, long position, int count, ChunkSink sink)
+            throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long at = position;
+        int done = 0;
+        while (done < count) {
+            int values = Math.min(count - done, CHUNK_BYTES / VALUE_BYTES);
+            chunk.clear().limit(values * VALUE_BYTES);
+            readFully(channel, chunk, at);
+            if (chunk.hasRemaining()) {
+                long bytes = (long) done * VALUE_BYTES + chunk.position();
+                throw new IOException(file + " is truncated: " + bytes + " of " + (long) count * VALUE_BYTES
+                        + " data bytes");
+            }
+            chunk.flip();
+            sink.take(chunk, done, values);
+            at += chunk.limit();
+            done += values;
+        }
+    }
+
+    /** Fills {@code buffer} from {@code position} on, or up to the end of the file. */
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                return;
+            }
+            at += read;
+        }
     }
 
     private static void checkSize(int length, long[] shape) {
