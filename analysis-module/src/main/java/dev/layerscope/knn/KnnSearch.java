@@ -49,7 +49,8 @@ final class KnnSearch {
     static NeighborSearch.Found highDimensional(FloatMatrix train, FloatMatrix test, int k,
                                                 NeighborSearch.Options search, Parallel parallel) {
         requireK(train, k);
-        int candidates = Math.min(CANDIDATES * k, search.approximate(train.rows()) ? train.rows() - 1 : train.rows());
+        int candidates = Math.min(CANDIDATES * k, search.approximateQuery(train.rows(), test.rows())
+                ? train.rows() - 1 : train.rows());
         NeighborSearch.Found found = NeighborSearch.query(train, test, candidates, search, parallel);
         NeighborGraph ranked = ExactNeighbors.refine(train, test, found.graph(), k, parallel);
         if (!found.approximate()) {

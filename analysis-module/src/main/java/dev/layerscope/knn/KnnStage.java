@@ -114,7 +114,7 @@ public final class KnnStage implements ReusableStage {
                 long start = System.nanoTime();
                 // a stored part keyed by the layer's own fingerprint: the kNN in the raw pixels is the same whatever
                 // network the run trained, and so is shared
-                context.parts().include(layer, layerIdentity(layer, trainRows.size()),
+                context.parts().include(layer, layerIdentity(layer, trainRows.size(), test.rows()),
                         List.of(activations.layerFingerprint(layer)), folder -> {
                             NeighborSearch.Found found = searchLayer(activations, layer, test, parallel);
                             KnnFiles.writeLayer(folder, layer, score(layer, KnnResults.HIGH_DIMENSIONAL, "",
@@ -195,11 +195,13 @@ public final class KnnStage implements ReusableStage {
 
     /**
      * What the kNN in a layer itself depends on besides the layer: k, and the search's settings only when it is
-     * approximate for so many training points (so that the stored exact results of earlier runs are still reused).
+     * approximate for so many training and test points (so that the stored exact results of earlier runs are still
+     * reused).
      */
-    private String layerIdentity(String layer, int trainPoints) {
+    private String layerIdentity(String layer, int trainPoints, int testPoints) {
         return "layer=" + layer + "\nk=" + settings.k() + "\n"
-                + (settings.search().approximate(trainPoints) ? "search=" + settings.search() + "\n" : "");
+                + (settings.search().approximateQuery(trainPoints, testPoints) ? "search=" + settings.search() + "\n"
+                : "");
     }
 
     /** One space's accuracy for every k, from its test points' nearest training points. */

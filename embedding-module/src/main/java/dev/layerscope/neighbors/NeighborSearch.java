@@ -9,7 +9,8 @@ import java.util.Locale;
 
 /**
  * The one k-nearest-neighbour search every stage calls: exact ({@link ExactNeighbors}, brute force as BLAS
- * products, O(n^2)) up to {@link Options#exactUpTo} reference points, approximate above ({@link NnDescent}, about
+ * products, O(n^2)) up to {@link Options#exactUpTo} points (for queries from another set: up to as many pairs as
+ * that many points onto themselves), approximate above ({@link NnDescent}, about
  * O(n^1.1)), where the exact search's cost outgrows the approximate one's at the recall it needs. An approximate
  * result carries its recall against exact neighbours, measured on a seeded sample of its query points.
  */
@@ -23,8 +24,9 @@ public final class NeighborSearch {
      * every stage that searches neighbours ({@code reduce.neighbors.search}, {@code knn.search},
      * {@code intrinsic.search}).
      *
-     * @param exactUpTo      reference sets of at most this many points are searched exactly; larger ones by
-     *                       NN-descent. 0 searches everything approximately
+     * @param exactUpTo      sets of at most this many points are searched exactly for their own neighbours, and
+     *                       queries onto a set while they make at most as many pairs; the rest by NN-descent. 0
+     *                       searches everything approximately
      * @param seed           the approximate search's trees, samples and query starts
      * @param trees          random projection trees whose leaves start the NN-descent graph
      * @param leafSize       the most points in a tree's leaf (at least k + 1 are taken)
@@ -50,9 +52,20 @@ public final class NeighborSearch {
             return new Options(DEFAULT_EXACT_UP_TO, 42, 8, 30, 30, 20, 0.001, 0.1, 1000);
         }
 
-        /** Whether a reference set of {@code points} is searched approximately. */
+        /** Whether a set of {@code points} is searched approximately for the neighbours of its own points. */
         public boolean approximate(int points) {
             return points > exactUpTo;
+        }
+
+        /**
+         * Whether the neighbours of {@code queries} points among {@code references} others are searched
+         * approximately: when the exact search would compare more pairs than it does for {@code exact-up-to} points
+         * onto themselves. The exact search of a fixed set of queries grows linearly with the reference set, and the
+         * approximate one first builds a graph of the whole reference set, so 10,000 test images stay exact onto a
+         * million training points.
+         */
+        public boolean approximateQuery(int references, int queries) {
+            return (long) references * queries > (long) exactUpTo * exactUpTo;
         }
     }
 
@@ -93,7 +106,7 @@ public final class NeighborSearch {
 
     /** The {@code k} nearest rows of {@code reference} to every row of {@code queries}. */
     public static Found query(FloatMatrix reference, FloatMatrix queries, int k, Options options, Parallel parallel) {
-        if (!options.approximate(reference.rows())) {
+        if (!options.approximateQuery(reference.rows(), queries.rows())) {
             return new Found(ExactNeighbors.query(reference, queries, k, parallel), false, Double.NaN, 0);
         }
         if (reference.cols() != queries.cols()) {

@@ -122,6 +122,12 @@ class NeighborSearchTest {
             assertArrayEquals(exactQuery.distances(), query.graph().distances());
             // one point more and the approximate search takes over
             assertTrue(NeighborSearch.of(data, 8, handOverAt(799, 1), parallel).approximate());
+            // queries stay exact while they make no more pairs than the hand-over's set onto itself: 100 x 800 pairs
+            // are 80,000, within 283^2 = 80,089 and beyond 282^2 = 79,524
+            NeighborSearch.Found withinPairs = NeighborSearch.query(data, queries, 8, handOverAt(283, 1), parallel);
+            assertFalse(withinPairs.approximate());
+            assertArrayEquals(exactQuery.indices(), withinPairs.graph().indices());
+            assertTrue(NeighborSearch.query(data, queries, 8, handOverAt(282, 1), parallel).approximate());
         }
     }
 
