@@ -8,11 +8,16 @@ import dev.layerscope.linalg.Parallel;
  * uniformly drawn vertices; the learning rate decays linearly.
  *
  * <p>umap-learn parallelises this Hogwild-style: threads race on shared positions, so its parallel result depends
- * on scheduling. Here the work is split by head vertex instead, and each thread writes only the positions of its
- * own head vertices. Every other position is read from {@code tail}: in a fit, a copy of the embedding taken at
- * the start of the epoch; in a transform, the fixed training embedding. Negative samples come from a counter-based
- * generator keyed by (seed, epoch, edge). No value then depends on which thread handles which vertex, or when, so
- * the result is the same for any number of threads, not only for the same number.
+ * on scheduling (with a seed it runs on one thread, each edge seeing every move made before it). Here an epoch of a
+ * fit walks the vertices in blocks of {@link #BLOCK_VERTICES} consecutive indices, one block after the other. The
+ * vertices of a block are shared between threads; each moves only itself, against the positions every vertex had
+ * when the block started, and the block's new positions are published when the whole block is done. Every vertex
+ * thus sees the moves of all blocks before its own in the same epoch, as in umap-learn's sequential pass, and no
+ * value depends on which thread handles which vertex, or when, so the result is the same for any number of
+ * threads. Negative samples come from a counter-based generator keyed by (seed, epoch, edge). (Reading only the
+ * positions of the previous epoch instead, one block per epoch, needs twice umap-learn's epochs to separate the
+ * classes as far: every point then chases where its neighbours were, not where they are.) In a transform the new
+ * points move against the fixed training embedding only, so one block holds them all.
  *
  * <p>In a fit umap-learn also moves the tail of each sampled edge ({@code move_other}). The graph is symmetric,
  * with equal weights (hence equal sampling epochs) both ways, so the tail's own row samples the reverse edge in the
@@ -21,12 +26,21 @@ import dev.layerscope.linalg.Parallel;
  */
 final class Layout {
 
+    /**
+     * Vertices per block of a fit's epoch. Fixed, not derived from the thread count, so that the picture does not
+     * depend on it; small enough that a vertex sees nearly all the moves made before it in its epoch (50,000 points:
+     * 49 blocks, so only a 49th of a point's neighbours, those of its own block, are a move behind), large enough
+     * that a block's hand-over between threads (one wait for all of them) costs little beside its work, also when
+     * other processes share the cores.
+     */
+    static final int BLOCK_VERTICES = 1024;
     private static final double CLIP = 4;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
-    private final float[] head;
+    private final float[] positions;
     private final float[] tail;
-    private final boolean tailIsSnapshot;
+    private final float[] moved;
+    private final boolean fit;
     private final int[] offsets;
     private final int[] columns;
     private final double[] epochsPerSample;
@@ -40,15 +54,18 @@ final class Layout {
     private final double attraction;
     private final long seed;
     private final double initialAlpha;
-    private final int[] chunkStarts;
+    private final int[] blockStarts;
     private int epoch;
     private double alpha;
 
-    private Layout(float[] head, float[] tail, boolean tailIsSnapshot, SparseGraph graph, int epochs,
-                   Umap.Options options, double a, double b, double initialAlpha, int chunks) {
-        this.head = head;
+    private Layout(float[] positions, float[] tail, boolean fit, SparseGraph graph, int epochs,
+                   Umap.Options options, double a, double b, double initialAlpha) {
+        this.positions = positions;
         this.tail = tail;
-        this.tailIsSnapshot = tailIsSnapshot;
+        this.fit = fit;
+        // a fit's block writes its new positions aside until the block is done; a transform's points read none of
+        // their own kind, so they move in place
+        this.moved = fit ? new float[positions.length] : positions;
         this.offsets = graph.offsets();
         this.columns = graph.columns();
         this.epochsPerSample = graph.epochsPerSample(epochs);
@@ -62,18 +79,19 @@ final class Layout {
         this.a = a;
         this.b = b;
         this.gamma = options.repulsionStrength();
-        this.attraction = tailIsSnapshot ? 2 : 1;
+        this.attraction = fit ? 2 : 1;
         this.seed = options.seed();
         this.initialAlpha = initialAlpha;
         this.alpha = initialAlpha;
-        this.chunkStarts = balancedChunks(offsets, chunks);
+        int vertices = offsets.length - 1;
+        this.blockStarts = blockStarts(vertices, fit ? BLOCK_VERTICES : Math.max(1, vertices));
     }
 
     /** Optimises {@code embedding} (n x 2, row-major) in place against itself, as a fit does. */
     static void optimizeFit(float[] embedding, SparseGraph graph, int epochs, Umap.Options options, double a,
                             double b, Parallel parallel) {
-        new Layout(embedding, new float[embedding.length], true, graph, epochs, options, a, b,
-                options.learningRate(), parallel.threads()).run(epochs, parallel);
+        new Layout(embedding, embedding, true, graph, epochs, options, a, b, options.learningRate())
+                .run(epochs, parallel);
     }
 
     /**
@@ -82,50 +100,43 @@ final class Layout {
      */
     static void optimizeTransform(float[] embedding, float[] train, SparseGraph graph, int epochs,
                                   Umap.Options options, double a, double b, Parallel parallel) {
-        new Layout(embedding, train, false, graph, epochs, options, a, b, options.learningRate() / 4,
-                parallel.threads()).run(epochs, parallel);
+        new Layout(embedding, train, false, graph, epochs, options, a, b, options.learningRate() / 4)
+                .run(epochs, parallel);
     }
 
     private void run(int epochs, Parallel parallel) {
-        Parallel.RangeBody body = this::optimizeChunks;
         for (int n = 0; n < epochs; n++) {
-            if (tailIsSnapshot) {
-                System.arraycopy(head, 0, tail, 0, head.length);
-            }
             epoch = n;
-            parallel.forRange(chunkStarts.length - 1, body);
+            for (int block = 0; block + 1 < blockStarts.length; block++) {
+                int start = blockStarts[block];
+                int end = blockStarts[block + 1];
+                parallel.forRange(end - start, (from, to) -> {
+                    for (int j = start + from; j < start + to; j++) {
+                        optimizeVertex(j);
+                    }
+                });
+                if (fit) {
+                    System.arraycopy(moved, 2 * start, positions, 2 * start, 2 * (end - start));
+                }
+            }
             alpha = initialAlpha * (1 - (double) n / epochs);
         }
     }
 
-    /** Chunk boundaries (vertex indices) holding about equal numbers of edges. */
-    private static int[] balancedChunks(int[] offsets, int chunks) {
-        int n = offsets.length - 1;
-        int[] starts = new int[chunks + 1];
-        int vertex = 0;
-        for (int c = 1; c < chunks; c++) {
-            long wanted = (long) offsets[n] * c / chunks;
-            while (vertex < n && offsets[vertex] < wanted) {
-                vertex++;
-            }
-            starts[c] = vertex;
+    /** The first vertex of each block of {@code size} consecutive vertices, then {@code vertices}. */
+    private static int[] blockStarts(int vertices, int size) {
+        int blocks = (vertices + size - 1) / size;
+        int[] starts = new int[blocks + 1];
+        for (int block = 0; block <= blocks; block++) {
+            starts[block] = Math.min(vertices, block * size);
         }
-        starts[chunks] = n;
         return starts;
-    }
-
-    private void optimizeChunks(int firstChunk, int endChunk) {
-        for (int chunk = firstChunk; chunk < endChunk; chunk++) {
-            for (int j = chunkStarts[chunk]; j < chunkStarts[chunk + 1]; j++) {
-                optimizeVertex(j);
-            }
-        }
     }
 
     private void optimizeVertex(int j) {
         double n = epoch;
-        float cx = head[2 * j];
-        float cy = head[2 * j + 1];
+        float cx = positions[2 * j];
+        float cy = positions[2 * j + 1];
         for (int e = offsets[j]; e < offsets[j + 1]; e++) {
             if (nextSample[e] > n) {
                 continue;
@@ -135,7 +146,7 @@ final class Layout {
             float dy = cy - tail[2 * k + 1];
             double distanceSquared = dx * dx + dy * dy;
             if (distanceSquared > 0) {
-                double powB = Math.pow(distanceSquared, b);
+                double powB = power(distanceSquared, b);
                 double coefficient = -2 * a * b * (powB / distanceSquared) / (a * powB + 1);
                 cx += (float) (attraction * clip(coefficient * dx) * alpha);
                 cy += (float) (attraction * clip(coefficient * dy) * alpha);
@@ -146,7 +157,7 @@ final class Layout {
             for (int p = 0; p < negativeSamples; p++) {
                 state += GOLDEN;
                 int other = (int) (((mix(state) >>> 32) * tailVertices) >>> 32);
-                if (tailIsSnapshot && other == j) {
+                if (fit && other == j) {
                     continue;
                 }
                 dx = cx - tail[2 * other];
@@ -154,15 +165,51 @@ final class Layout {
                 distanceSquared = dx * dx + dy * dy;
                 if (distanceSquared > 0) {
                     double coefficient = 2 * gamma * b
-                            / ((0.001 + distanceSquared) * (a * Math.pow(distanceSquared, b) + 1));
+                            / ((0.001 + distanceSquared) * (a * power(distanceSquared, b) + 1));
                     cx += (float) (clip(coefficient * dx) * alpha);
                     cy += (float) (clip(coefficient * dy) * alpha);
                 }
             }
             nextNegativeSample[e] += negativeSamples * epochsPerNegativeSample[e];
         }
-        head[2 * j] = cx;
-        head[2 * j + 1] = cy;
+        moved[2 * j] = cx;
+        moved[2 * j + 1] = cy;
+    }
+
+    private static final double SQRT2 = Math.sqrt(2);
+    private static final double LOG2E = 1 / Math.log(2);
+    private static final double LN2 = Math.log(2);
+
+    /**
+     * {@code x^b} for a finite {@code x > 0} as {@code 2^(b log2 x)}, each factor by a short series: {@code Math.pow}
+     * is most of the layout's time otherwise. The series are truncated where their error is below 1e-8, relative,
+     * far under the float precision of the positions it moves.
+     */
+    static double power(double x, double b) {
+        long bits = Double.doubleToRawLongBits(x);
+        int exponent = (int) (bits >>> 52) - 1023;
+        if (exponent == -1023 || exponent == 1024) {
+            return Math.pow(x, b);
+        }
+        double m = Double.longBitsToDouble(bits & 0x000FFFFFFFFFFFFFL | 0x3FF0000000000000L);
+        if (m > SQRT2) {
+            m *= 0.5;
+            exponent++;
+        }
+        // ln m = 2 atanh t with t = (m - 1) / (m + 1), |t| <= 0.172 for m in [1/sqrt 2, sqrt 2]
+        double t = (m - 1) / (m + 1);
+        double t2 = t * t;
+        double ln = 2 * t * (1 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7 + t2 * (1.0 / 9 + t2 / 11)))));
+        double y = b * (exponent + ln * LOG2E);
+        double whole = Math.rint(y);
+        if (Math.abs(whole) > 1000) {
+            return Math.pow(x, b);
+        }
+        // 2^f = e^(f ln 2) by its Taylor series, |f ln 2| <= 0.347
+        double z = (y - whole) * LN2;
+        double e = 1 + z * (1 + z * (1.0 / 2 + z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 + z * (1.0 / 720
+                + z * (1.0 / 5040 + z / 40320)))))));
+        return e * Double.longBitsToDouble((long) ((int) whole + 1023) << 52);
     }
 
     private static double clip(double value) {

@@ -83,16 +83,37 @@ class UmapTest {
 
     @Test
     void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
-        SyntheticBlobs blobs = SyntheticBlobs.of(3, 150, DIMENSIONS, 3);
+        // more points than one layout block holds, so that blocks hand their moves on to the next
+        SyntheticBlobs blobs = SyntheticBlobs.of(3, 700, DIMENSIONS, 3);
+        assertTrue(blobs.data().rows() > 2 * Layout.BLOCK_VERTICES);
         NeighborGraph graph = graphOf(blobs.data(), 14);
-        Umap.Options options = Umap.Options.defaults().withEpochs(100);
+        Umap.Options options = Umap.Options.defaults().withEpochs(60);
         float[] first = fit(blobs.data(), graph, options, 2).embedding().values();
         float[] again = fit(blobs.data(), graph, options, 2).embedding().values();
         float[] oneThread = fit(blobs.data(), graph, options, 1).embedding().values();
+        float[] threeThreads = fit(blobs.data(), graph, options, 3).embedding().values();
         float[] otherSeed = fit(blobs.data(), graph, options.withSeed(7), 2).embedding().values();
         assertArrayEquals(first, again);
         assertArrayEquals(first, oneThread);
+        assertArrayEquals(first, threeThreads);
         assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(otherSeed));
+    }
+
+    @Test
+    void layoutPowerMatchesMathPow() {
+        Random random = new Random(11);
+        for (double b : new double[] {0.5, 0.7915, 0.8951, 1.0, 1.3, 1.9}) {
+            for (int i = 0; i < 20_000; i++) {
+                // squared distances from 1e-30 to 1e8, the range a layout meets and beyond
+                double x = Math.exp(random.nextDouble(-69, 18.5));
+                double expected = Math.pow(x, b);
+                assertEquals(expected, Layout.power(x, b), 1e-9 * expected, "power(" + x + ", " + b + ")");
+            }
+            assertEquals(Math.pow(Double.MIN_VALUE, b), Layout.power(Double.MIN_VALUE, b), "a subnormal " + b);
+        }
+        assertEquals(1.0, Layout.power(1.0, 0.8951), 1e-9);
+        assertEquals(Math.sqrt(2), Layout.power(2.0, 0.5), 1e-9);
+        assertEquals(0.25, Layout.power(1.0 / 16, 0.5), 1e-9);
     }
 
     @Test
