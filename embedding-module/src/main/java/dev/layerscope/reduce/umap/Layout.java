@@ -29,11 +29,10 @@ final class Layout {
     /**
      * Vertices per block of a fit's epoch. Fixed, not derived from the thread count, so that the picture does not
      * depend on it; small enough that a vertex sees nearly all the moves made before it in its epoch (50,000 points:
-     * 49 blocks, so only a 49th of a point's neighbours, those of its own block, are a move behind), large enough
-     * that a block's hand-over between threads (one wait for all of them) costs little beside its work, also when
-     * other processes share the cores.
+     * 98 blocks, so only a 98th of a point's neighbours, those of its own block, are a move behind), large enough
+     * that a block's hand-over between threads (one wait for all of them) costs little beside its work.
      */
-    static final int BLOCK_VERTICES = 1024;
+    static final int BLOCK_VERTICES = 512;
     private static final double CLIP = 4;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -146,7 +145,7 @@ final class Layout {
             float dy = cy - tail[2 * k + 1];
             double distanceSquared = dx * dx + dy * dy;
             if (distanceSquared > 0) {
-                double powB = power(distanceSquared, b);
+                double powB = Math.pow(distanceSquared, b);
                 double coefficient = -2 * a * b * (powB / distanceSquared) / (a * powB + 1);
                 cx += (float) (attraction * clip(coefficient * dx) * alpha);
                 cy += (float) (attraction * clip(coefficient * dy) * alpha);
@@ -165,7 +164,7 @@ final class Layout {
                 distanceSquared = dx * dx + dy * dy;
                 if (distanceSquared > 0) {
                     double coefficient = 2 * gamma * b
-                            / ((0.001 + distanceSquared) * (a * power(distanceSquared, b) + 1));
+                            / ((0.001 + distanceSquared) * (a * Math.pow(distanceSquared, b) + 1));
                     cx += (float) (clip(coefficient * dx) * alpha);
                     cy += (float) (clip(coefficient * dy) * alpha);
                 }
@@ -174,42 +173,6 @@ final class Layout {
         }
         moved[2 * j] = cx;
         moved[2 * j + 1] = cy;
-    }
-
-    private static final double SQRT2 = Math.sqrt(2);
-    private static final double LOG2E = 1 / Math.log(2);
-    private static final double LN2 = Math.log(2);
-
-    /**
-     * {@code x^b} for a finite {@code x > 0} as {@code 2^(b log2 x)}, each factor by a short series: {@code Math.pow}
-     * is most of the layout's time otherwise. The series are truncated where their error is below 1e-8, relative,
-     * far under the float precision of the positions it moves.
-     */
-    static double power(double x, double b) {
-        long bits = Double.doubleToRawLongBits(x);
-        int exponent = (int) (bits >>> 52) - 1023;
-        if (exponent == -1023 || exponent == 1024) {
-            return Math.pow(x, b);
-        }
-        double m = Double.longBitsToDouble(bits & 0x000FFFFFFFFFFFFFL | 0x3FF0000000000000L);
-        if (m > SQRT2) {
-            m *= 0.5;
-            exponent++;
-        }
-        // ln m = 2 atanh t with t = (m - 1) / (m + 1), |t| <= 0.172 for m in [1/sqrt 2, sqrt 2]
-        double t = (m - 1) / (m + 1);
-        double t2 = t * t;
-        double ln = 2 * t * (1 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7 + t2 * (1.0 / 9 + t2 / 11)))));
-        double y = b * (exponent + ln * LOG2E);
-        double whole = Math.rint(y);
-        if (Math.abs(whole) > 1000) {
-            return Math.pow(x, b);
-        }
-        // 2^f = e^(f ln 2) by its Taylor series, |f ln 2| <= 0.347
-        double z = (y - whole) * LN2;
-        double e = 1 + z * (1 + z * (1.0 / 2 + z * (1.0 / 6 + z * (1.0 / 24 + z * (1.0 / 120 + z * (1.0 / 720
-                + z * (1.0 / 5040 + z / 40320)))))));
-        return e * Double.longBitsToDouble((long) ((int) whole + 1023) << 52);
     }
 
     private static double clip(double value) {

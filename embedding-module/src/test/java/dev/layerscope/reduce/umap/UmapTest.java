@@ -100,23 +100,6 @@ class UmapTest {
     }
 
     @Test
-    void layoutPowerMatchesMathPow() {
-        Random random = new Random(11);
-        for (double b : new double[] {0.5, 0.7915, 0.8951, 1.0, 1.3, 1.9}) {
-            for (int i = 0; i < 20_000; i++) {
-                // squared distances from 1e-30 to 1e8, the range a layout meets and beyond
-                double x = Math.exp(random.nextDouble(-69, 18.5));
-                double expected = Math.pow(x, b);
-                assertEquals(expected, Layout.power(x, b), 1e-9 * expected, "power(" + x + ", " + b + ")");
-            }
-            assertEquals(Math.pow(Double.MIN_VALUE, b), Layout.power(Double.MIN_VALUE, b), "a subnormal " + b);
-        }
-        assertEquals(1.0, Layout.power(1.0, 0.8951), 1e-9);
-        assertEquals(Math.sqrt(2), Layout.power(2.0, 0.5), 1e-9);
-        assertEquals(0.25, Layout.power(1.0 / 16, 0.5), 1e-9);
-    }
-
-    @Test
     void transformPlacesHeldOutPointsWithTheirBlob() {
         SyntheticBlobs blobs = SyntheticBlobs.of(5, 240, DIMENSIONS, 4);
         int[] trainRows = new int[1000];
