@@ -1,6 +1,7 @@
 package dev.layerscope.reduce.umap;
 
 import dev.layerscope.linalg.Parallel;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * umap-learn's {@code optimize_layout_euclidean} in two dimensions: per epoch, every edge due is sampled, pulling
@@ -8,89 +9,87 @@ import dev.layerscope.linalg.Parallel;
  * uniformly drawn vertices; the learning rate decays linearly.
  *
  * <p>umap-learn parallelises this Hogwild-style: threads race on shared positions, so its parallel result depends
- * on scheduling (with a seed it runs on one thread, each edge seeing every move made before it). Here an epoch of a
- * fit walks the vertices in blocks of {@link #BLOCK_VERTICES} consecutive indices, one block after the other. The
- * vertices of a block are shared between threads; each moves only itself, against the positions every vertex had
- * when the block started, and the block's new positions are published when the whole block is done. Every vertex
- * thus sees the moves of all blocks before its own in the same epoch, as in umap-learn's sequential pass, and no
- * value depends on which thread handles which vertex, or when, so the result is the same for any number of
- * threads. Negative samples come from a counter-based generator keyed by (seed, epoch, edge). (Reading only the
- * positions of the previous epoch instead, one block per epoch, needs twice umap-learn's epochs to separate the
- * classes as far: every point then chases where its neighbours were, not where they are.) In a transform the new
- * points move against the fixed training embedding only, so one block holds them all.
+ * on scheduling. Here the work is split by head vertex instead, and each thread writes only the positions of its
+ * own head vertices. Every other position is read from {@code tail}: in a fit, a copy of the embedding taken at
+ * the start of the epoch; in a transform, the fixed training embedding. Negative samples come from a counter-based
+ * generator keyed by (seed, epoch, edge, sample). No value then depends on which thread handles which vertex, or
+ * when, so the result is the same for any number of threads, not only for the same number; and the threads take
+ * the next chunk of vertices as they come free, so a thread that another process slows down holds no one up.
+ * (Moving the points block by block within an epoch, each block seeing the moves before it, costs a wait for all
+ * threads per block: on a loaded machine that made the layout several times slower, see docs/performance.md.)
  *
  * <p>In a fit umap-learn also moves the tail of each sampled edge ({@code move_other}). The graph is symmetric,
  * with equal weights (hence equal sampling epochs) both ways, so the tail's own row samples the reverse edge in the
  * same epoch; here that row's head takes both halves of the pull at once ({@code attraction = 2}) instead of being
  * written by another thread. The balance of attraction to repulsion is umap-learn's.
+ *
+ * <p>What an epoch costs is one power {@code d^2b} per attraction and per negative sample, a few million of each
+ * per epoch at 50,000 points: {@link #pow} computes it in single precision from the float's exponent and two short
+ * polynomials (relative error below 1e-5, against a gradient clipped at 4 and rounded to float anyway) in a few
+ * nanoseconds, where {@link Math#pow} takes about fifteen.
  */
 final class Layout {
 
-    /**
-     * Vertices per block of a fit's epoch. Fixed, not derived from the thread count, so that the picture does not
-     * depend on it; small enough that a vertex sees nearly all the moves made before it in its epoch (50,000 points:
-     * 98 blocks, so only a 98th of a point's neighbours, those of its own block, are a move behind), large enough
-     * that a block's hand-over between threads (one wait for all of them) costs little beside its work.
-     */
-    static final int BLOCK_VERTICES = 512;
-    private static final double CLIP = 4;
+    /** Vertices per chunk a thread takes at a time: about 20 edges each, so a chunk is some 40 microseconds. */
+    static final int CHUNK_VERTICES = 256;
+    private static final float CLIP = 4;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
-    private final float[] positions;
+    private final float[] head;
     private final float[] tail;
-    private final float[] moved;
-    private final boolean fit;
+    private final boolean tailIsSnapshot;
     private final int[] offsets;
     private final int[] columns;
-    private final double[] epochsPerSample;
-    private final double[] epochsPerNegativeSample;
-    private final double[] nextSample;
-    private final double[] nextNegativeSample;
+    private final float[] epochsPerSample;
+    private final float[] epochsPerNegativeSample;
+    private final float[] nextSample;
+    private final float[] nextNegativeSample;
     private final int tailVertices;
-    private final double a;
-    private final double b;
-    private final double gamma;
-    private final double attraction;
+    private final float a;
+    private final float b;
+    private final float attractionScale;
+    private final float repulsionScale;
+    private final float attraction;
     private final long seed;
     private final double initialAlpha;
-    private final int[] blockStarts;
+    private final int chunks;
+    private final AtomicInteger nextChunk = new AtomicInteger();
     private int epoch;
-    private double alpha;
+    private float alpha;
 
-    private Layout(float[] positions, float[] tail, boolean fit, SparseGraph graph, int epochs,
+    private Layout(float[] head, float[] tail, boolean tailIsSnapshot, SparseGraph graph, int epochs,
                    Umap.Options options, double a, double b, double initialAlpha) {
-        this.positions = positions;
+        this.head = head;
         this.tail = tail;
-        this.fit = fit;
-        // a fit's block writes its new positions aside until the block is done; a transform's points read none of
-        // their own kind, so they move in place
-        this.moved = fit ? new float[positions.length] : positions;
+        this.tailIsSnapshot = tailIsSnapshot;
         this.offsets = graph.offsets();
         this.columns = graph.columns();
-        this.epochsPerSample = graph.epochsPerSample(epochs);
-        this.nextSample = epochsPerSample.clone();
-        this.epochsPerNegativeSample = new double[epochsPerSample.length];
-        for (int e = 0; e < epochsPerSample.length; e++) {
-            epochsPerNegativeSample[e] = epochsPerSample[e] / options.negativeSampleRate();
+        double[] perSample = graph.epochsPerSample(epochs);
+        this.epochsPerSample = new float[perSample.length];
+        this.epochsPerNegativeSample = new float[perSample.length];
+        for (int e = 0; e < perSample.length; e++) {
+            epochsPerSample[e] = (float) perSample[e];
+            epochsPerNegativeSample[e] = (float) (perSample[e] / options.negativeSampleRate());
         }
+        this.nextSample = epochsPerSample.clone();
         this.nextNegativeSample = epochsPerNegativeSample.clone();
         this.tailVertices = tail.length / 2;
-        this.a = a;
-        this.b = b;
-        this.gamma = options.repulsionStrength();
-        this.attraction = fit ? 2 : 1;
+        this.a = (float) a;
+        this.b = (float) b;
+        this.attractionScale = (float) (-2 * a * b);
+        this.repulsionScale = (float) (2 * options.repulsionStrength() * b);
+        this.attraction = tailIsSnapshot ? 2 : 1;
         this.seed = options.seed();
         this.initialAlpha = initialAlpha;
-        this.alpha = initialAlpha;
-        int vertices = offsets.length - 1;
-        this.blockStarts = blockStarts(vertices, fit ? BLOCK_VERTICES : Math.max(1, vertices));
+        this.alpha = (float) initialAlpha;
+        this.chunks = (offsets.length - 1 + CHUNK_VERTICES - 1) / CHUNK_VERTICES;
     }
 
     /** Optimises {@code embedding} (n x 2, row-major) in place against itself, as a fit does. */
     static void optimizeFit(float[] embedding, SparseGraph graph, int epochs, Umap.Options options, double a,
                             double b, Parallel parallel) {
-        new Layout(embedding, embedding, true, graph, epochs, options, a, b, options.learningRate())
-                .run(epochs, parallel);
+        new Layout(embedding, new float[embedding.length], true, graph, epochs, options, a, b,
+                options.learningRate()).run(epochs, parallel);
     }
 
     /**
@@ -104,38 +103,33 @@ final class Layout {
     }
 
     private void run(int epochs, Parallel parallel) {
+        int workers = Math.min(parallel.threads(), chunks);
+        Parallel.RangeBody body = this::takeChunks;
         for (int n = 0; n < epochs; n++) {
-            epoch = n;
-            for (int block = 0; block + 1 < blockStarts.length; block++) {
-                int start = blockStarts[block];
-                int end = blockStarts[block + 1];
-                parallel.forRange(end - start, (from, to) -> {
-                    for (int j = start + from; j < start + to; j++) {
-                        optimizeVertex(j);
-                    }
-                });
-                if (fit) {
-                    System.arraycopy(moved, 2 * start, positions, 2 * start, 2 * (end - start));
-                }
+            if (tailIsSnapshot) {
+                System.arraycopy(head, 0, tail, 0, head.length);
             }
-            alpha = initialAlpha * (1 - (double) n / epochs);
+            epoch = n;
+            nextChunk.set(0);
+            parallel.forRange(workers, body);
+            alpha = (float) (initialAlpha * (1 - (double) n / epochs));
         }
     }
 
-    /** The first vertex of each block of {@code size} consecutive vertices, then {@code vertices}. */
-    private static int[] blockStarts(int vertices, int size) {
-        int blocks = (vertices + size - 1) / size;
-        int[] starts = new int[blocks + 1];
-        for (int block = 0; block <= blocks; block++) {
-            starts[block] = Math.min(vertices, block * size);
+    /** One worker's share of an epoch: chunks of vertices taken in turn until none is left. */
+    private void takeChunks(int firstWorker, int endWorker) {
+        for (int chunk = nextChunk.getAndIncrement(); chunk < chunks; chunk = nextChunk.getAndIncrement()) {
+            int end = Math.min(offsets.length - 1, (chunk + 1) * CHUNK_VERTICES);
+            for (int j = chunk * CHUNK_VERTICES; j < end; j++) {
+                optimizeVertex(j);
+            }
         }
-        return starts;
     }
 
     private void optimizeVertex(int j) {
-        double n = epoch;
-        float cx = positions[2 * j];
-        float cy = positions[2 * j + 1];
+        float n = epoch;
+        float cx = head[2 * j];
+        float cy = head[2 * j + 1];
         for (int e = offsets[j]; e < offsets[j + 1]; e++) {
             if (nextSample[e] > n) {
                 continue;
@@ -143,12 +137,12 @@ final class Layout {
             int k = columns[e];
             float dx = cx - tail[2 * k];
             float dy = cy - tail[2 * k + 1];
-            double distanceSquared = dx * dx + dy * dy;
+            float distanceSquared = dx * dx + dy * dy;
             if (distanceSquared > 0) {
-                double powB = Math.pow(distanceSquared, b);
-                double coefficient = -2 * a * b * (powB / distanceSquared) / (a * powB + 1);
-                cx += (float) (attraction * clip(coefficient * dx) * alpha);
-                cy += (float) (attraction * clip(coefficient * dy) * alpha);
+                float powB = pow(distanceSquared, b);
+                float coefficient = attractionScale * powB / (distanceSquared * (a * powB + 1));
+                cx += attraction * clip(coefficient * dx) * alpha;
+                cy += attraction * clip(coefficient * dy) * alpha;
             }
             nextSample[e] += epochsPerSample[e];
             int negativeSamples = (int) ((n - nextNegativeSample[e]) / epochsPerNegativeSample[e]);
@@ -156,27 +150,56 @@ final class Layout {
             for (int p = 0; p < negativeSamples; p++) {
                 state += GOLDEN;
                 int other = (int) (((mix(state) >>> 32) * tailVertices) >>> 32);
-                if (fit && other == j) {
+                if (tailIsSnapshot && other == j) {
                     continue;
                 }
                 dx = cx - tail[2 * other];
                 dy = cy - tail[2 * other + 1];
                 distanceSquared = dx * dx + dy * dy;
                 if (distanceSquared > 0) {
-                    double coefficient = 2 * gamma * b
-                            / ((0.001 + distanceSquared) * (a * Math.pow(distanceSquared, b) + 1));
-                    cx += (float) (clip(coefficient * dx) * alpha);
-                    cy += (float) (clip(coefficient * dy) * alpha);
+                    float coefficient = repulsionScale
+                            / ((0.001f + distanceSquared) * (a * pow(distanceSquared, b) + 1));
+                    cx += clip(coefficient * dx) * alpha;
+                    cy += clip(coefficient * dy) * alpha;
                 }
             }
             nextNegativeSample[e] += negativeSamples * epochsPerNegativeSample[e];
         }
-        moved[2 * j] = cx;
-        moved[2 * j + 1] = cy;
+        head[2 * j] = cx;
+        head[2 * j + 1] = cy;
     }
 
-    private static double clip(double value) {
+    private static float clip(float value) {
         return Math.max(-CLIP, Math.min(CLIP, value));
+    }
+
+    /**
+     * {@code x^y} for a normal float {@code x > 0} and {@code |y log2 x| < 126}: {@code 2^(y log2 x)}, with
+     * {@code log2} of the mantissa in [1, 2) and {@code 2^f} of the fraction in [0, 1) each a least-squares polynomial
+     * (relative error of the result below 1e-5 for the layout's b and distances). Anything else, subnormal or
+     * beyond range, goes to {@link Math#pow}.
+     */
+    static float pow(float x, float y) {
+        int bits = Float.floatToRawIntBits(x);
+        int exponent = (bits >>> 23) - 127;
+        if (exponent <= -126 || exponent >= 127) {
+            return (float) Math.pow(x, y);
+        }
+        float m = Float.intBitsToFloat((bits & 0x007FFFFF) | 0x3F800000);
+        // log2(m) on [1, 2) as (m - 1) times a degree-5 polynomial in (m - 1): absolute error below 3e-6
+        float t = m - 1;
+        float log2m = t * (1.44253478f + t * (-0.71803359f + t * (0.457158121f + t * (-0.277341646f
+                + t * (0.121472948f + t * -0.025792345f)))));
+        float z = y * (exponent + log2m);
+        if (z <= -126 || z >= 126) {
+            return (float) Math.pow(x, y);
+        }
+        float whole = (float) Math.floor(z);
+        float f = z - whole;
+        // 2^f on [0, 1): relative error below 2e-7
+        float p = 1 + f * (0.693152535f + f * (0.240152445f + f * (0.055836598f + f * (0.0089728993f
+                + f * 0.00188540379f))));
+        return p * Float.intBitsToFloat(((int) whole + 127) << 23);
     }
 
     /** SplitMix64's finaliser: a well-mixed 64-bit value from a counter. */

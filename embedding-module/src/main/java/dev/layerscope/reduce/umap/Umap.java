@@ -22,7 +22,7 @@ import smile.util.function.DifferentiableMultivariateFunction;
  * fits the a/b curve.
  *
  * <p>Where this departs from umap-learn, and why: the layout's parallel epochs are deterministic rather than
- * Hogwild (blocks of points in a fixed order, see {@code Layout}), the spectral eigenvectors come from a Chebyshev-filtered subspace iteration rather
+ * Hogwild (see {@code Layout}), the spectral eigenvectors come from a Chebyshev-filtered subspace iteration rather
  * than ARPACK, and a disconnected graph with more than four components places the components by PCA of their
  * centroids (see {@code SpectralInit}). Random numbers come from Java generators, so the same seed does not give
  * umap-learn's picture, but it always gives the same picture, for any thread count.
@@ -42,9 +42,9 @@ public final class Umap {
      * UMAP's settings, named after umap-learn's, as the experiment's {@code reduce.umap} section binds them (keys in
      * kebab-case: {@code min-dist}) and as {@link #fit} takes them. {@code neighbors} is umap-learn's
      * {@code n_neighbors} and counts the point itself, so a fit uses {@code neighbors - 1} graph neighbours (the
-     * graph leaves the point out) and a transform {@code neighbors} training points. {@code epochs = 0} chooses
-     * umap-learn's 500 up to 10,000 points and 200 above; a transform runs a third of the epochs given, or
-     * umap-learn's 100 / 30 by default.
+     * graph leaves the point out) and a transform {@code neighbors} training points. {@code epochs = 0} chooses 500
+     * up to 10,000 points, as umap-learn, and 400 above, twice umap-learn's 200 (see {@link #fit}); a transform
+     * runs a third of the epochs given, or umap-learn's 100 / 30 by default.
      *
      * @param neighbors          the local neighbourhood size, counting the point itself
      * @param minDist            how tightly points may pack in 2-D; at most {@code spread}
@@ -139,7 +139,10 @@ public final class Umap {
         double[] ab = findAB(options.minDist(), options.spread());
         // umap-learn's epoch count, which also says how weak an edge may be before it is dropped
         int defaultEpochs = n > LARGE_DATA ? 200 : 500;
-        int epochs = options.epochs() != 0 ? options.epochs() : defaultEpochs;
+        // This layout moves each point against the others' positions of the previous epoch (what makes it the same
+        // for any thread count); above 10,000 points it needs twice umap-learn's epochs to separate the classes as
+        // far (measured on Fashion-MNIST: kNN accuracy 0.848 after 200 epochs, 0.861 after 400; umap-learn 0.863).
+        int epochs = options.epochs() != 0 ? options.epochs() : n > LARGE_DATA ? 2 * defaultEpochs : defaultEpochs;
 
         long start = System.nanoTime();
         NeighborGraph nearest = graph.truncate(width);

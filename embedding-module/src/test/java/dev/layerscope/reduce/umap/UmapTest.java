@@ -83,9 +83,9 @@ class UmapTest {
 
     @Test
     void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
-        // more points than one layout block holds, so that blocks hand their moves on to the next
+        // more points than two chunks of the layout, so that the threads share an epoch's chunks
         SyntheticBlobs blobs = SyntheticBlobs.of(3, 700, DIMENSIONS, 3);
-        assertTrue(blobs.data().rows() > 2 * Layout.BLOCK_VERTICES);
+        assertTrue(blobs.data().rows() > 2 * Layout.CHUNK_VERTICES);
         NeighborGraph graph = graphOf(blobs.data(), 14);
         Umap.Options options = Umap.Options.defaults().withEpochs(60);
         float[] first = fit(blobs.data(), graph, options, 2).embedding().values();
