@@ -16,21 +16,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * when, so the result is the same for any number of threads, not only for the same number; and the threads take
  * the next chunk of vertices as they come free, so a thread that another process slows down holds no one up.
  * (Moving the points block by block within an epoch, each block seeing the moves before it, costs a wait for all
- * threads per block: on a loaded machine that made the layout several times slower, see docs/performance.md.)
+ * threads per block: on a loaded machine that made an epoch about twice as slow, see docs/performance.md.)
  *
  * <p>In a fit umap-learn also moves the tail of each sampled edge ({@code move_other}). The graph is symmetric,
  * with equal weights (hence equal sampling epochs) both ways, so the tail's own row samples the reverse edge in the
  * same epoch; here that row's head takes both halves of the pull at once ({@code attraction = 2}) instead of being
  * written by another thread. The balance of attraction to repulsion is umap-learn's.
  *
- * <p>What an epoch costs is one power {@code d^2b} per attraction and per negative sample, a few million of each
- * per epoch at 50,000 points: {@link #pow} computes it in single precision from the float's exponent and two short
- * polynomials (relative error below 1e-5, against a gradient clipped at 4 and rounded to float anyway) in a few
- * nanoseconds, where {@link Math#pow} takes about fifteen.
+ * <p>What an epoch costs is one power {@code d^2b} and one division per attraction and per negative sample, a few
+ * million of each per epoch at 50,000 points, and each moves the point before the next is computed: one long chain
+ * of dependent operations per vertex. {@link #pow} computes the power in single precision from the float's exponent
+ * and two short polynomials (relative error below 1e-5, against a gradient clipped at 4 and rounded to float anyway),
+ * and a thread moves two vertices at a time, interleaved (see {@link #optimizePair}), so that the CPU overlaps their
+ * chains. Neither changes what a vertex computes, nor its order.
  */
 final class Layout {
 
-    /** Vertices per chunk a thread takes at a time: about 20 edges each, so a chunk is some 40 microseconds. */
+    /**
+     * Vertices per chunk a thread takes at a time: some 5,000 edges, small beside an epoch's work (50,000 points: 196
+     * chunks), large beside the cost of taking one.
+     */
     static final int CHUNK_VERTICES = 256;
     private static final float CLIP = 4;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
@@ -120,53 +125,155 @@ final class Layout {
     private void takeChunks(int firstWorker, int endWorker) {
         for (int chunk = nextChunk.getAndIncrement(); chunk < chunks; chunk = nextChunk.getAndIncrement()) {
             int end = Math.min(offsets.length - 1, (chunk + 1) * CHUNK_VERTICES);
-            for (int j = chunk * CHUNK_VERTICES; j < end; j++) {
-                optimizeVertex(j);
+            int j = chunk * CHUNK_VERTICES;
+            for (; j + 1 < end; j += 2) {
+                optimizePair(j, j + 1);
+            }
+            if (j < end) {
+                optimizePair(j, -1);
             }
         }
     }
 
-    private void optimizeVertex(int j) {
+    /**
+     * Moves vertex {@code j} and, unless it is -1, vertex {@code i}, each exactly as if alone: its edges in order,
+     * each edge's attraction and then its negative samples one after the other, every move seen by the next. The two
+     * vertices' moves are interleaved, because each vertex's moves form one chain of dependent powers and divisions
+     * that the CPU cannot overlap, while two independent chains side by side it can. Neither vertex reads the
+     * other's position (both read {@code tail}), so the result is that of moving them one after the other.
+     */
+    private void optimizePair(int j, int i) {
         float n = epoch;
-        float cx = head[2 * j];
-        float cy = head[2 * j + 1];
-        for (int e = offsets[j]; e < offsets[j + 1]; e++) {
-            if (nextSample[e] > n) {
-                continue;
+        float jx = head[2 * j];
+        float jy = head[2 * j + 1];
+        int je = offsets[j];
+        int jEnd = offsets[j + 1];
+        boolean pair = i >= 0;
+        float ix = pair ? head[2 * i] : 0;
+        float iy = pair ? head[2 * i + 1] : 0;
+        int ie = pair ? offsets[i] : 0;
+        int iEnd = pair ? offsets[i + 1] : 0;
+        while (true) {
+            je = nextDue(je, jEnd, n);
+            ie = nextDue(ie, iEnd, n);
+            if (je == jEnd && ie == iEnd) {
+                break;
             }
-            int k = columns[e];
-            float dx = cx - tail[2 * k];
-            float dy = cy - tail[2 * k + 1];
-            float distanceSquared = dx * dx + dy * dy;
-            if (distanceSquared > 0) {
-                float powB = pow(distanceSquared, b);
-                float coefficient = attractionScale * powB / (distanceSquared * (a * powB + 1));
-                cx += attraction * clip(coefficient * dx) * alpha;
-                cy += attraction * clip(coefficient * dy) * alpha;
+            int jSamples = 0;
+            int iSamples = 0;
+            long jState = 0;
+            long iState = 0;
+            if (je < jEnd) {
+                long moved = attract(jx, jy, columns[je]);
+                jx = x(moved);
+                jy = y(moved);
+                jSamples = sampleEdge(je, n);
+                jState = edgeState(je);
             }
-            nextSample[e] += epochsPerSample[e];
-            int negativeSamples = (int) ((n - nextNegativeSample[e]) / epochsPerNegativeSample[e]);
-            long state = seed ^ (epoch * GOLDEN) ^ ((long) e * 0xC2B2AE3D27D4EB4FL);
-            for (int p = 0; p < negativeSamples; p++) {
-                state += GOLDEN;
-                int other = (int) (((mix(state) >>> 32) * tailVertices) >>> 32);
-                if (tailIsSnapshot && other == j) {
-                    continue;
+            if (ie < iEnd) {
+                long moved = attract(ix, iy, columns[ie]);
+                ix = x(moved);
+                iy = y(moved);
+                iSamples = sampleEdge(ie, n);
+                iState = edgeState(ie);
+            }
+            for (int p = 0, most = Math.max(jSamples, iSamples); p < most; p++) {
+                if (p < jSamples) {
+                    jState += GOLDEN;
+                    int other = uniformVertex(jState);
+                    if (!tailIsSnapshot || other != j) {
+                        long moved = repel(jx, jy, other);
+                        jx = x(moved);
+                        jy = y(moved);
+                    }
                 }
-                dx = cx - tail[2 * other];
-                dy = cy - tail[2 * other + 1];
-                distanceSquared = dx * dx + dy * dy;
-                if (distanceSquared > 0) {
-                    float coefficient = repulsionScale
-                            / ((0.001f + distanceSquared) * (a * pow(distanceSquared, b) + 1));
-                    cx += clip(coefficient * dx) * alpha;
-                    cy += clip(coefficient * dy) * alpha;
+                if (p < iSamples) {
+                    iState += GOLDEN;
+                    int other = uniformVertex(iState);
+                    if (!tailIsSnapshot || other != i) {
+                        long moved = repel(ix, iy, other);
+                        ix = x(moved);
+                        iy = y(moved);
+                    }
                 }
             }
-            nextNegativeSample[e] += negativeSamples * epochsPerNegativeSample[e];
+            if (je < jEnd) {
+                je++;
+            }
+            if (ie < iEnd) {
+                ie++;
+            }
         }
-        head[2 * j] = cx;
-        head[2 * j + 1] = cy;
+        head[2 * j] = jx;
+        head[2 * j + 1] = jy;
+        if (pair) {
+            head[2 * i] = ix;
+            head[2 * i + 1] = iy;
+        }
+    }
+
+    /** The first edge from {@code e} on, up to {@code end}, due in epoch {@code n}; {@code end} when none is. */
+    private int nextDue(int e, int end, float n) {
+        while (e < end && nextSample[e] > n) {
+            e++;
+        }
+        return e;
+    }
+
+    /** Schedules edge {@code e}'s next sample and returns how many negative samples it takes in epoch n. */
+    private int sampleEdge(int e, float n) {
+        nextSample[e] += epochsPerSample[e];
+        int negativeSamples = (int) ((n - nextNegativeSample[e]) / epochsPerNegativeSample[e]);
+        nextNegativeSample[e] += negativeSamples * epochsPerNegativeSample[e];
+        return negativeSamples;
+    }
+
+    /** The counter the negative samples of edge {@code e} in this epoch are drawn from. */
+    private long edgeState(int e) {
+        return seed ^ (epoch * GOLDEN) ^ ((long) e * 0xC2B2AE3D27D4EB4FL);
+    }
+
+    private int uniformVertex(long state) {
+        return (int) (((mix(state) >>> 32) * tailVertices) >>> 32);
+    }
+
+    /** The position (x, y) after the pull towards tail vertex k, packed by {@link #pack}. */
+    private long attract(float x, float y, int k) {
+        float dx = x - tail[2 * k];
+        float dy = y - tail[2 * k + 1];
+        float distanceSquared = dx * dx + dy * dy;
+        if (distanceSquared > 0) {
+            float powB = pow(distanceSquared, b);
+            float coefficient = attractionScale * powB / (distanceSquared * (a * powB + 1));
+            x += attraction * clip(coefficient * dx) * alpha;
+            y += attraction * clip(coefficient * dy) * alpha;
+        }
+        return pack(x, y);
+    }
+
+    /** The position (x, y) after the push away from tail vertex {@code other}, packed by {@link #pack}. */
+    private long repel(float x, float y, int other) {
+        float dx = x - tail[2 * other];
+        float dy = y - tail[2 * other + 1];
+        float distanceSquared = dx * dx + dy * dy;
+        if (distanceSquared > 0) {
+            float coefficient = repulsionScale / ((0.001f + distanceSquared) * (a * pow(distanceSquared, b) + 1));
+            x += clip(coefficient * dx) * alpha;
+            y += clip(coefficient * dy) * alpha;
+        }
+        return pack(x, y);
+    }
+
+    private static long pack(float x, float y) {
+        return ((long) Float.floatToRawIntBits(x) << 32) | (Float.floatToRawIntBits(y) & 0xFFFFFFFFL);
+    }
+
+    private static float x(long packed) {
+        return Float.intBitsToFloat((int) (packed >>> 32));
+    }
+
+    private static float y(long packed) {
+        return Float.intBitsToFloat((int) packed);
     }
 
     private static float clip(float value) {
