@@ -6,6 +6,8 @@ import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SymmetricEigen;
 import dev.layerscope.reduce.pca.Pca;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * umap-learn's {@code spectral_layout}: the eigenvectors 2 and 3 of the normalised Laplacian
@@ -22,6 +24,7 @@ import java.util.SplittableRandom;
  */
 final class SpectralInit {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SpectralInit.class);
     private static final int BLOCK = 8;
     private static final int DEGREE = 10;
     private static final int MAX_ROUNDS = 60;
@@ -210,6 +213,7 @@ final class SpectralInit {
             rotate(w, ritz, m, p);
             double[] theta = ritz.values();
             if (residual(x, w, theta[0], 0, m, p) < TOLERANCE && residual(x, w, theta[1], 1, m, p) < TOLERANCE) {
+                LOG.debug("spectral initialisation of {} points: {} filter rounds", m, round);
                 return new double[][] {signFixedColumn(x, 0, m, p), signFixedColumn(x, 1, m, p)};
             }
             double cut = theta[p - 1];

@@ -83,15 +83,19 @@ class UmapTest {
 
     @Test
     void sameSeedGivesTheSameEmbeddingForAnyThreadCount() {
-        SyntheticBlobs blobs = SyntheticBlobs.of(3, 150, DIMENSIONS, 3);
+        // more points than two chunks of the layout, so that the threads share an epoch's chunks
+        SyntheticBlobs blobs = SyntheticBlobs.of(3, 700, DIMENSIONS, 3);
+        assertTrue(blobs.data().rows() > 2 * Layout.CHUNK_VERTICES);
         NeighborGraph graph = graphOf(blobs.data(), 14);
-        Umap.Options options = Umap.Options.defaults().withEpochs(100);
+        Umap.Options options = Umap.Options.defaults().withEpochs(60);
         float[] first = fit(blobs.data(), graph, options, 2).embedding().values();
         float[] again = fit(blobs.data(), graph, options, 2).embedding().values();
         float[] oneThread = fit(blobs.data(), graph, options, 1).embedding().values();
+        float[] threeThreads = fit(blobs.data(), graph, options, 3).embedding().values();
         float[] otherSeed = fit(blobs.data(), graph, options.withSeed(7), 2).embedding().values();
         assertArrayEquals(first, again);
         assertArrayEquals(first, oneThread);
+        assertArrayEquals(first, threeThreads);
         assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(otherSeed));
     }
 
