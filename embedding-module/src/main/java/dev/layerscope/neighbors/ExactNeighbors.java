@@ -83,14 +83,19 @@ public final class ExactNeighbors {
                             float[] row = new float[width];
                             for (int r = from; r < to; r++) {
                                 int query = first + r;
-                                float queryNorm = queryNorms[query];
-                                // one bulk copy of the row off the native buffer, then a loop the JIT keeps tight
+                                // one bulk copy of the row off the native buffer, then the distances in a loop
+                                // the JIT vectorises, then a scan against the k-th distance held in a register:
+                                // most distances are rejected by one comparison, without touching the heap
                                 products.get((r - from) * width, row, 0, width);
+                                squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
+                                float bound = heaps.worst(query);
                                 for (int c = 0; c < width; c++) {
-                                    int j = firstColumn + c;
-                                    float squared = queryNorm + referenceNorms[j] - 2 * row[c];
-                                    if (squared < heaps.worst(query) && !(self && j == query)) {
-                                        heaps.offer(query, j, squared);
+                                    if (row[c] < bound) {
+                                        int j = firstColumn + c;
+                                        if (!(self && j == query)) {
+                                            heaps.offer(query, j, row[c]);
+                                            bound = heaps.worst(query);
+                                        }
                                     }
                                 }
                             }
@@ -111,13 +116,13 @@ public final class ExactNeighbors {
                                     int partTo = rows * (part + 1) / parts;
                                     for (int r = partFrom; r < partTo; r++) {
                                         int i = first + r;
-                                        float norm = queryNorms[i];
                                         products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
-                                        for (int c = tile; c < tileEnd; c++) {
-                                            int j = first + rows + c;
-                                            float squared = norm + referenceNorms[j] - 2 * row[c - tile];
-                                            if (squared < heaps.worst(j)) {
-                                                heaps.offer(j, i, squared);
+                                        int tileFirst = first + rows + tile;
+                                        squaredDistances(queryNorms[i], referenceNorms, tileFirst, row,
+                                                tileEnd - tile);
+                                        for (int c = 0; c < tileEnd - tile; c++) {
+                                            if (row[c] < heaps.worst(tileFirst + c)) {
+                                                heaps.offer(tileFirst + c, i, row[c]);
                                             }
                                         }
                                     }
@@ -152,17 +157,76 @@ public final class ExactNeighbors {
         int m = queries.rows();
         int[] indices = new int[m * k];
         double[] squared = new double[m * k];
+        int count = candidates.k();
         parallel.forRange(m, (from, to) -> {
             NearestHeap nearest = new NearestHeap(k);
+            int[] rows = new int[count];
+            double[] distances = new double[count];
             for (int q = from; q < to; q++) {
-                for (int r = 0; r < candidates.k(); r++) {
-                    int j = candidates.neighbor(q, r);
-                    nearest.offer(queries.squaredDistance(q, reference, j), j);
+                // in row order, so that the reads run forward through the reference set
+                System.arraycopy(candidates.indices(), q * count, rows, 0, count);
+                Arrays.sort(rows);
+                squaredDistances(queries, q, reference, rows, distances);
+                for (int r = 0; r < count; r++) {
+                    nearest.offer(distances[r], rows[r]);
                 }
                 nearest.drain(indices, squared, q * k);
             }
         });
         return euclidean(m, k, indices, squared);
+    }
+
+    /**
+     * {@code row[c] = queryNorm + norms[first + c] - 2 * row[c]}: the squared distances from a row of products, in
+     * a loop the JIT vectorises (Java's float arithmetic is exact to the operation, so each value is the same as one
+     * computed alone).
+     */
+    private static void squaredDistances(float queryNorm, float[] norms, int first, float[] row, int count) {
+        for (int c = 0; c < count; c++) {
+            row[c] = queryNorm + norms[first + c] - 2 * row[c];
+        }
+    }
+
+    /**
+     * The squared distance of query row {@code q} to each of the reference {@code rows}, each summed in double in
+     * column order exactly as {@link FloatMatrix#squaredDistance} does (so the same value), four rows at a time: a
+     * single sum waits on its previous addition at every column, four independent sums keep the core busy.
+     */
+    private static void squaredDistances(FloatMatrix queries, int q, FloatMatrix reference, int[] rows,
+                                         double[] out) {
+        int cols = queries.cols();
+        float[] query = queries.values();
+        float[] values = reference.values();
+        int queryBase = q * cols;
+        int r = 0;
+        for (; r + 3 < rows.length; r += 4) {
+            int base0 = rows[r] * cols;
+            int base1 = rows[r + 1] * cols;
+            int base2 = rows[r + 2] * cols;
+            int base3 = rows[r + 3] * cols;
+            double sum0 = 0;
+            double sum1 = 0;
+            double sum2 = 0;
+            double sum3 = 0;
+            for (int c = 0; c < cols; c++) {
+                double x = query[queryBase + c];
+                double d0 = x - values[base0 + c];
+                double d1 = x - values[base1 + c];
+                double d2 = x - values[base2 + c];
+                double d3 = x - values[base3 + c];
+                sum0 += d0 * d0;
+                sum1 += d1 * d1;
+                sum2 += d2 * d2;
+                sum3 += d3 * d3;
+            }
+            out[r] = sum0;
+            out[r + 1] = sum1;
+            out[r + 2] = sum2;
+            out[r + 3] = sum3;
+        }
+        for (; r < rows.length; r++) {
+            out[r] = queries.squaredDistance(q, reference, rows[r]);
+        }
     }
 
     /** A graph of Euclidean distances from squared ones listed nearest first, {@code k} per point. */
