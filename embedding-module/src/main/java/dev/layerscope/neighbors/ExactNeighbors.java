@@ -4,6 +4,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,7 +57,15 @@ public final class ExactNeighbors {
         float[] queryNorms = self ? referenceNorms : queries.rowSquaredNorms();
         BoundedHeaps heaps = new BoundedHeaps(self ? n : m, k);
         int block = (int) Math.max(1, Math.min(m, BLOCK_VALUES / n));
+        // each thread's products go into one native buffer allocated once for every block: a fresh 64 MB a block
+        // cost almost half as much as the products themselves (allocation and first-touch page faults)
+        int slots = Math.min(parallel.threads(), block);
+        long capacity = (long) ((block + slots - 1) / slots) * n;
+        DataBuffer[] productBuffers = new DataBuffer[slots];
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
+            for (int slot = 0; slot < slots; slot++) {
+                productBuffers[slot] = Nd4j.createBuffer(DataType.FLOAT, capacity, false);
+            }
             for (int start = 0; start < m; start += block) {
                 int rows = Math.min(block, m - start);
                 // a block of a set onto itself needs only the columns from its own first row on
@@ -69,73 +78,73 @@ public final class ExactNeighbors {
                 int parts = Math.min(parallel.threads(), rows);
                 INDArray[] dots = new INDArray[parts];
                 int first = start;
-                try {
-                    parallel.forRange(parts, (fromPart, toPart) -> {
-                        for (int part = fromPart; part < toPart; part++) {
-                            int from = rows * part / parts;
-                            int to = rows * (part + 1) / parts;
-                            dots[part] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {to - from, width}, 'c');
-                            try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
-                                    (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
-                                Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
+                parallel.forRange(parts, (fromPart, toPart) -> {
+                    for (int part = fromPart; part < toPart; part++) {
+                        int from = rows * part / parts;
+                        int to = rows * (part + 1) / parts;
+                        // a view of the thread's buffer: not closed, the buffer is
+                        dots[part] = Nd4j.create(productBuffers[part], new long[] {to - from, width},
+                                new long[] {width, 1}, 0, 'c');
+                        try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
+                                (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
+                            Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
+                        }
+                        FloatBuffer products = dots[part].data().asNioFloat();
+                        float[] row = new float[width];
+                        for (int r = from; r < to; r++) {
+                            int query = first + r;
+                            // one bulk copy of the row off the native buffer, then the distances in a loop
+                            // the JIT vectorises, then a scan against the k-th distance held in a register:
+                            // most distances are rejected by one comparison, without touching the heap
+                            products.get((r - from) * width, row, 0, width);
+                            squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
+                            float bound = heaps.worst(query);
+                            for (int c = 0; c < width; c++) {
+                                if (row[c] < bound) {
+                                    int j = firstColumn + c;
+                                    if (!(self && j == query)) {
+                                        heaps.offer(query, j, row[c]);
+                                        bound = heaps.worst(query);
+                                    }
+                                }
                             }
-                            FloatBuffer products = dots[part].data().asNioFloat();
-                            float[] row = new float[width];
-                            for (int r = from; r < to; r++) {
-                                int query = first + r;
-                                // one bulk copy of the row off the native buffer, then the distances in a loop
-                                // the JIT vectorises, then a scan against the k-th distance held in a register:
-                                // most distances are rejected by one comparison, without touching the heap
-                                products.get((r - from) * width, row, 0, width);
-                                squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
-                                float bound = heaps.worst(query);
-                                for (int c = 0; c < width; c++) {
-                                    if (row[c] < bound) {
-                                        int j = firstColumn + c;
-                                        if (!(self && j == query)) {
-                                            heaps.offer(query, j, row[c]);
-                                            bound = heaps.worst(query);
+                        }
+                    }
+                });
+                if (self) {
+                    // the distance is symmetric: the rows after the block take their share of this block's
+                    // rows from the same products; each thread owns a range of them, so no two touch one heap
+                    parallel.forRange(width - rows, (from, to) -> {
+                        // in tiles of columns, so that the tile's heaps stay in cache while every row of
+                        // the block is offered to them
+                        float[] row = new float[COLUMN_TILE];
+                        for (int tile = from; tile < to; tile += COLUMN_TILE) {
+                            int tileEnd = Math.min(to, tile + COLUMN_TILE);
+                            for (int part = 0; part < parts; part++) {
+                                FloatBuffer products = dots[part].data().asNioFloat();
+                                int partFrom = rows * part / parts;
+                                int partTo = rows * (part + 1) / parts;
+                                for (int r = partFrom; r < partTo; r++) {
+                                    int i = first + r;
+                                    products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
+                                    int tileFirst = first + rows + tile;
+                                    squaredDistances(queryNorms[i], referenceNorms, tileFirst, row,
+                                            tileEnd - tile);
+                                    for (int c = 0; c < tileEnd - tile; c++) {
+                                        if (row[c] < heaps.worst(tileFirst + c)) {
+                                            heaps.offer(tileFirst + c, i, row[c]);
                                         }
                                     }
                                 }
                             }
                         }
                     });
-                    if (self) {
-                        // the distance is symmetric: the rows after the block take their share of this block's
-                        // rows from the same products; each thread owns a range of them, so no two touch one heap
-                        parallel.forRange(width - rows, (from, to) -> {
-                            // in tiles of columns, so that the tile's heaps stay in cache while every row of
-                            // the block is offered to them
-                            float[] row = new float[COLUMN_TILE];
-                            for (int tile = from; tile < to; tile += COLUMN_TILE) {
-                                int tileEnd = Math.min(to, tile + COLUMN_TILE);
-                                for (int part = 0; part < parts; part++) {
-                                    FloatBuffer products = dots[part].data().asNioFloat();
-                                    int partFrom = rows * part / parts;
-                                    int partTo = rows * (part + 1) / parts;
-                                    for (int r = partFrom; r < partTo; r++) {
-                                        int i = first + r;
-                                        products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
-                                        int tileFirst = first + rows + tile;
-                                        squaredDistances(queryNorms[i], referenceNorms, tileFirst, row,
-                                                tileEnd - tile);
-                                        for (int c = 0; c < tileEnd - tile; c++) {
-                                            if (row[c] < heaps.worst(tileFirst + c)) {
-                                                heaps.offer(tileFirst + c, i, row[c]);
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        });
-                    }
-                } finally {
-                    for (INDArray part : dots) {
-                        if (part != null) {
-                            part.close();
-                        }
-                    }
+                }
+            }
+        } finally {
+            for (DataBuffer buffer : productBuffers) {
+                if (buffer != null) {
+                    buffer.close();
                 }
             }
         }
