@@ -4,6 +4,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -56,7 +57,15 @@ public final class ExactNeighbors {
         float[] queryNorms = self ? referenceNorms : queries.rowSquaredNorms();
         BoundedHeaps heaps = new BoundedHeaps(self ? n : m, k);
         int block = (int) Math.max(1, Math.min(m, BLOCK_VALUES / n));
+        // each thread's products go into one native buffer allocated once for every block: a fresh 64 MB a block
+        // cost almost half as much as the products themselves (allocation and first-touch page faults)
+        int slots = Math.min(parallel.threads(), block);
+        long capacity = (long) ((block + slots - 1) / slots) * n;
+        DataBuffer[] productBuffers = new DataBuffer[slots];
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
+            for (int slot = 0; slot < slots; slot++) {
+                productBuffers[slot] = Nd4j.createBuffer(DataType.FLOAT, capacity, false);
+            }
             for (int start = 0; start < m; start += block) {
                 int rows = Math.min(block, m - start);
                 // a block of a set onto itself needs only the columns from its own first row on
@@ -69,68 +78,73 @@ public final class ExactNeighbors {
                 int parts = Math.min(parallel.threads(), rows);
                 INDArray[] dots = new INDArray[parts];
                 int first = start;
-                try {
-                    parallel.forRange(parts, (fromPart, toPart) -> {
-                        for (int part = fromPart; part < toPart; part++) {
-                            int from = rows * part / parts;
-                            int to = rows * (part + 1) / parts;
-                            dots[part] = Nd4j.createUninitialized(DataType.FLOAT, new long[] {to - from, width}, 'c');
-                            try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
-                                    (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
-                                Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
-                            }
-                            FloatBuffer products = dots[part].data().asNioFloat();
-                            float[] row = new float[width];
-                            for (int r = from; r < to; r++) {
-                                int query = first + r;
-                                float queryNorm = queryNorms[query];
-                                // one bulk copy of the row off the native buffer, then a loop the JIT keeps tight
-                                products.get((r - from) * width, row, 0, width);
-                                for (int c = 0; c < width; c++) {
+                parallel.forRange(parts, (fromPart, toPart) -> {
+                    for (int part = fromPart; part < toPart; part++) {
+                        int from = rows * part / parts;
+                        int to = rows * (part + 1) / parts;
+                        // a view of the thread's buffer: not closed, the buffer is
+                        dots[part] = Nd4j.create(productBuffers[part], new long[] {to - from, width},
+                                new long[] {width, 1}, 0, 'c');
+                        try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
+                                (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
+                            Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
+                        }
+                        FloatBuffer products = dots[part].data().asNioFloat();
+                        float[] row = new float[width];
+                        for (int r = from; r < to; r++) {
+                            int query = first + r;
+                            // one bulk copy of the row off the native buffer, then the distances in a loop
+                            // the JIT vectorises, then a scan against the k-th distance held in a register:
+                            // most distances are rejected by one comparison, without touching the heap
+                            products.get((r - from) * width, row, 0, width);
+                            squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
+                            float bound = heaps.worst(query);
+                            for (int c = 0; c < width; c++) {
+                                if (row[c] < bound) {
                                     int j = firstColumn + c;
-                                    float squared = queryNorm + referenceNorms[j] - 2 * row[c];
-                                    if (squared < heaps.worst(query) && !(self && j == query)) {
-                                        heaps.offer(query, j, squared);
+                                    if (!(self && j == query)) {
+                                        heaps.offer(query, j, row[c]);
+                                        bound = heaps.worst(query);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                });
+                if (self) {
+                    // the distance is symmetric: the rows after the block take their share of this block's
+                    // rows from the same products; each thread owns a range of them, so no two touch one heap
+                    parallel.forRange(width - rows, (from, to) -> {
+                        // in tiles of columns, so that the tile's heaps stay in cache while every row of
+                        // the block is offered to them
+                        float[] row = new float[COLUMN_TILE];
+                        for (int tile = from; tile < to; tile += COLUMN_TILE) {
+                            int tileEnd = Math.min(to, tile + COLUMN_TILE);
+                            for (int part = 0; part < parts; part++) {
+                                FloatBuffer products = dots[part].data().asNioFloat();
+                                int partFrom = rows * part / parts;
+                                int partTo = rows * (part + 1) / parts;
+                                for (int r = partFrom; r < partTo; r++) {
+                                    int i = first + r;
+                                    products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
+                                    int tileFirst = first + rows + tile;
+                                    squaredDistances(queryNorms[i], referenceNorms, tileFirst, row,
+                                            tileEnd - tile);
+                                    for (int c = 0; c < tileEnd - tile; c++) {
+                                        if (row[c] < heaps.worst(tileFirst + c)) {
+                                            heaps.offer(tileFirst + c, i, row[c]);
+                                        }
                                     }
                                 }
                             }
                         }
                     });
-                    if (self) {
-                        // the distance is symmetric: the rows after the block take their share of this block's
-                        // rows from the same products; each thread owns a range of them, so no two touch one heap
-                        parallel.forRange(width - rows, (from, to) -> {
-                            // in tiles of columns, so that the tile's heaps stay in cache while every row of
-                            // the block is offered to them
-                            float[] row = new float[COLUMN_TILE];
-                            for (int tile = from; tile < to; tile += COLUMN_TILE) {
-                                int tileEnd = Math.min(to, tile + COLUMN_TILE);
-                                for (int part = 0; part < parts; part++) {
-                                    FloatBuffer products = dots[part].data().asNioFloat();
-                                    int partFrom = rows * part / parts;
-                                    int partTo = rows * (part + 1) / parts;
-                                    for (int r = partFrom; r < partTo; r++) {
-                                        int i = first + r;
-                                        float norm = queryNorms[i];
-                                        products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
-                                        for (int c = tile; c < tileEnd; c++) {
-                                            int j = first + rows + c;
-                                            float squared = norm + referenceNorms[j] - 2 * row[c - tile];
-                                            if (squared < heaps.worst(j)) {
-                                                heaps.offer(j, i, squared);
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        });
-                    }
-                } finally {
-                    for (INDArray part : dots) {
-                        if (part != null) {
-                            part.close();
-                        }
-                    }
+                }
+            }
+        } finally {
+            for (DataBuffer buffer : productBuffers) {
+                if (buffer != null) {
+                    buffer.close();
                 }
             }
         }
@@ -152,17 +166,76 @@ public final class ExactNeighbors {
         int m = queries.rows();
         int[] indices = new int[m * k];
         double[] squared = new double[m * k];
+        int count = candidates.k();
         parallel.forRange(m, (from, to) -> {
             NearestHeap nearest = new NearestHeap(k);
+            int[] rows = new int[count];
+            double[] distances = new double[count];
             for (int q = from; q < to; q++) {
-                for (int r = 0; r < candidates.k(); r++) {
-                    int j = candidates.neighbor(q, r);
-                    nearest.offer(queries.squaredDistance(q, reference, j), j);
+                // in row order, so that the reads run forward through the reference set
+                System.arraycopy(candidates.indices(), q * count, rows, 0, count);
+                Arrays.sort(rows);
+                squaredDistances(queries, q, reference, rows, distances);
+                for (int r = 0; r < count; r++) {
+                    nearest.offer(distances[r], rows[r]);
                 }
                 nearest.drain(indices, squared, q * k);
             }
         });
         return euclidean(m, k, indices, squared);
+    }
+
+    /**
+     * {@code row[c] = queryNorm + norms[first + c] - 2 * row[c]}: the squared distances from a row of products, in
+     * a loop the JIT vectorises (Java's float arithmetic is exact to the operation, so each value is the same as one
+     * computed alone).
+     */
+    private static void squaredDistances(float queryNorm, float[] norms, int first, float[] row, int count) {
+        for (int c = 0; c < count; c++) {
+            row[c] = queryNorm + norms[first + c] - 2 * row[c];
+        }
+    }
+
+    /**
+     * The squared distance of query row {@code q} to each of the reference {@code rows}, each summed in double in
+     * column order exactly as {@link FloatMatrix#squaredDistance} does (so the same value), four rows at a time: a
+     * single sum waits on its previous addition at every column, four independent sums keep the core busy.
+     */
+    private static void squaredDistances(FloatMatrix queries, int q, FloatMatrix reference, int[] rows,
+                                         double[] out) {
+        int cols = queries.cols();
+        float[] query = queries.values();
+        float[] values = reference.values();
+        int queryBase = q * cols;
+        int r = 0;
+        for (; r + 3 < rows.length; r += 4) {
+            int base0 = rows[r] * cols;
+            int base1 = rows[r + 1] * cols;
+            int base2 = rows[r + 2] * cols;
+            int base3 = rows[r + 3] * cols;
+            double sum0 = 0;
+            double sum1 = 0;
+            double sum2 = 0;
+            double sum3 = 0;
+            for (int c = 0; c < cols; c++) {
+                double x = query[queryBase + c];
+                double d0 = x - values[base0 + c];
+                double d1 = x - values[base1 + c];
+                double d2 = x - values[base2 + c];
+                double d3 = x - values[base3 + c];
+                sum0 += d0 * d0;
+                sum1 += d1 * d1;
+                sum2 += d2 * d2;
+                sum3 += d3 * d3;
+            }
+            out[r] = sum0;
+            out[r + 1] = sum1;
+            out[r + 2] = sum2;
+            out[r + 3] = sum3;
+        }
+        for (; r < rows.length; r++) {
+            out[r] = queries.squaredDistance(q, reference, rows[r]);
+        }
     }
 
     /** A graph of Euclidean distances from squared ones listed nearest first, {@code k} per point. */

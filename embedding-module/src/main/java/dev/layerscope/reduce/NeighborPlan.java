@@ -21,8 +21,14 @@ final class NeighborPlan {
 
     /** Logged as the stage's own lines, as they always were. */
     private static final Logger LOG = LoggerFactory.getLogger(ReduceStage.class);
-    /** Candidates per neighbour taken from the projected space before ranking by exact distance. */
-    private static final int CANDIDATES = 2;
+    /**
+     * Candidates taken from the projected space before ranking by exact distance: {@link #candidates}. Measured on
+     * 50,000 Fashion-MNIST images, 100 principal components, recall against the exact neighbours among the 784
+     * pixels (docs/performance.md, "Neighbour search"): k = 15 needs 60 candidates for 0.995 (30 gave 0.946), k = 90
+     * needs 225 for 0.995 (180 gave 0.986).
+     */
+    private static final double CANDIDATES_PER_NEIGHBOR = 2.5;
+    private static final int LEAST_CANDIDATES = 60;
 
     private final int trainK;
     private final int testToTrainK;
@@ -59,7 +65,7 @@ final class NeighborPlan {
      * The neighbour graphs of an input, searched once for all its maps: of the training split onto itself, of the
      * test split onto the training split, and of the test split onto itself (null: no method needs it). Each map
      * takes the {@code k} it needs: exactly the nearest, or, when the search ran among the leading principal
-     * components, the nearest by exact distance among its own {@code 2k} nearest candidates. So a map's graph does
+     * components, the nearest by exact distance among its own {@link #candidates} nearest candidates. So a map's graph does
      * not depend on the other methods of the run, and a map is reused when only another method's settings change.
      * The recalls are those of the approximate search against exact neighbours in the space it searched (NaN when
      * the search was exact).
@@ -88,7 +94,7 @@ final class NeighborPlan {
             if (!projected) {
                 return found.truncate(k);
             }
-            NeighborGraph candidates = found.truncate(Math.min(CANDIDATES * k, found.k()));
+            NeighborGraph candidates = found.truncate(Math.min(candidates(k), found.k()));
             return ExactNeighbors.refine(reference, queries, candidates, k, parallel);
         }
     }
@@ -118,6 +124,15 @@ final class NeighborPlan {
                 trainSeconds, testSeconds, recall(trainFound), recall(testToTrainFound), recall(testFound));
     }
 
+    /**
+     * The candidates a map of {@code k} neighbours ranks by exact distance when the search ran among principal
+     * components: a function of its own k only, so that a map's graph does not depend on the other methods of the
+     * run; growing with k, so that the search for the largest k holds every map's candidates.
+     */
+    static int candidates(int k) {
+        return Math.max(LEAST_CANDIDATES, (int) Math.ceil(CANDIDATES_PER_NEIGHBOR * k));
+    }
+
     private static String describe(NeighborSearch.Found... searches) {
         List<String> parts = new ArrayList<>();
         String[] names = {"training split", "test onto training split", "test split"};
@@ -139,7 +154,7 @@ final class NeighborPlan {
 
     /**
      * The {@code k} nearest rows of {@code reference} to each row of {@code queries} (the same matrix: of a set
-     * onto itself), or twice as many candidates when the space is a projection; null when {@code k} is 0.
+     * onto itself), or {@link #candidates} when the space is a projection; null when {@code k} is 0.
      */
     private static NeighborSearch.Found search(FloatMatrix reference, FloatMatrix queries, int k, boolean projected,
                                                NeighborSearch.Options options, Parallel parallel) {
@@ -147,7 +162,7 @@ final class NeighborPlan {
             return null;
         }
         boolean self = queries == reference;
-        int wanted = projected ? Math.min(CANDIDATES * k, reference.rows() - (self ? 1 : 0)) : k;
+        int wanted = projected ? Math.min(candidates(k), reference.rows() - (self ? 1 : 0)) : k;
         return self ? NeighborSearch.of(reference, wanted, options, parallel)
                 : NeighborSearch.query(reference, queries, wanted, options, parallel);
     }

@@ -112,6 +112,41 @@ class ExactNeighborsTest {
         }
     }
 
+    /**
+     * The refinement sums four candidates' distances at a time: each must be the very value
+     * {@link FloatMatrix#squaredDistance} gives alone, for every count of candidates (a multiple of four or not).
+     */
+    @Test
+    void refineDistancesAreThoseOfTheDirectSumForAnyCountOfCandidates() {
+        FloatMatrix reference = random(40, 13, 21);
+        FloatMatrix queries = random(9, 13, 22);
+        try (Parallel parallel = new Parallel(2)) {
+            for (int count : new int[] {4, 5, 7, 11}) {
+                int[] candidateRows = new int[queries.rows() * count];
+                for (int q = 0; q < queries.rows(); q++) {
+                    for (int r = 0; r < count; r++) {
+                        candidateRows[q * count + r] = (q * 7 + r * 3) % reference.rows();
+                    }
+                }
+                NeighborGraph candidates = new NeighborGraph(queries.rows(), count, candidateRows,
+                        new float[candidateRows.length]);
+                NeighborGraph refined = ExactNeighbors.refine(reference, queries, candidates, count, parallel);
+                for (int q = 0; q < queries.rows(); q++) {
+                    int query = q;
+                    int[] expected = IntStream.range(0, count).map(r -> candidateRows[query * count + r]).boxed()
+                            .sorted(Comparator.comparingDouble((Integer j) -> queries.squaredDistance(query,
+                                    reference, j)).thenComparingInt(j -> j))
+                            .mapToInt(Integer::intValue).toArray();
+                    for (int r = 0; r < count; r++) {
+                        assertEquals(expected[r], refined.neighbor(q, r), "count " + count + ", query " + q);
+                        assertEquals((float) Math.sqrt(queries.squaredDistance(q, reference, expected[r])),
+                                refined.distance(q, r), "count " + count + ", query " + q + ", rank " + r);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void truncateKeepsTheNearest() {
         FloatMatrix data = random(50, 3, 8);
