@@ -5,12 +5,13 @@
 # started at the same time into a copy of that runs folder. Prints each run's wall time (Maven included) and per
 # stage its status and seconds from run.json.
 #
-#   bench/reuse-bench.sh [--out DIR] [--concurrent]
+#   bench/reuse-bench.sh [--out DIR] [--concurrent] [--dry-run]
 #
+# --dry-run checks that every run would start and runs nothing (bench/common.sh says what it checks).
 # Needs: JDK 25, Maven, python3 (to read run.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source .ci/jdk25.sh
+source bench/common.sh
 
 OUT=/tmp/layerscope-bench/reuse
 CONCURRENT=false
@@ -18,16 +19,19 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT=$2; shift 2 ;;
     --concurrent) CONCURRENT=true; shift ;;
+    --dry-run) start_dry_run; shift ;;
     *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
 done
-DATA=${LAYERSCOPE_DATA_DIR:-$PWD/../shared/data/fashion-mnist}
-rm -rf "$OUT"
-mkdir -p "$OUT"
+require_data
+if ! $DRY_RUN; then
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+fi
 
-# prints the stages of the newest run.json under $1/$2: name, status, seconds, and which maps were computed
-stages() {
-  python3 - "$1/$2" <<'EOF'
+# The stage table of the newest run.json under a runs folder and name: each stage's status and seconds, and which
+# maps were computed
+read -r -d '' STAGES <<'EOF' || true
 import json, pathlib, sys
 run = max(pathlib.Path(sys.argv[1]).iterdir())
 data = json.loads((run / "run.json").read_text())
@@ -38,12 +42,24 @@ for stage in data["stages"]:
     note = f" (maps computed: {', '.join(computed) or 'none'}; reused: {len(parts) - len(computed)})" if parts else ""
     print(f"    {stage['name']:8} {stage['status']:9} {stage.get('seconds', 0):8.1f} s{note}")
 EOF
+stages() {
+  if $DRY_RUN; then
+    return
+  fi
+  python3 - "$1/$2" <<< "$STAGES"
 }
+if $DRY_RUN; then
+  python_syntax_dry_run "the stage table of $0" <<< "$STAGES"
+fi
 
 run() { # label runs-dir experiment-file [overrides...]
   local label=$1 runs=$2 experiment=$3
   shift 3
   local start end
+  if $DRY_RUN; then
+    layerscope_dry_run -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@"
+    return
+  fi
   start=$(date +%s.%N)
   # compile in the same invocation, so the run uses this tree's classes
   ./mvnw -q compile exec:java -Dexperiment="$experiment" -Ddata.dir="$DATA" -Druns.dir="$runs" "$@" \
@@ -60,7 +76,10 @@ stages "$RUNS" fashion-mlp
 run tsne-changed "$RUNS" conf/fashion-mlp.conf -Dreduce.tsne.perplexity=40
 stages "$RUNS" fashion-mlp
 
-if $CONCURRENT; then
+if $CONCURRENT && $DRY_RUN; then
+  # the same command as above, twice at once, with one more setting
+  run concurrent-a "$OUT/concurrent" conf/fashion-mlp.conf -Dreduce.umap.min-dist=0.2
+elif $CONCURRENT; then
   # the same experiment twice at once into one runs folder, with a UMAP setting not computed above (the rest is
   # reused from a copy of the runs above): one computes the UMAP maps while the other waits, then reuses them
   BOTH=$OUT/concurrent
@@ -77,4 +96,7 @@ if $CONCURRENT; then
   grep -h "another process is computing" "$OUT"/concurrent-*.log || echo "  (neither waited)"
   cmp "$(ls -d "$BOTH"/fashion-mlp/* | tail -2 | head -1)/knn/knn.csv" \
       "$(ls -d "$BOTH"/fashion-mlp/* | tail -1)/knn/knn.csv" && echo "  both runs' knn.csv are identical"
+fi
+if $DRY_RUN; then
+  dry_note "every run of $0 would start; nothing ran"
 fi

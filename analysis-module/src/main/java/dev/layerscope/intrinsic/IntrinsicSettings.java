@@ -3,6 +3,7 @@ package dev.layerscope.intrinsic;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
+import dev.layerscope.neighbors.NeighborSearch;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,10 +17,12 @@ import java.util.Optional;
  * @param seed    draws the subset
  * @param twoNn   TwoNN's options, which {@link TwoNn#estimate} takes as they are
  * @param threads CPU threads of the neighbour search; 0 takes every core the machine has
+ * @param search  the neighbour search: exact up to its hand-over, approximate above ({@link NeighborSearch})
  */
 @Settings("intrinsic")
 public record IntrinsicSettings(List<String> layers, @Range(min = 3) Optional<Integer> subset, long seed,
-                                TwoNn.Options twoNn, @Range(min = 0, max = 1024) int threads) {
+                                TwoNn.Options twoNn, @Range(min = 0, max = 1024) int threads,
+                                NeighborSearch.Options search) {
 
     /**
      * The subset when none is given: CKA's (with the same seed, the same images), one size for every experiment whose

@@ -48,6 +48,8 @@ public final class IntrinsicStage implements ReusableStage {
     private static final Logger LOG = LoggerFactory.getLogger(IntrinsicStage.class);
     private static final String TEST = "test";
     static final String TABLE = "intrinsic_dimension.csv";
+    /** The approximate neighbour search's recall per layer, written only where it ran. */
+    static final String RECALLS = "neighbor_recall.csv";
     static final String SUBSET = "subset.npy";
     private static final String RESULTS = "intrinsic_dimension.json";
 
@@ -117,17 +119,25 @@ public final class IntrinsicStage implements ReusableStage {
         List<IntrinsicDimensions.Layer> estimates = new ArrayList<>();
         Map<String, Object> seconds = new LinkedHashMap<>();
         Map<String, Object> duplicates = new LinkedHashMap<>();
+        Map<String, Double> recalls = new LinkedHashMap<>();
         try (Parallel parallel = new Parallel(threads)) {
             for (String layer : layers) {
                 long start = System.nanoTime();
                 FloatMatrix points = activations.load(layer, TEST).requireFinite("`" + layer + "` holds",
                         "test image", "TwoNN cannot measure distances to it (check the capture)").rows(rows);
-                TwoNn.Estimate estimate = TwoNn.estimate(points, settings.twoNn(), parallel);
+                TwoNn.Estimate estimate = TwoNn.estimate(points, settings.twoNn(), settings.search(), parallel);
                 double took = (System.nanoTime() - start) / 1e9;
                 estimates.add(new IntrinsicDimensions.Layer(layer, epoch, estimate.dimension(), n,
                         estimate.duplicates()));
                 seconds.put(layer, took);
                 duplicates.put(layer, estimate.duplicates());
+                if (!Double.isNaN(estimate.recall())) {
+                    recalls.put(layer, estimate.recall());
+                    LOG.info(String.format(Locale.ROOT, "%s: neighbours searched approximately (NN-descent, more "
+                            + "than %d points), recall %.4f against exact neighbours on %d points", layer,
+                            settings.search().exactUpTo(), estimate.recall(), Math.min(n,
+                                    settings.search().recallSample())));
+                }
                 LOG.info(String.format(Locale.ROOT, "%s (%d-d): intrinsic dimension %.2f from %d points (%d fitted, "
                         + "%d duplicates) in %.1f s", layer, points.cols(), estimate.dimension(), n,
                         estimate.fitted(), estimate.duplicates(), took));
@@ -160,6 +170,13 @@ public final class IntrinsicStage implements ReusableStage {
         context.metric("epoch", epoch);
         context.metric("duplicates", duplicates);
         context.metric("seconds", seconds);
+        if (!recalls.isEmpty()) {
+            // the approximate neighbour search's recall, where it ran (subsets above search.exact-up-to)
+            context.metric("neighbor-recall", recalls);
+            List<String> lines = new ArrayList<>(List.of("layer,recall"));
+            recalls.forEach((layer, recall) -> lines.add(String.format(Locale.ROOT, "%s,%.6f", layer, recall)));
+            Files.write(context.outputDir().resolve(RECALLS), lines);
+        }
         if (!byEpoch.isEmpty()) {
             Map<String, Object> curves = new LinkedHashMap<>();
             for (String layer : results.epochLayers()) {
@@ -203,7 +220,7 @@ public final class IntrinsicStage implements ReusableStage {
                 for (int epoch : record.epochs()) {
                     FloatMatrix points = record.load(layer, epoch).requireFinite("`" + layer + "` after epoch "
                             + epoch + " holds", "recorded image", "TwoNN cannot measure distances to it");
-                    TwoNn.Estimate estimate = TwoNn.estimate(points, settings.twoNn(), parallel);
+                    TwoNn.Estimate estimate = TwoNn.estimate(points, settings.twoNn(), settings.search(), parallel);
                     lines.add(new IntrinsicDimensions.Layer(layer, epoch, estimate.dimension(), points.rows(),
                             estimate.duplicates()));
                 }

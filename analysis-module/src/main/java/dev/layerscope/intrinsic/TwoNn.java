@@ -6,6 +6,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.neighbors.NeighborSearch;
 import java.util.Arrays;
 
 /**
@@ -69,32 +70,45 @@ public final class TwoNn {
      * @param points     the points it was estimated from
      * @param fitted     the ratios in the fit
      * @param duplicates the points whose nearest neighbour is at distance 0
+     * @param recall     the approximate neighbour search's recall against exact neighbours; NaN when it was exact
      */
-    public record Estimate(double dimension, int points, int fitted, int duplicates) {
+    public record Estimate(double dimension, int points, int fitted, int duplicates, double recall) {
     }
 
     private TwoNn() {
     }
 
     /**
-     * The TwoNN estimate of {@code points} (one per row), their two nearest neighbours found exactly with
-     * {@link ExactNeighbors} on {@code parallel}'s threads.
+     * The TwoNN estimate of {@code points} (one per row), their two nearest neighbours found by
+     * {@link NeighborSearch} with its default settings (exactly for fewer than its hand-over's points).
      */
     public static Estimate estimate(FloatMatrix points, Options options, Parallel parallel) {
+        return estimate(points, options, NeighborSearch.Options.defaults(), parallel);
+    }
+
+    /**
+     * The TwoNN estimate of {@code points} (one per row), their two nearest neighbours found by {@link NeighborSearch}
+     * on {@code parallel}'s threads: {@link #CANDIDATES} candidates, exactly or approximately as {@code search}
+     * says for so many points, then ranked by exact distance ({@link ExactNeighbors#refine}).
+     */
+    public static Estimate estimate(FloatMatrix points, Options options, NeighborSearch.Options search,
+                                    Parallel parallel) {
         int n = points.rows();
         if (n < options.minimumPoints()) {
             throw new IllegalArgumentException("TwoNN with discard = " + options.discard() + " needs at least "
                     + options.minimumPoints() + " points, got " + n);
         }
-        NeighborGraph candidates = ExactNeighbors.of(points, Math.min(CANDIDATES, n - 1), parallel);
-        NeighborGraph nearest = ExactNeighbors.refine(points, points, candidates, 2, parallel);
+        NeighborSearch.Found candidates = NeighborSearch.of(points, Math.min(CANDIDATES, n - 1), search, parallel);
+        NeighborGraph nearest = ExactNeighbors.refine(points, points, candidates.graph(), 2, parallel);
         double[] first = new double[n];
         double[] second = new double[n];
         for (int i = 0; i < n; i++) {
             first[i] = nearest.distance(i, 0);
             second[i] = nearest.distance(i, 1);
         }
-        return fromDistances(first, second, options);
+        Estimate estimate = fromDistances(first, second, options);
+        return new Estimate(estimate.dimension(), estimate.points(), estimate.fitted(), estimate.duplicates(),
+                candidates.recall());
     }
 
     /** The estimate from each point's distances to its first and second nearest neighbours. */
@@ -124,6 +138,6 @@ public final class TwoNn {
             sumXX += x * x;
         }
         boolean defined = fitted > 0 && Double.isFinite(ratios[fitted - 1]) && sumXX > 0;
-        return new Estimate(defined ? sumXY / sumXX : Double.NaN, n, fitted, duplicates);
+        return new Estimate(defined ? sumXY / sumXX : Double.NaN, n, fitted, duplicates, Double.NaN);
     }
 }

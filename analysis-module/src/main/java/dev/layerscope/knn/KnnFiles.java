@@ -20,6 +20,7 @@ import java.util.Map;
  * knn.csv            input,method,placement,dimensions,k,train_points,test_points,correct,accuracy
  * knn_per_class.csv  input,method,placement,k,label,class,test_points,correct,accuracy
  * quality.csv        input,method,placement,neighbors,sample,trustworthiness,continuity,silhouette
+ * neighbor_recall.csv input,search,recall: how each layer's neighbours were searched, the recall when approximately
  * knn.json           the same results whole, for {@link #read}
  * layers/&lt;layer&gt;.json  the kNN in one captured layer itself, whole (a stored part, shared by the runs whose layer is
  *                    the same)
@@ -38,6 +39,7 @@ final class KnnFiles {
      */
     private static final String RESULTS = "knn.json";
     private static final String LAYERS = "layers";
+    private static final String RECALL = "neighbor-recall";
 
     private KnnFiles() {
     }
@@ -91,11 +93,35 @@ final class KnnFiles {
         return dir.resolve(LAYERS).resolve(layer + ".json");
     }
 
-    /** The kNN lines of one layer itself, every k, whole: a stored part of the stage's folder. */
-    static void writeLayer(Path dir, String layer, List<KnnResults.Accuracy> accuracies) throws IOException {
+    /**
+     * The kNN lines of one layer itself, every k, whole, and the recall of its neighbour search (null: exact): a
+     * stored part of the stage's folder.
+     */
+    static void writeLayer(Path dir, String layer, List<KnnResults.Accuracy> accuracies, double recall)
+            throws IOException {
         Path file = layerFile(dir, layer);
         Files.createDirectories(file.getParent());
-        Json.write(file, Map.of("accuracies", accuracies.stream().map(KnnFiles::toJson).toList()));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("accuracies", accuracies.stream().map(KnnFiles::toJson).toList());
+        json.put(RECALL, orNull(recall));
+        Json.write(file, json);
+    }
+
+    /** The recall {@link #writeLayer} wrote for {@code layer}; NaN when its search was exact. */
+    static double readLayerRecall(Path dir, String layer) {
+        Config json = ConfigFactory.parseFile(layerFile(dir, layer).toFile());
+        return json.hasPath(RECALL) ? json.getDouble(RECALL) : Double.NaN;
+    }
+
+    /**
+     * {@code neighbor_recall.csv}: how each layer's neighbours were searched ({@code exact} or {@code approximate})
+     * and, when approximately, the recall against exact neighbours on the search's seeded sample of test points.
+     */
+    static void writeRecalls(Path dir, Map<String, Double> recalls) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("input,search,recall"));
+        recalls.forEach((layer, recall) -> lines.add(Double.isNaN(recall) ? layer + ",exact,"
+                : String.format(Locale.ROOT, "%s,approximate,%.6f", layer, recall)));
+        Files.write(dir.resolve("neighbor_recall.csv"), lines);
     }
 
     /** The lines {@link #writeLayer} wrote into {@code dir}, equal field by field. */

@@ -2,9 +2,11 @@ package dev.layerscope.knn;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
+import dev.layerscope.linalg.SeededRows;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NearestHeap;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.neighbors.NeighborSearch;
 
 /**
  * The {@code k} nearest training points of every test point, nearest first, with equal distances in the order of
@@ -39,15 +41,24 @@ final class KnnSearch {
     }
 
     /**
-     * Neighbours in a high-dimensional input: the {@code CANDIDATES x k} nearest by {@link ExactNeighbors}' blocked
-     * BLAS products (fast, but in the rounding of |q|^2 + |r|^2 - 2 q.r), then ranked by their exact distance
-     * ({@link ExactNeighbors#refine}).
+     * Neighbours in a high-dimensional input: the {@code CANDIDATES x k} nearest by {@link NeighborSearch} (exact
+     * blocked BLAS products, fast but in the rounding of |q|^2 + |r|^2 - 2 q.r, up to its hand-over; NN-descent
+     * above), then ranked by their exact distance ({@link ExactNeighbors#refine}). An approximate search's recall is
+     * that of the ranked neighbours, on the search's seeded sample of test points.
      */
-    static NeighborGraph highDimensional(FloatMatrix train, FloatMatrix test, int k, Parallel parallel) {
+    static NeighborSearch.Found highDimensional(FloatMatrix train, FloatMatrix test, int k,
+                                                NeighborSearch.Options search, Parallel parallel) {
         requireK(train, k);
-        int candidates = Math.min(CANDIDATES * k, train.rows());
-        NeighborGraph found = ExactNeighbors.query(train, test, candidates, parallel);
-        return ExactNeighbors.refine(train, test, found, k, parallel);
+        int candidates = Math.min(CANDIDATES * k, search.approximate(train.rows()) ? train.rows() - 1 : train.rows());
+        NeighborSearch.Found found = NeighborSearch.query(train, test, candidates, search, parallel);
+        NeighborGraph ranked = ExactNeighbors.refine(train, test, found.graph(), k, parallel);
+        if (!found.approximate()) {
+            return new NeighborSearch.Found(ranked, false, Double.NaN, 0);
+        }
+        int[] sample = SeededRows.uniform(test.rows(), search.recallSample(), search.seed());
+        return sample.length == 0 ? new NeighborSearch.Found(ranked, true, Double.NaN, 0)
+                : new NeighborSearch.Found(ranked, true, NeighborSearch.recall(train, test, ranked, false, sample,
+                        parallel), sample.length);
     }
 
     private static void requireK(FloatMatrix train, int k) {

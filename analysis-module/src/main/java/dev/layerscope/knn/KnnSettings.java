@@ -3,6 +3,7 @@ package dev.layerscope.knn;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
+import dev.layerscope.neighbors.NeighborSearch;
 import java.util.Collections;
 import java.util.List;
 
@@ -13,9 +14,12 @@ import java.util.List;
  * @param k       neighbour counts; each is one classifier fitted on the training split that predicts the test split
  * @param quality trustworthiness, continuity and silhouette of each 2-D test map
  * @param threads CPU threads; 0 takes every core the machine has
+ * @param search  the neighbour search in each captured layer: exact up to its hand-over, approximate above
+ *                ({@link NeighborSearch}); the 2-D maps are searched exactly, by a k-d tree
  */
 @Settings("knn")
-public record KnnSettings(List<Integer> k, Quality quality, @Range(min = 0, max = 1024) int threads) {
+public record KnnSettings(List<Integer> k, Quality quality, @Range(min = 0, max = 1024) int threads,
+                          NeighborSearch.Options search) {
 
     public KnnSettings {
         k = List.copyOf(k);

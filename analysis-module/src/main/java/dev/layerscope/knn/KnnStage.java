@@ -13,6 +13,7 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SeededRows;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.neighbors.NeighborSearch;
 import dev.layerscope.reduce.Embeddings;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -106,18 +107,28 @@ public final class KnnStage implements ReusableStage {
         List<KnnResults.Quality> quality = new ArrayList<>();
         Map<String, Double> searchSeconds = new LinkedHashMap<>();
         Map<String, Double> qualitySeconds = new LinkedHashMap<>();
+        Map<String, Double> recalls = new LinkedHashMap<>();
         try (Parallel parallel = new Parallel(threads)) {
             for (String layer : activations.layers()) {
                 FloatMatrix test = finite(activations.load(layer, TEST), layer, TEST);
                 long start = System.nanoTime();
                 // a stored part keyed by the layer's own fingerprint: the kNN in the raw pixels is the same whatever
                 // network the run trained, and so is shared
-                context.parts().include(layer, "layer=" + layer + "\nk=" + settings.k() + "\n",
-                        List.of(activations.layerFingerprint(layer)), folder -> KnnFiles.writeLayer(folder, layer,
-                                score(layer, KnnResults.HIGH_DIMENSIONAL, "", test.cols(),
-                                        searchLayer(activations, layer, test, parallel), trainRows, testRows,
-                                        classes)));
+                context.parts().include(layer, layerIdentity(layer, trainRows.size()),
+                        List.of(activations.layerFingerprint(layer)), folder -> {
+                            NeighborSearch.Found found = searchLayer(activations, layer, test, parallel);
+                            KnnFiles.writeLayer(folder, layer, score(layer, KnnResults.HIGH_DIMENSIONAL, "",
+                                    test.cols(), found.graph(), trainRows, testRows, classes), found.recall());
+                        });
                 searchSeconds.put(layer, seconds(start));
+                double recall = KnnFiles.readLayerRecall(context.outputDir(), layer);
+                recalls.put(layer, recall);
+                if (!Double.isNaN(recall)) {
+                    LOG.info("{}: neighbours searched approximately (NN-descent, more than {} training points), "
+                            + "recall {} against exact neighbours on {} test points", layer,
+                            settings.search().exactUpTo(), format(recall),
+                            Math.min(settings.search().recallSample(), test.rows()));
+                }
                 // computed or reused, the lines are read from the stage folder: one path
                 accuracies.addAll(logged(KnnFiles.readLayer(context.outputDir(), layer), searchSeconds.get(layer)));
 
@@ -150,10 +161,20 @@ public final class KnnStage implements ReusableStage {
         }
         KnnResults results = new KnnResults(dataset.classNames(), accuracies, quality);
         KnnFiles.write(context.outputDir(), results);
+        KnnFiles.writeRecalls(context.outputDir(), recalls);
         context.metric("accuracy", results.accuracies().stream().map(a -> KnnFiles.summary(a, results.classNames())).toList());
         context.metric("quality", results.quality().stream().map(KnnFiles::toJson).toList());
         context.metric("high-dimensional-seconds", searchSeconds);
         context.metric("quality-seconds", qualitySeconds);
+        Map<String, Double> approximate = new LinkedHashMap<>();
+        recalls.forEach((layer, recall) -> {
+            if (!Double.isNaN(recall)) {
+                approximate.put(layer, recall);
+            }
+        });
+        if (!approximate.isEmpty()) {
+            context.metric("high-dimensional-recall", approximate);
+        }
         context.write(KnnResults.ARTIFACT, results);
     }
 
@@ -166,10 +187,19 @@ public final class KnnStage implements ReusableStage {
      * The nearest training points of a layer's test points, in the layer itself. The training split is the largest
      * array of a layer and is loaded here only, so that it is garbage once the search returns.
      */
-    private NeighborGraph searchLayer(Activations activations, String layer, FloatMatrix test, Parallel parallel)
-            throws IOException {
+    private NeighborSearch.Found searchLayer(Activations activations, String layer, FloatMatrix test,
+                                            Parallel parallel) throws IOException {
         FloatMatrix train = finite(activations.load(layer, TRAIN), layer, TRAIN);
-        return KnnSearch.highDimensional(train, test, settings.largestK(), parallel);
+        return KnnSearch.highDimensional(train, test, settings.largestK(), settings.search(), parallel);
+    }
+
+    /**
+     * What the kNN in a layer itself depends on besides the layer: k, and the search's settings only when it is
+     * approximate for so many training points (so that the stored exact results of earlier runs are still reused).
+     */
+    private String layerIdentity(String layer, int trainPoints) {
+        return "layer=" + layer + "\nk=" + settings.k() + "\n"
+                + (settings.search().approximate(trainPoints) ? "search=" + settings.search() + "\n" : "");
     }
 
     /** One space's accuracy for every k, from its test points' nearest training points. */

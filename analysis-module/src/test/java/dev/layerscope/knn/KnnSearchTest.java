@@ -3,20 +3,27 @@ package dev.layerscope.knn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.neighbors.NeighborSearch;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Both searches against sorting every training point by (distance, row). */
 class KnnSearchTest {
+
+    /** The search with the defaults: exact for every set these tests make. */
+    private static final NeighborSearch.Options EXACT = NeighborSearch.Options.defaults();
 
     private static FloatMatrix gaussian(int rows, int cols, long seed) {
         Random random = new Random(seed);
@@ -114,7 +121,7 @@ class KnnSearchTest {
         FloatMatrix train = gaussian(2500, 60, 5);
         FloatMatrix test = gaussian(200, 60, 6);
         try (Parallel parallel = new Parallel(threads)) {
-            assertMatchesBruteForce(train, test, KnnSearch.highDimensional(train, test, k, parallel), k);
+            assertMatchesBruteForce(train, test, KnnSearch.highDimensional(train, test, k, EXACT, parallel).graph(), k);
         }
     }
 
@@ -130,12 +137,60 @@ class KnnSearchTest {
         FloatMatrix train = new FloatMatrix(1200, 30, values);
         FloatMatrix test = gaussian(100, 30, 8);
         try (Parallel parallel = new Parallel(2)) {
-            NeighborGraph graph = KnnSearch.highDimensional(train, test, 8, parallel);
+            NeighborGraph graph = KnnSearch.highDimensional(train, test, 8, EXACT, parallel).graph();
             assertMatchesBruteForce(train, test, graph, 8);
             for (int q = 0; q < test.rows(); q++) {
                 assertEquals(graph.neighbor(q, 0) + 400, graph.neighbor(q, 1), "a tie goes to the lower row");
             }
         }
+    }
+
+    @Test
+    void aboveTheHandOverTheSearchIsApproximateWithItsRecallMeasured() {
+        // 3,000 training points in 10 tight clusters: NN-descent finds nearly every neighbour
+        Random random = new Random(21);
+        float[][] centres = new float[10][20];
+        for (float[] centre : centres) {
+            for (int c = 0; c < centre.length; c++) {
+                centre[c] = (float) (4 * random.nextGaussian());
+            }
+        }
+        FloatMatrix train = new FloatMatrix(3000, 20, clustered(3000, centres, random));
+        FloatMatrix test = new FloatMatrix(300, 20, clustered(300, centres, random));
+        NeighborSearch.Options d = NeighborSearch.Options.defaults();
+        NeighborSearch.Options handOverAtZero = new NeighborSearch.Options(0, d.seed(), d.trees(), d.leafSize(),
+                d.maxCandidates(), d.iterations(), d.stop(), d.searchEpsilon(), d.recallSample());
+        try (Parallel parallel = new Parallel(2)) {
+            NeighborSearch.Found found = KnnSearch.highDimensional(train, test, 10, handOverAtZero, parallel);
+            assertTrue(found.approximate());
+            assertEquals(300, found.sampled(), "every test point is in the sample");
+            assertTrue(found.recall() >= 0.99, "recall " + found.recall());
+            // the recall reported is that of the neighbours handed on
+            NeighborGraph exact = KnnSearch.highDimensional(train, test, 10, EXACT, parallel).graph();
+            long same = 0;
+            for (int q = 0; q < test.rows(); q++) {
+                Set<Integer> truth = new HashSet<>();
+                for (int r = 0; r < 10; r++) {
+                    truth.add(exact.neighbor(q, r));
+                }
+                for (int r = 0; r < 10; r++) {
+                    same += truth.contains(found.graph().neighbor(q, r)) ? 1 : 0;
+                }
+            }
+            assertEquals(same / 3000.0, found.recall(), 1e-9);
+        }
+    }
+
+    private static float[] clustered(int rows, float[][] centres, Random random) {
+        int cols = centres[0].length;
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            float[] centre = centres[random.nextInt(centres.length)];
+            for (int c = 0; c < cols; c++) {
+                values[i * cols + c] = centre[c] + (float) random.nextGaussian();
+            }
+        }
+        return values;
     }
 
     @Test

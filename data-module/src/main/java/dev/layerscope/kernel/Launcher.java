@@ -41,6 +41,9 @@ public final class Launcher {
 
     /** The system property that names the experiment file. */
     public static final String EXPERIMENT_PROPERTY = "experiment";
+
+    /** How OpenMP's idle threads wait, set for a run's JVM by {@link #forkedRun}. */
+    public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
     public static final String DEFAULT_EXPERIMENT = "conf/fashion-mlp.conf";
 
     /** Exit codes: the run succeeded; a stage failed; the experiment could not be started. */
@@ -174,6 +177,11 @@ public final class Launcher {
         // read by OpenMP (ND4J's own ops) and OpenBLAS when their thread pools start
         builder.environment().put("OMP_NUM_THREADS", Integer.toString(runtime.threads()));
         builder.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(runtime.threads()));
+        // OpenMP's idle threads, the caller's included, otherwise spin for about a millisecond after each parallel
+        // region; a training step is some 40 short native calls, so on 2 threads the MLP spent half its time
+        // spinning (perf: 48% in libgomp's wait loop) and ran 2.5x slower than on 1. Sleeping changes no result.
+        // A policy the caller's environment sets is kept.
+        builder.environment().putIfAbsent(OMP_WAIT_POLICY, "PASSIVE");
         return builder;
     }
 

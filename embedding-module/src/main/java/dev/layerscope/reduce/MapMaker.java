@@ -19,6 +19,11 @@ final class MapMaker {
     /** Logged as the stage's own lines, as they always were. */
     private static final Logger LOG = LoggerFactory.getLogger(ReduceStage.class);
 
+    /** The details' key of the approximate neighbour search's recall on the training split. */
+    static final String NEIGHBOR_RECALL = "neighbor-recall";
+    /** The same for the test split's neighbours (onto the training split, or onto itself when placed separately). */
+    static final String TEST_NEIGHBOR_RECALL = "test-neighbor-recall";
+
     private MapMaker() {
     }
 
@@ -53,7 +58,16 @@ final class MapMaker {
         seconds.put("fit", fitSeconds);
         seconds.put("test-neighbors", usesGraph ? graphs.testSeconds() + testRankSeconds : 0);
         seconds.put("place-test", placeSeconds);
+        Map<String, Object> details = new LinkedHashMap<>(fitted.details());
+        if (usesGraph && !Double.isNaN(graphs.trainRecall())) {
+            // the approximate search's recall against exact neighbours, on a seeded sample of its points
+            details.put(NEIGHBOR_RECALL, graphs.trainRecall());
+            double testRecall = method.separate() ? graphs.testRecall() : graphs.testToTrainRecall();
+            if (!Double.isNaN(testRecall)) {
+                details.put(TEST_NEIGHBOR_RECALL, testRecall);
+            }
+        }
         return new Embeddings.Embedding(input, method.name(), placement.name().toLowerCase(Locale.ROOT),
-                fitted.embedding(), testPoints, trainRows, testRows, seconds, fitted.details());
+                fitted.embedding(), testPoints, trainRows, testRows, seconds, details);
     }
 }

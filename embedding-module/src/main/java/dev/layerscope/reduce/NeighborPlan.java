@@ -4,7 +4,9 @@ import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
+import dev.layerscope.neighbors.NeighborSearch;
 import dev.layerscope.reduce.pca.Pca;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -26,12 +28,14 @@ final class NeighborPlan {
     private final int testToTrainK;
     private final int testK;
     private final int projection;
+    private final NeighborSearch.Options options;
 
     /**
-     * @param projection inputs wider than this are searched in their leading principal components first
-     *                   ({@code reduce.neighbors.projection}; 0: exactly)
+     * @param neighbors inputs wider than its {@code projection} are searched in their leading principal components
+     *                  first (0: in the input itself); its {@code search} says where the exact search hands over to
+     *                  the approximate one
      */
-    NeighborPlan(List<ReduceMethod> methods, int trainRows, int testRows, int projection) {
+    NeighborPlan(List<ReduceMethod> methods, int trainRows, int testRows, ReduceSettings.Neighbors neighbors) {
         int train = 0;
         int testToTrain = 0;
         int test = 0;
@@ -47,7 +51,8 @@ final class NeighborPlan {
         this.trainK = train;
         this.testToTrainK = testToTrain;
         this.testK = test;
-        this.projection = projection;
+        this.projection = neighbors.projection();
+        this.options = neighbors.search();
     }
 
     /**
@@ -56,9 +61,12 @@ final class NeighborPlan {
      * takes the {@code k} it needs: exactly the nearest, or, when the search ran among the leading principal
      * components, the nearest by exact distance among its own {@code 2k} nearest candidates. So a map's graph does
      * not depend on the other methods of the run, and a map is reused when only another method's settings change.
+     * The recalls are those of the approximate search against exact neighbours in the space it searched (NaN when
+     * the search was exact).
      */
     record Graphs(FloatMatrix train, FloatMatrix test, boolean projected, NeighborGraph trainFound,
-                  NeighborGraph testToTrainFound, NeighborGraph testFound, double trainSeconds, double testSeconds) {
+                  NeighborGraph testToTrainFound, NeighborGraph testFound, double trainSeconds, double testSeconds,
+                  double trainRecall, double testToTrainRecall, double testRecall) {
 
         NeighborGraph ofTrain(int k, Parallel parallel) {
             return take(trainFound, train, train, k, parallel);
@@ -88,37 +96,59 @@ final class NeighborPlan {
     Graphs search(FloatMatrix train, FloatMatrix test, Parallel parallel, String input) {
         boolean project = projection > 0 && train.cols() > projection;
         if (trainK == 0 && testK == 0) {
-            return new Graphs(train, test, project, null, null, null, 0, 0);
+            return new Graphs(train, test, project, null, null, null, 0, 0, Double.NaN, Double.NaN, Double.NaN);
         }
         long start = System.nanoTime();
         Pca pca = project ? Pca.fit(train, projection, parallel) : null;
         FloatMatrix trainSpace = project ? pca.transform(train, parallel) : train;
         FloatMatrix testSpace = project ? pca.transform(test, parallel) : test;
-        NeighborGraph trainFound = search(trainSpace, trainSpace, trainK, project, parallel);
+        NeighborSearch.Found trainFound = search(trainSpace, trainSpace, trainK, project, options, parallel);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
-        NeighborGraph testToTrainFound = search(trainSpace, testSpace, testToTrainK, project, parallel);
-        NeighborGraph testFound = search(testSpace, testSpace, testK, project, parallel);
+        NeighborSearch.Found testToTrainFound = search(trainSpace, testSpace, testToTrainK, project, options,
+                parallel);
+        NeighborSearch.Found testFound = search(testSpace, testSpace, testK, project, options, parallel);
         double testSeconds = (System.nanoTime() - start) / 1e9;
-        LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}", input,
+        LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}; {}", input,
                 Math.max(trainK, testK), train.rows(), train.cols(), project ? " (candidates from the "
-                        + projection + " leading principal components, ranked by exact distance)" : " (exact)",
-                String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds));
-        return new Graphs(train, test, project, trainFound, testToTrainFound, testFound, trainSeconds, testSeconds);
+                        + projection + " leading principal components, ranked by exact distance)" : "",
+                String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds),
+                describe(trainFound, testToTrainFound, testFound));
+        return new Graphs(train, test, project, graph(trainFound), graph(testToTrainFound), graph(testFound),
+                trainSeconds, testSeconds, recall(trainFound), recall(testToTrainFound), recall(testFound));
+    }
+
+    private static String describe(NeighborSearch.Found... searches) {
+        List<String> parts = new ArrayList<>();
+        String[] names = {"training split", "test onto training split", "test split"};
+        for (int i = 0; i < searches.length; i++) {
+            if (searches[i] != null) {
+                parts.add(names[i] + " " + searches[i].describe());
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static NeighborGraph graph(NeighborSearch.Found found) {
+        return found == null ? null : found.graph();
+    }
+
+    private static double recall(NeighborSearch.Found found) {
+        return found == null ? Double.NaN : found.recall();
     }
 
     /**
      * The {@code k} nearest rows of {@code reference} to each row of {@code queries} (the same matrix: of a set
      * onto itself), or twice as many candidates when the space is a projection; null when {@code k} is 0.
      */
-    private static NeighborGraph search(FloatMatrix reference, FloatMatrix queries, int k, boolean projected,
-                                        Parallel parallel) {
+    private static NeighborSearch.Found search(FloatMatrix reference, FloatMatrix queries, int k, boolean projected,
+                                               NeighborSearch.Options options, Parallel parallel) {
         if (k == 0) {
             return null;
         }
         boolean self = queries == reference;
         int wanted = projected ? Math.min(CANDIDATES * k, reference.rows() - (self ? 1 : 0)) : k;
-        return self ? ExactNeighbors.of(reference, wanted, parallel)
-                : ExactNeighbors.query(reference, queries, wanted, parallel);
+        return self ? NeighborSearch.of(reference, wanted, options, parallel)
+                : NeighborSearch.query(reference, queries, wanted, options, parallel);
     }
 }

@@ -43,16 +43,23 @@ final class ReduceFolder {
     /** {@code embeddings.json} and {@code embeddings.csv} of every map the stage made. */
     static void writeIndex(Path dir, List<Embeddings.Embedding> made) throws IOException {
         try (BufferedWriter csv = Files.newBufferedWriter(dir.resolve("embeddings.csv"))) {
+            // the recalls are empty where the neighbour search was exact (or the map needs no neighbours)
             csv.write("input,method,placement,train_points,test_points,neighbors_seconds,fit_seconds,"
-                    + "test_neighbors_seconds,place_test_seconds\n");
+                    + "test_neighbors_seconds,place_test_seconds,neighbor_recall,test_neighbor_recall\n");
             for (Embeddings.Embedding embedding : made) {
-                csv.write(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.3f,%.3f,%.3f,%.3f%n", embedding.input(),
+                csv.write(String.format(Locale.ROOT, "%s,%s,%s,%d,%d,%.3f,%.3f,%.3f,%.3f,%s,%s%n", embedding.input(),
                         embedding.method(), embedding.placement(), embedding.train().rows(), embedding.test().rows(),
                         embedding.seconds().get("neighbors"), embedding.seconds().get("fit"),
-                        embedding.seconds().get("test-neighbors"), embedding.seconds().get("place-test")));
+                        embedding.seconds().get("test-neighbors"), embedding.seconds().get("place-test"),
+                        recall(embedding, MapMaker.NEIGHBOR_RECALL), recall(embedding, MapMaker.TEST_NEIGHBOR_RECALL)));
             }
         }
         Json.write(dir.resolve(RECORDS), Map.of("embeddings", records(made)));
+    }
+
+    private static String recall(Embeddings.Embedding embedding, String key) {
+        return embedding.details().get(key) instanceof Number recall
+                ? String.format(Locale.ROOT, "%.4f", recall.doubleValue()) : "";
     }
 
     /** Every map {@link #writeIndex} listed in {@code embeddings.json}. */

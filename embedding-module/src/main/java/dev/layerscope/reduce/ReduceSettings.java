@@ -3,6 +3,7 @@ package dev.layerscope.reduce;
 import dev.layerscope.kernel.InvalidSetting;
 import dev.layerscope.kernel.Range;
 import dev.layerscope.kernel.Settings;
+import dev.layerscope.neighbors.NeighborSearch;
 import dev.layerscope.reduce.trimap.TriMap;
 import dev.layerscope.reduce.tsne.TSne;
 import dev.layerscope.reduce.umap.Umap;
@@ -54,9 +55,20 @@ public record ReduceSettings(List<String> inputs, List<Method> methods, Placemen
      *
      * @param projection inputs wider than this are searched in their leading {@code projection} principal
      *                   components first, and twice the neighbours needed are then ranked by their exact distance
-     *                   (an approximate search, like umap-learn's); 0 searches every input exactly
+     *                   (an approximate search, like umap-learn's); 0 searches every input in itself
+     * @param search     where the exact search hands over to the approximate one, and how that one runs
      */
-    public record Neighbors(@Range(min = 0) int projection) {
+    public record Neighbors(@Range(min = 0) int projection, NeighborSearch.Options search) {
+
+        /**
+         * What a map of {@code trainPoints} training points depends on of these settings: the search's settings
+         * only when it is approximate for so many points (an exact search's result does not depend on them, so
+         * maps made before the hand-over existed are still reused).
+         */
+        public String identity(int trainPoints) {
+            return "Neighbors[projection=" + projection + "]"
+                    + (search.approximate(trainPoints) ? " search=" + search : "");
+        }
     }
 
     /**

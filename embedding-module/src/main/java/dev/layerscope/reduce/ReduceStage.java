@@ -106,7 +106,7 @@ public final class ReduceStage implements ReusableStage {
         Activations.SplitRows trainRows = activations.splits().get(TRAIN);
         Activations.SplitRows testRows = activations.splits().get(TEST);
         NeighborPlan neighbors = new NeighborPlan(methods, trainRows.size(), testRows.size(),
-                settings.neighbors().projection());
+                settings.neighbors());
         List<Embeddings.Embedding> made = new ArrayList<>();
         MemoryUse memory = new MemoryUse();
         Map<String, FloatMatrix> projectorTensors = new LinkedHashMap<>();
@@ -159,7 +159,8 @@ public final class ReduceStage implements ReusableStage {
     private String identity(String input, ReduceMethod method, int trainPoints) {
         boolean usesGraph = method.reducer().neighbors(trainPoints) > 0;
         return "input=" + input + "\nmethod=" + method.name() + "\nplacement=" + method.placement()
-                + "\nsettings=" + method.settings() + "\nneighbors=" + (usesGraph ? settings.neighbors() : "") + "\n";
+                + "\nsettings=" + method.settings() + "\nneighbors="
+                + (usesGraph ? settings.neighbors().identity(trainPoints) : "") + "\n";
     }
 
     /** Computes a value the first time it is asked for. */

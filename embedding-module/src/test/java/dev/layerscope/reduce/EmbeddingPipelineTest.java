@@ -111,6 +111,23 @@ class EmbeddingPipelineTest {
     }
 
     @Test
+    void anApproximateNeighbourSearchWritesItsRecallBesideTheMapsThatUseIt() throws IOException {
+        Path run = run(Map.of("reduce.methods", "[pca, umap]", "reduce.inputs", "[dense2]",
+                "reduce.neighbors.search.exact-up-to", "0"));
+        List<String> index = Files.readAllLines(run.resolve("reduce/embeddings.csv"));
+        assertTrue(index.get(0).endsWith(",neighbor_recall,test_neighbor_recall"), index.get(0));
+        String[] pca = index.stream().filter(line -> line.startsWith("dense2,pca,")).findFirst().orElseThrow()
+                .split(",", -1);
+        assertEquals("", pca[9], "PCA needs no neighbours");
+        String[] umap = index.stream().filter(line -> line.startsWith("dense2,umap,")).findFirst().orElseThrow()
+                .split(",", -1);
+        // 192 training and 60 test points, every one of them in the recall's sample
+        assertTrue(Double.parseDouble(umap[9]) >= 0.99, "training split's recall " + umap[9]);
+        assertTrue(Double.parseDouble(umap[10]) >= 0.99, "test split's recall " + umap[10]);
+        assertTrue(Double.parseDouble(umap[9]) <= 1 && Double.parseDouble(umap[10]) <= 1);
+    }
+
+    @Test
     void separatePlacementMapsTheTestSplitOnItsOwnForTsneAndTrimapOnly() throws IOException {
         Path run = run(Map.of("reduce.methods", "[pca, tsne, umap, trimap]", "reduce.inputs", "[dense2]",
                 "reduce.tsne.perplexity", "10", "reduce.test-placement", "separate"));

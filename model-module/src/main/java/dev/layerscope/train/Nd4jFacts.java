@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Properties;
 import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.cpu.nativecpu.CpuBackend;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -35,7 +34,9 @@ final class Nd4jFacts implements EnvironmentFacts {
         Map<String, Object> libraries = new LinkedHashMap<>();
         libraries.put("deeplearning4j-nn", RunEnvironment.version(MultiLayerNetwork.class));
         libraries.put("nd4j-api", RunEnvironment.version(Nd4j.class));
-        libraries.put("nd4j-native", RunEnvironment.version(CpuBackend.class));
+        // the backend in use, found at run time: the code names no backend class, so another backend (a GPU one) can
+        // replace nd4j-native without a change here
+        libraries.put("nd4j-backend", RunEnvironment.version(Nd4j.getBackend().getClass()));
         libraries.put("javacpp", RunEnvironment.version(Loader.class));
         return Map.of("nd4j", nd4j, "libraries", libraries);
     }

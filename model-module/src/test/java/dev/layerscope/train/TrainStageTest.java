@@ -83,7 +83,7 @@ class TrainStageTest {
         assertTrue(environment.getString("nd4j.native-library").startsWith("nd4j-native-"),
                 environment.getString("nd4j.native-library"));
         assertTrue(environment.getInt("nd4j.threads") >= 1 && environment.getInt("nd4j.blas-threads") >= 1);
-        for (String library : List.of("deeplearning4j-nn", "nd4j-api", "nd4j-native", "javacpp")) {
+        for (String library : List.of("deeplearning4j-nn", "nd4j-api", "nd4j-backend", "javacpp")) {
             assertTrue(environment.getString("libraries." + library).matches("\\d+\\..*"), library);
         }
     }

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param header the column names
  * @param rows   each line's fields, as many as the header has
  */
-record CsvTable(List<String> header, List<List<String>> rows) {
+public record CsvTable(List<String> header, List<List<String>> rows) {
 
-    static CsvTable read(Path file) throws IOException {
+    /** Reads a CSV file with a header line; a line with another number of fields than the header is an error. */
+    public static CsvTable read(Path file) throws IOException {
         List<List<String>> records = parse(Files.readString(file));
         if (records.isEmpty()) {
             throw new IOException(file + " is empty: it has no header");
@@ -35,7 +36,7 @@ record CsvTable(List<String> header, List<List<String>> rows) {
     }
 
     /** Each row as column name to field. */
-    List<Map<String, String>> records() {
+    public List<Map<String, String>> records() {
         List<Map<String, String>> out = new ArrayList<>(rows.size());
         for (List<String> row : rows) {
             Map<String, String> record = new HashMap<>();

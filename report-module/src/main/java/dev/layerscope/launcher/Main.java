@@ -8,7 +8,10 @@ import dev.layerscope.collapse.CollapseModule;
 import dev.layerscope.compare.ComparisonReport;
 import dev.layerscope.hardneg.HardNegativeModule;
 import dev.layerscope.intrinsic.IntrinsicModule;
+import dev.layerscope.kernel.ExperimentException;
 import dev.layerscope.kernel.Launcher;
+import dev.layerscope.kernel.Plan;
+import dev.layerscope.kernel.RuntimeSettings;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.SmileNatives;
 import dev.layerscope.load.LoadModule;
@@ -26,6 +29,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -40,7 +44,8 @@ import java.util.Map;
  * sweep of many: {@code -Dsweep=conf/sweeps/<name>.conf} (see {@link SweepMain}).
  * The experiment is validated in Maven's JVM, then run in a JVM of its own with the experiment's {@code runtime}
  * limits. This module sees every stage module, so the list of what a pipeline can name is kept here. With
- * {@code -Dcompare=[<run folder>, ...]} it writes the comparison report of those runs instead, and runs nothing.
+ * {@code -Dcompare=[<run folder>, ...]} it writes the comparison report of those runs instead, and runs nothing;
+ * with {@code -Ddry-run} it validates the experiment or sweep and prints what would run, and runs nothing.
  */
 public final class Main {
 
@@ -67,6 +72,14 @@ public final class Main {
     static final String COMPARE_PROPERTY = "compare";
     static final String COMPARE_OUT_PROPERTY = "compare.out";
 
+    /**
+     * The system property that asks to validate an experiment, or a sweep and each of its points, as a run would
+     * before any work, and to print what would run, without running anything: {@code -Ddry-run}. The bench scripts'
+     * {@code --dry-run} passes it to every run they would make, and CI calls them so, so that a benchmark whose
+     * settings have rotted fails there rather than on a researcher's machine.
+     */
+    static final String DRY_RUN_PROPERTY = "dry-run";
+
     private Main() {
     }
 
@@ -92,10 +105,15 @@ public final class Main {
             System.exit(compare(properties, System.out, System.err));
         }
         Launcher launcher = new Launcher(STAGE_MODULES);
+        boolean dryRun = isDryRun(properties);
         if (properties.containsKey(SweepMain.SWEEP_PROPERTY) && !properties.containsKey(Launcher.CHILD_PROPERTY)) {
             // the sweep plans here and waits; each point runs in a JVM of its own started with this classpath
-            System.exit(SweepMain.run(properties, System.getenv(), launcher, Main.class.getName(), classpath(),
+            System.exit(dryRun ? SweepMain.plan(properties, System.getenv(), launcher, Path.of(""), System.out)
+                    : SweepMain.run(properties, System.getenv(), launcher, Main.class.getName(), classpath(),
                     System.out));
+        }
+        if (dryRun) {
+            System.exit(dryRun(launcher, properties, System.getenv(), System.out, System.err));
         }
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
@@ -108,6 +126,39 @@ public final class Main {
         if (exitCode != Launcher.OK) {
             System.exit(exitCode);
         }
+    }
+
+    /** Whether {@value #DRY_RUN_PROPERTY} is set, and not to {@code false} ({@code -Ddry-run} alone sets it). */
+    static boolean isDryRun(Map<String, String> properties) {
+        return properties.containsKey(DRY_RUN_PROPERTY) && !"false".equalsIgnoreCase(properties.get(DRY_RUN_PROPERTY));
+    }
+
+    /**
+     * Validates the experiment as a run does before its first stage (every setting, every stage's checks of what the
+     * stages before it will hand on, the data files' headers) and prints what it would run.
+     *
+     * @return {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} with every problem printed to {@code err}
+     */
+    static int dryRun(Launcher launcher, Map<String, String> properties, Map<String, String> env, PrintStream out,
+                      PrintStream err) {
+        Plan plan;
+        try {
+            plan = launcher.plan(properties, env);
+        } catch (NoSuchFileException e) {
+            err.println("No experiment file at " + e.getFile() + " (working directory "
+                    + Path.of("").toAbsolutePath() + ")");
+            return Launcher.INVALID_EXPERIMENT;
+        } catch (ExperimentException e) {
+            err.println(e.getMessage());
+            return Launcher.INVALID_EXPERIMENT;
+        }
+        RuntimeSettings runtime = plan.runtime();
+        out.println("[dry-run] " + plan.experiment().file() + " is valid: it would run " + plan.name() + " into "
+                + plan.runs().dir().resolve(plan.name()).resolve("<timestamp>") + ", stages "
+                + plan.stages().stream().map(Plan.PlannedStage::name).toList() + (plan.runs().force().isEmpty() ? ""
+                : ", computing again " + plan.runs().force()) + ", in a JVM of heap " + runtime.heap()
+                + ", off-heap " + runtime.offHeap() + ", " + runtime.threads() + " native thread(s); nothing ran");
+        return Launcher.OK;
     }
 
     /**

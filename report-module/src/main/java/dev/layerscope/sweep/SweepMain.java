@@ -40,6 +40,46 @@ public final class SweepMain {
     }
 
     /**
+     * Plans the sweep and each of its points as {@link #run} does before any runs, prints the points, and runs
+     * nothing ({@code -Ddry-run}): no sweep folder is made.
+     *
+     * @param workingDirectory the directory against which the sweep file's relative experiment files resolve
+     *
+     * @return {@link Launcher#OK}, or {@link Launcher#INVALID_EXPERIMENT} with every problem printed
+     */
+    public static int plan(Map<String, String> properties, Map<String, String> env, Launcher launcher,
+                           Path workingDirectory, PrintStream out) {
+        Path file = Path.of(properties.get(SWEEP_PROPERTY));
+        Optional<SweepPlan> planned = plan(file, properties, env, launcher, workingDirectory, out);
+        if (planned.isEmpty()) {
+            return Launcher.INVALID_EXPERIMENT;
+        }
+        SweepPlan plan = planned.get();
+        out.println("[dry-run] " + file + " is valid: " + plan.points().size() + " points, engine "
+                + plan.settings().engine() + (plan.parallel() > 0 ? ", " + plan.parallel() + " at once" : "")
+                + "; nothing ran");
+        for (PlannedPoint point : plan.points()) {
+            out.println("[dry-run]   " + point.point().name() + ": " + point.experiment() + " " + point.grid()
+                    + point.seed().map(seed -> " seed " + seed).orElse("") + " into " + point.runsDir());
+        }
+        return Launcher.OK;
+    }
+
+    /** The sweep's plan, or empty with the usage or every problem printed. */
+    private static Optional<SweepPlan> plan(Path file, Map<String, String> properties, Map<String, String> env,
+                                            Launcher launcher, Path workingDirectory, PrintStream out) {
+        try {
+            return Optional.of(new Sweep(launcher, env, workingDirectory).plan(file, properties,
+                    LocalEngine.Machine.here()));
+        } catch (NoSuchFileException e) {
+            out.println(usage(file));
+        } catch (InvalidSweep e) {
+            out.println(e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    /**
      * {@link #run(Map, Map, Launcher, String, String, PrintStream)} with the points' JVMs started in
      * {@code workingDirectory}, against which the sweep file's relative experiment files resolve.
      */
@@ -47,16 +87,11 @@ public final class SweepMain {
                           String mainClass, String classpath, Path workingDirectory, PrintStream out)
             throws IOException, InterruptedException {
         Path file = Path.of(properties.get(SWEEP_PROPERTY));
-        SweepPlan plan;
-        try {
-            plan = new Sweep(launcher, env, workingDirectory).plan(file, properties, LocalEngine.Machine.here());
-        } catch (NoSuchFileException e) {
-            out.println(usage(file));
-            return Launcher.INVALID_EXPERIMENT;
-        } catch (InvalidSweep e) {
-            out.println(e.getMessage());
+        Optional<SweepPlan> planned = plan(file, properties, env, launcher, workingDirectory, out);
+        if (planned.isEmpty()) {
             return Launcher.INVALID_EXPERIMENT;
         }
+        SweepPlan plan = planned.get();
         SweepFolder folder = SweepFolder.create(plan);
         out.println("[sweep] " + plan.settings().name() + ": " + plan.points().size() + " points planned, engine "
                 + plan.settings().engine() + (plan.parallel() > 0 ? ", " + plan.parallel() + " at once" : "")

@@ -238,6 +238,10 @@ class BadExperimentsTest {
                         "2000 is out of range; allowed: 0 <= value <= 1024"),
                 broken("reduce", "reduce.projector.max-points = 0", "reduce.projector.max-points",
                         "0 is out of range; allowed: 1 <= value"),
+                broken("reduce", "reduce.neighbors.search.trees = 0", "reduce.neighbors.search.trees",
+                        "0 is out of range; allowed: 1 <= value <= 256"),
+                broken("reduce", "reduce.neighbors.search.stop = 2", "reduce.neighbors.search.stop",
+                        "2 is out of range; allowed: 0 <= value <= 1"),
 
                 broken("knn", "knn.k = []", "knn.k", "name at least one neighbour count"),
                 broken("knn", "knn.k = [3, 0]", "knn.k", "k = 0 is not a neighbour count"),
@@ -252,6 +256,8 @@ class BadExperimentsTest {
                 broken("knn", "knn.quality { sample = 20, neighbors = 10 }", "knn.quality.neighbors",
                         "neighbors = 10 needs a sample of more than 20 points, sample is 20"),
                 broken("knn", "knn.threads = 2000", "knn.threads", "2000 is out of range; allowed: 0 <= value <= 1024"),
+                broken("knn", "knn.search.max-candidates = 1", "knn.search.max-candidates",
+                        "1 is out of range; allowed: 2 <= value"),
 
                 broken("collapse", "collapse.layer = dense7", "collapse.layer",
                         "the model has no layer `dense7`; its layers are input, dense1, dropout1, output"),
@@ -343,6 +349,8 @@ class BadExperimentsTest {
                         "1 is out of range; allowed: 0 <= value < 1"),
                 broken("intrinsic", "intrinsic.threads = 2000", "intrinsic.threads",
                         "2000 is out of range; allowed: 0 <= value <= 1024"),
+                broken("intrinsic", "intrinsic.search.exact-up-to = -1", "intrinsic.search.exact-up-to",
+                        "-1 is out of range; allowed: 0 <= value"),
                 broken("intrinsic", "capture.splits = [train]", "capture.splits",
                         "the intrinsic stage estimates on the test split; add test to capture.splits"),
 

@@ -1,0 +1,35 @@
+package dev.layerscope.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JVM a run starts in: its limits on the command line, its native thread counts and OpenMP's wait policy in its
+ * environment.
+ */
+class ForkedRunTest {
+
+    private static final RuntimeSettings RUNTIME = new RuntimeSettings("3g", "5g", 2);
+
+    @Test
+    void theThreadCountsAndAPassiveWaitPolicyAreSet() {
+        ProcessBuilder builder = Launcher.forkedRun(RUNTIME, "classes", "conf/x.conf", List.of("-Da=b"), "Main");
+        Map<String, String> environment = builder.environment();
+
+        assertEquals("2", environment.get("OMP_NUM_THREADS"));
+        assertEquals("2", environment.get("OPENBLAS_NUM_THREADS"));
+        if (System.getenv(Launcher.OMP_WAIT_POLICY) == null) {
+            assertEquals("PASSIVE", environment.get(Launcher.OMP_WAIT_POLICY));
+        } else {
+            assertEquals(System.getenv(Launcher.OMP_WAIT_POLICY), environment.get(Launcher.OMP_WAIT_POLICY),
+                    "a policy of the caller's own is kept");
+        }
+        List<String> command = builder.command();
+        assertTrue(command.contains("-Xmx3g"), command.toString());
+        assertTrue(command.contains("-Da=b") && command.getLast().equals("Main"), command.toString());
+    }
+}
