@@ -56,9 +56,11 @@ class TSneInterpolationTest {
 
     /**
      * Against the O(n^2) sums at three scales: within a unit (the grid's 50 boxes are far finer than 1), over about
-     * 30 units and over about 300 units (341 boxes). The forces must be at least as accurate as Barnes-Hut's at scikit-learn's theta 0.5, the method the
-     * interpolation replaces, and Z within 1 % (3 nodes a box leave about 0.5 % at boxes 0.6 wide, an error that scales
-     * every repulsion alike).
+     * 30 units and over about 300 units (boxes 1 wide, openTSNE's coarsest). Z must be within 1 % (an error that
+     * scales every repulsion alike). The forces, relative to the sum of their terms' lengths, must be as accurate
+     * on average as Barnes-Hut's at scikit-learn's theta 0.5, the method the interpolation replaces, within a factor
+     * 2, and within 10 % at worst: with boxes 1 wide openTSNE's 3 nodes measured 0.6 % on average and 6.6 % at worst
+     * here, the tree 0.4 % and 4.6 %.
      */
     @Test
     void interpolationIsCloseToTheDirectSums() {
@@ -73,18 +75,25 @@ class TSneInterpolationTest {
             double exactZ = 0;
             double worstForce = 0;
             double worstTreeForce = 0;
+            double meanForce = 0;
+            double meanTreeForce = 0;
             for (int i = 0; i < n; i++) {
                 double[] expected = exact(xy, i);
                 exactZ += expected[0];
-                worstForce = Math.max(worstForce,
-                        Math.hypot(repulsion[2 * i] - expected[1], repulsion[2 * i + 1] - expected[2]) / expected[3]);
+                double error = Math.hypot(repulsion[2 * i] - expected[1], repulsion[2 * i + 1] - expected[2])
+                        / expected[3];
+                worstForce = Math.max(worstForce, error);
+                meanForce += error / n;
                 tree.repulsion(xy[2 * i], xy[2 * i + 1], 0.25, treeForce, 0);
-                worstTreeForce = Math.max(worstTreeForce,
-                        Math.hypot(treeForce[0] - expected[1], treeForce[1] - expected[2]) / expected[3]);
+                double treeError = Math.hypot(treeForce[0] - expected[1], treeForce[1] - expected[2]) / expected[3];
+                worstTreeForce = Math.max(worstTreeForce, treeError);
+                meanTreeForce += treeError / n;
             }
             assertEquals(exactZ, z, 1e-2 * exactZ, "Z at scale " + scale);
-            assertTrue(worstForce <= worstTreeForce, "worst relative error of the force at scale " + scale + ": "
-                    + worstForce + ", by Barnes-Hut " + worstTreeForce);
+            assertTrue(meanForce <= 2 * meanTreeForce, "mean relative error of the force at scale " + scale + ": "
+                    + meanForce + ", by Barnes-Hut " + meanTreeForce);
+            assertTrue(worstForce <= 0.1, "worst relative error of the force at scale " + scale + ": " + worstForce
+                    + ", by Barnes-Hut " + worstTreeForce);
         }
     }
 
@@ -104,15 +113,33 @@ class TSneInterpolationTest {
         assertEquals(zOne, zThree);
     }
 
-    /** openTSNE's rule, a box at most 1 wide and at least 50 of them, in a power-of-two transform. */
+    /**
+     * openTSNE's rule, a box at most 1 wide and at least 50 of them along the longer side; below 1 the widths come
+     * from a ladder, so that they repeat and the kernel's transform is reused; each axis's transform is the power of
+     * two that holds twice its nodes.
+     */
     @Test
     void theGridHasBoxesAtMostOneWideInAPowerOfTwo() {
-        assertEquals(512, InterpolatedRepulsion.fftLength(1e-6));
-        assertEquals(85, InterpolatedRepulsion.boxes(512));
-        assertEquals(512, InterpolatedRepulsion.fftLength(85));
-        assertEquals(1024, InterpolatedRepulsion.fftLength(85.5));
-        assertEquals(2048, InterpolatedRepulsion.fftLength(310.2));
-        assertEquals(341, InterpolatedRepulsion.boxes(2048));
-        assertEquals(4096, InterpolatedRepulsion.fftLength(5000));
+        assertEquals(1, InterpolatedRepulsion.boxWidth(50, 50));
+        assertEquals(1, InterpolatedRepulsion.boxWidth(300.5, 50));
+        assertEquals(301, InterpolatedRepulsion.boxes(300.5, 1));
+        assertEquals(2048, InterpolatedRepulsion.fftLength(301));
+        assertEquals(1024, InterpolatedRepulsion.fftLength(170));
+        assertEquals(2048, InterpolatedRepulsion.fftLength(171));
+        assertEquals(512, InterpolatedRepulsion.fftLength(50));
+        // 10,000 wide: 682 boxes, the most a 4,096 transform holds, each wider than 1
+        double wide = InterpolatedRepulsion.boxWidth(10_000, 50);
+        assertEquals(10_000 / 682.0, wide, 1e-12);
+        assertEquals(682, InterpolatedRepulsion.boxes(10_000, wide));
+        assertEquals(4096, InterpolatedRepulsion.fftLength(682));
+        for (double span : new double[] {1e-4, 0.37, 3, 49.9}) {
+            double width = InterpolatedRepulsion.boxWidth(span, 50);
+            int boxes = InterpolatedRepulsion.boxes(span, width);
+            assertTrue(boxes >= 50 && boxes <= 55, span + " wide: " + boxes + " boxes");
+            double step = Math.log(width) / Math.log(2) * 8;
+            assertEquals(Math.rint(step), step, 1e-9, "a width of the ladder 2^(-j/8)");
+            assertEquals(width, InterpolatedRepulsion.boxWidth(span * 1.01, 50) , width * 0.1,
+                    "a slightly wider map keeps the width or takes the next step");
+        }
     }
 }
