@@ -217,7 +217,7 @@ class BadExperimentsTest {
                 broken("reduce", "reduce.tsne.theta = 2", "reduce.tsne.theta",
                         "2 is out of range; allowed: 0 <= value <= 1"),
                 broken("reduce", "reduce.tsne.gradient = fast", "reduce.tsne.gradient",
-                        "expected one of barnes-hut, fft, got \"fast\""),
+                        "expected one of auto, barnes-hut, fft, got \"fast\""),
                 broken("reduce", "reduce.tsne.early-exaggeration = 0.5", "reduce.tsne.early-exaggeration",
                         "0.5 is out of range; allowed: 1 <= value"),
                 broken("reduce", "reduce.umap.min-dist = 2", "reduce.umap.min-dist",

@@ -27,12 +27,14 @@ import java.util.Random;
  * for a vanishing gradient or 300 steps without progress, which rarely stop a default run early; and its PCA fixes
  * component signs its own way, so a picture may come out mirrored relative to scikit-learn's.
  *
- * <p>The interpolation's grid grows with the map's extent, not with n, so it should beat the tree's n log n walk on
- * large maps; as measured so far (docs/performance.md, "t-SNE speed") one evaluation at 50,000 points still costs
- * more than the tree's, so Barnes-Hut stays the default.
+ * <p>The interpolation's grid grows with the map's extent, not with n, so it beats the tree's n log n walk on large
+ * maps: {@link Gradient#AUTO}, the default, takes it from {@value #FFT_FROM} points on (docs/performance.md, "t-SNE
+ * speed").
  */
 public final class TSne {
 
+    /** From this many points on {@link Gradient#AUTO} interpolates the repulsion by FFT (docs/performance.md). */
+    public static final int FFT_FROM = 10_000;
     /** scikit-learn's initial scale: the first PCA column is scaled to this standard deviation. */
     private static final double INITIAL_SCALE = 1e-4;
     private static final double EARLY_MOMENTUM = 0.5;
@@ -62,7 +64,8 @@ public final class TSne {
      * @param learningRate           step size; 0 means scikit-learn's {@code "auto"},
      *                               {@code max(n / earlyExaggeration / 4, 50)}, which keeps large data sets from
      *                               converging too slowly
-     * @param gradient               how the repulsion is computed: by a quadtree or interpolated by FFT
+     * @param gradient               how the repulsion is computed: by a quadtree, interpolated by FFT, or chosen by
+     *                               the number of points (auto)
      * @param theta                  Barnes-Hut accuracy: a cell is summarised when its width is below theta times
      *                               its distance; 0 is exact and quadratic. The transform always uses the tree, so
      *                               theta sets its accuracy whatever {@code gradient} is
@@ -87,9 +90,9 @@ public final class TSne {
             }
         }
 
-        /** scikit-learn 1.2's defaults (Barnes-Hut), seed 0, and openTSNE's transform. */
+        /** scikit-learn 1.2's defaults, the repulsion chosen by size, seed 0, and openTSNE's transform. */
         public static Options defaults() {
-            return new Options(30, 1000, 12, 250, 0, Gradient.BARNES_HUT, 0.5, 0, TransformOptions.defaults());
+            return new Options(30, 1000, 12, 250, 0, Gradient.AUTO, 0.5, 0, TransformOptions.defaults());
         }
 
         /**
@@ -108,10 +111,23 @@ public final class TSne {
 
     /** How the descent computes the repulsion, the part of the gradient over all pairs of points. */
     public enum Gradient {
+        /**
+         * {@link #FFT} from {@value TSne#FFT_FROM} points on, {@link #BARNES_HUT} below, where the grid's fixed cost
+         * (at least 50 boxes a side) outweighs the tree's (openTSNE's {@code "auto"} switches at the same size).
+         */
+        AUTO,
         /** scikit-learn's quadtree with {@link Options#theta()}. */
         BARNES_HUT,
         /** FFT-accelerated interpolation on a grid (FIt-SNE): its cost follows the map's extent, not n log n. */
-        FFT
+        FFT;
+
+        /** The method this one takes for a map of {@code n} points: itself, or, for {@link #AUTO}, one by size. */
+        public Gradient forSize(int n) {
+            if (this != AUTO) {
+                return this;
+            }
+            return n >= FFT_FROM ? FFT : BARNES_HUT;
+        }
     }
 
     /**
@@ -163,6 +179,14 @@ public final class TSne {
      * the result does not depend on how many there are.
      */
     public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
+        return fit(data, graph, options, parallel, InterpolatedRepulsion.MIN_BOXES);
+    }
+
+    /**
+     * {@link #fit} with at least {@code minBoxes} interpolation boxes along the map's longer side (openTSNE's 50),
+     * so that tests of small maps can run on small grids.
+     */
+    static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel, int minBoxes) {
         int n = data.rows();
         requireMorePoints("perplexity", options.perplexity(), n);
         if (graph.size() != n) {
@@ -180,8 +204,8 @@ public final class TSne {
                 GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
         double learningRate = options.learningRate() > 0 ? options.learningRate()
                 : Math.max(n / options.earlyExaggeration() / 4, 50);
-        Repulsion repulsion = options.gradient() == Gradient.FFT ? new InterpolatedRepulsion(parallel)
-                : new BarnesHutRepulsion(options.theta(), parallel);
+        Repulsion repulsion = options.gradient().forSize(n) == Gradient.FFT
+                ? new InterpolatedRepulsion(parallel, minBoxes) : new BarnesHutRepulsion(options.theta(), parallel);
         Descent descent = new Descent(p, initialise(data, options.seed(), parallel), repulsion, parallel);
         // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
         descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
@@ -267,8 +291,8 @@ public final class TSne {
 
     /**
      * KL(P || Q) of the final embedding, as scikit-learn reports it: exact over the pairs with affinity, with Q's
-     * normalisation (the sum of {@code 1 / (1 + d^2)} over all pairs) taken from the Barnes-Hut estimate rather
-     * than from all n^2 pairs.
+     * normalisation (the sum of {@code 1 / (1 + d^2)} over all pairs) taken from the repulsion's estimate (the tree's
+     * or the grid's) rather than from all n^2 pairs.
      */
     public double klDivergence() {
         return klDivergence;
@@ -371,6 +395,9 @@ public final class TSne {
      */
     private static final class Descent {
 
+        /** The map moves little in 10 steps, so its order stays nearly as good. */
+        private static final int REORDER_EVERY = 10;
+
         private final SparseAffinities p;
         private final double[] positions;
         private final Repulsion method;
@@ -379,6 +406,9 @@ public final class TSne {
         private final double[] repulsion;
         private final double[] update;
         private final double[] gains;
+        /** The order the attraction visits the points in, refreshed every {@value #REORDER_EVERY} evaluations. */
+        private final int[] visit;
+        private int iterationsSinceOrder;
 
         Descent(SparseAffinities p, double[] positions, Repulsion method, Parallel parallel) {
             this.p = p;
@@ -390,6 +420,7 @@ public final class TSne {
             repulsion = new double[2 * n];
             update = new double[2 * n];
             gains = new double[2 * n];
+            visit = new int[n];
         }
 
         /** {@code iterations} steps from zero momentum and unit gains, as each of scikit-learn's phases starts. */
@@ -420,25 +451,77 @@ public final class TSne {
          */
         private double forces() {
             double z = method.compute(positions, repulsion);
+            if (iterationsSinceOrder++ % REORDER_EVERY == 0) {
+                spatialOrder();
+            }
             parallel.forRange(p.size(), (start, end) -> {
-                for (int i = start; i < end; i++) {
-                    double x = positions[2 * i];
-                    double y = positions[2 * i + 1];
-                    double forceX = 0;
-                    double forceY = 0;
-                    for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
-                        int j = p.columns()[e];
-                        double dx = x - positions[2 * j];
-                        double dy = y - positions[2 * j + 1];
-                        double pq = p.values()[e] / (1 + dx * dx + dy * dy);
-                        forceX += pq * dx;
-                        forceY += pq * dy;
-                    }
-                    attraction[2 * i] = forceX;
-                    attraction[2 * i + 1] = forceY;
+                for (int r = start; r < end; r++) {
+                    attract(visit[r]);
                 }
             });
             return z;
+        }
+
+        /** Writes point {@code i}'s unnormalised attraction, summed over its row of P in the row's order. */
+        private void attract(int i) {
+            int[] rowStart = p.rowStart();
+            int[] columns = p.columns();
+            double[] values = p.values();
+            double x = positions[2 * i];
+            double y = positions[2 * i + 1];
+            double forceX = 0;
+            double forceY = 0;
+            for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
+                int j = columns[e];
+                double dx = x - positions[2 * j];
+                double dy = y - positions[2 * j + 1];
+                double pq = values[e] / (1 + dx * dx + dy * dy);
+                forceX += pq * dx;
+                forceY += pq * dy;
+            }
+            attraction[2 * i] = forceX;
+            attraction[2 * i + 1] = forceY;
+        }
+
+        /**
+         * Orders the points along a Z-order curve over the map (16 bits an axis), so that the attraction, visiting
+         * them in that order, reads positions that the previous points' neighbours already brought into cache: P's
+         * neighbours are near each other in the map. Only the speed depends on the order, not a bit of the result.
+         */
+        private void spatialOrder() {
+            int n = p.size();
+            double minX = Double.POSITIVE_INFINITY;
+            double minY = Double.POSITIVE_INFINITY;
+            double maxX = Double.NEGATIVE_INFINITY;
+            double maxY = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                minX = Math.min(minX, positions[2 * i]);
+                maxX = Math.max(maxX, positions[2 * i]);
+                minY = Math.min(minY, positions[2 * i + 1]);
+                maxY = Math.max(maxY, positions[2 * i + 1]);
+            }
+            double scaleX = maxX > minX ? 65535 / (maxX - minX) : 0;
+            double scaleY = maxY > minY ? 65535 / (maxY - minY) : 0;
+            long[] keys = new long[n];
+            for (int i = 0; i < n; i++) {
+                long code = interleave((int) ((positions[2 * i] - minX) * scaleX))
+                        | interleave((int) ((positions[2 * i + 1] - minY) * scaleY)) << 1;
+                keys[i] = code << 32 | i;
+            }
+            Arrays.sort(keys);
+            for (int r = 0; r < n; r++) {
+                visit[r] = (int) keys[r];
+            }
+        }
+
+        /** The 16 low bits of {@code v} spread to the even bits of the result. */
+        private static long interleave(int v) {
+            long x = v & 0xFFFFL;
+            x = (x | x << 8) & 0x00FF00FFL;
+            x = (x | x << 4) & 0x0F0F0F0FL;
+            x = (x | x << 2) & 0x33333333L;
+            x = (x | x << 1) & 0x55555555L;
+            return x;
         }
 
         /** See {@link TSne#klDivergence()}. */

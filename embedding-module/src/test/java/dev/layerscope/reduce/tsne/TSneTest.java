@@ -41,9 +41,10 @@ class TSneTest {
                 TSne.TransformOptions.defaults());
     }
 
+    /** Small maps on small grids (10 boxes at least, not openTSNE's 50), so that the FFT tests run fast. */
     private static TSne fit(FloatMatrix data, NeighborGraph graph, TSne.Options options, int threads) {
         try (Parallel parallel = new Parallel(threads)) {
-            return TSne.fit(data, graph, options, parallel);
+            return TSne.fit(data, graph, options, parallel, 10);
         }
     }
 
@@ -122,6 +123,20 @@ class TSneTest {
         assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
         assertEquals(tree.klDivergence(), interpolated.klDivergence(), 0.05 * tree.klDivergence(),
                 "KL divergence by FFT against Barnes-Hut's");
+    }
+
+    /** auto takes the tree below {@link TSne#FFT_FROM} points and the grid from there on; the others stay. */
+    @Test
+    void autoChoosesTheRepulsionBySize() {
+        assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM - 1));
+        assertEquals(TSne.Gradient.FFT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM));
+        assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.BARNES_HUT.forSize(TSne.FFT_FROM));
+        assertEquals(TSne.Gradient.FFT, TSne.Gradient.FFT.forSize(10));
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 40, DIMENSIONS, 3);
+        NeighborGraph graph = graph(blobs.data(), 90);
+        assertArrayEquals(fit(blobs.data(), graph, options(100, 1, TSne.Gradient.BARNES_HUT), 2).embedding().values(),
+                fit(blobs.data(), graph, options(100, 1, TSne.Gradient.AUTO), 2).embedding().values(),
+                "a small map with auto is the tree's, bit for bit");
     }
 
     /** One column gives PCA no second component, so the start is random: the seed must decide it. */
