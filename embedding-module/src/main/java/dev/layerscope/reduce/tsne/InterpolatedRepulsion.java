@@ -55,6 +55,11 @@ final class InterpolatedRepulsion implements Repulsion {
     private static final double[] NODE_AT = {1.0 / 6, 1.0 / 2, 5.0 / 6};
     /** Columns gathered at once for the column transforms, so each row's cache line serves several. */
     private static final int COLUMN_BLOCK = 8;
+    /**
+     * Complex values after each grid row's lengthY: rows a power of two apart in memory fall into the same few cache
+     * sets, so a column's gathers would evict each other.
+     */
+    private static final int ROW_PADDING = 8;
 
     private final Parallel parallel;
     private final int minBoxes;
@@ -67,6 +72,8 @@ final class InterpolatedRepulsion implements Repulsion {
 
     private int lengthX;
     private int lengthY;
+    /** Complex values from one grid row to the next: lengthY and the padding. */
+    private int rowStride;
     private DoubleFFT_1D rowTransform;
     private DoubleFFT_1D columnTransform;
     /** Charges 1 (real) and x (imaginary), then their potentials: 3 boxesX rows of lengthY complex values. */
@@ -191,7 +198,8 @@ final class InterpolatedRepulsion implements Repulsion {
         }
         lengthX = newLengthX;
         lengthY = newLengthY;
-        int doubles = 2 * rows * newLengthY;
+        rowStride = newLengthY + ROW_PADDING;
+        int doubles = 2 * rows * rowStride;
         if (first.length < doubles) {
             first = new double[doubles];
             second = new double[doubles];
@@ -247,8 +255,8 @@ final class InterpolatedRepulsion implements Repulsion {
 
     /** Spreads the charges of box row {@code b}'s points onto its three grid rows and transforms those rows. */
     private void spreadAndTransform(double[] positions, int b, double centreX, double centreY) {
-        int from = 2 * NODES * b * lengthY;
-        int to = from + 2 * NODES * lengthY;
+        int from = 2 * NODES * b * rowStride;
+        int to = from + 2 * NODES * rowStride;
         Arrays.fill(first, from, to, 0);
         Arrays.fill(second, from, to, 0);
         for (int s = rowStart[b]; s < rowStart[b + 1]; s++) {
@@ -257,7 +265,7 @@ final class InterpolatedRepulsion implements Repulsion {
             double y = positions[2 * i + 1] - centreY;
             double squares = x * x + y * y;
             for (int a = 0; a < NODES; a++) {
-                int at = from + 2 * (a * lengthY + cornerY[i]);
+                int at = from + 2 * (a * rowStride + cornerY[i]);
                 double wx = weightX[NODES * i + a];
                 for (int c = 0; c < NODES; c++) {
                     double w = wx * weightY[NODES * i + c];
@@ -269,8 +277,8 @@ final class InterpolatedRepulsion implements Repulsion {
             }
         }
         for (int a = 0; a < NODES; a++) {
-            rowTransform.complexForward(first, from + 2 * a * lengthY);
-            rowTransform.complexForward(second, from + 2 * a * lengthY);
+            rowTransform.complexForward(first, from + 2 * a * rowStride);
+            rowTransform.complexForward(second, from + 2 * a * rowStride);
         }
     }
 
@@ -281,22 +289,24 @@ final class InterpolatedRepulsion implements Repulsion {
      */
     private void convolveColumns(int rows) {
         int blocks = (lengthY + COLUMN_BLOCK - 1) / COLUMN_BLOCK;
+        // the scratch's columns are padded apart too, for the same reason as the grid's rows
+        int columnStride = lengthX + ROW_PADDING;
         parallel.forRange(blocks, (start, end) -> {
-            double[] scratch = new double[2 * lengthX * 2 * COLUMN_BLOCK];
+            double[] scratch = new double[2 * columnStride * 2 * COLUMN_BLOCK];
             for (int block = start; block < end; block++) {
                 int c0 = block * COLUMN_BLOCK;
                 int width = Math.min(COLUMN_BLOCK, lengthY - c0);
                 for (int c = 0; c < width; c++) {
                     for (int grid = 0; grid < 2; grid++) {
-                        int offset = 2 * (grid * COLUMN_BLOCK + c) * lengthX;
+                        int offset = 2 * (grid * COLUMN_BLOCK + c) * columnStride;
                         Arrays.fill(scratch, offset + 2 * rows, offset + 2 * lengthX, 0);
                     }
                 }
                 for (int r = 0; r < rows; r++) {
-                    int from = 2 * (r * lengthY + c0);
+                    int from = 2 * (r * rowStride + c0);
                     for (int c = 0; c < width; c++) {
-                        int at = 2 * (c * lengthX + r);
-                        int atSecond = at + 2 * lengthX * COLUMN_BLOCK;
+                        int at = 2 * (c * columnStride + r);
+                        int atSecond = at + 2 * columnStride * COLUMN_BLOCK;
                         scratch[at] = first[from + 2 * c];
                         scratch[at + 1] = first[from + 2 * c + 1];
                         scratch[atSecond] = second[from + 2 * c];
@@ -306,7 +316,7 @@ final class InterpolatedRepulsion implements Repulsion {
                 for (int c = 0; c < width; c++) {
                     int kernelColumn = (c0 + c) * lengthX;
                     for (int grid = 0; grid < 2; grid++) {
-                        int offset = 2 * (grid * COLUMN_BLOCK + c) * lengthX;
+                        int offset = 2 * (grid * COLUMN_BLOCK + c) * columnStride;
                         columnTransform.complexForward(scratch, offset);
                         for (int r = 0; r < lengthX; r++) {
                             double k = kernel[kernelColumn + r];
@@ -317,10 +327,10 @@ final class InterpolatedRepulsion implements Repulsion {
                     }
                 }
                 for (int r = 0; r < rows; r++) {
-                    int to = 2 * (r * lengthY + c0);
+                    int to = 2 * (r * rowStride + c0);
                     for (int c = 0; c < width; c++) {
-                        int at = 2 * (c * lengthX + r);
-                        int atSecond = at + 2 * lengthX * COLUMN_BLOCK;
+                        int at = 2 * (c * columnStride + r);
+                        int atSecond = at + 2 * columnStride * COLUMN_BLOCK;
                         first[to + 2 * c] = scratch[at];
                         first[to + 2 * c + 1] = scratch[at + 1];
                         second[to + 2 * c] = scratch[atSecond];
@@ -334,10 +344,10 @@ final class InterpolatedRepulsion implements Repulsion {
     /** Transforms box row {@code b}'s three grid rows back and interpolates the potentials at its points. */
     private void transformBackAndInterpolate(double[] positions, int b, double centreX, double centreY, double scale,
                                              double[] repulsion) {
-        int from = 2 * NODES * b * lengthY;
+        int from = 2 * NODES * b * rowStride;
         for (int a = 0; a < NODES; a++) {
-            rowTransform.complexInverse(first, from + 2 * a * lengthY, false);
-            rowTransform.complexInverse(second, from + 2 * a * lengthY, false);
+            rowTransform.complexInverse(first, from + 2 * a * rowStride, false);
+            rowTransform.complexInverse(second, from + 2 * a * rowStride, false);
         }
         for (int s = rowStart[b]; s < rowStart[b + 1]; s++) {
             int i = byRow[s];
@@ -346,7 +356,7 @@ final class InterpolatedRepulsion implements Repulsion {
             double ys = 0;
             double squares = 0;
             for (int a = 0; a < NODES; a++) {
-                int at = from + 2 * (a * lengthY + cornerY[i]);
+                int at = from + 2 * (a * rowStride + cornerY[i]);
                 double ones1 = 0;
                 double xs1 = 0;
                 double ys1 = 0;

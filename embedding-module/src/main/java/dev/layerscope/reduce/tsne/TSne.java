@@ -395,9 +395,6 @@ public final class TSne {
      */
     private static final class Descent {
 
-        /** The map moves little in 10 steps, so its order stays nearly as good. */
-        private static final int REORDER_EVERY = 10;
-
         private final SparseAffinities p;
         private final double[] positions;
         private final Repulsion method;
@@ -406,9 +403,6 @@ public final class TSne {
         private final double[] repulsion;
         private final double[] update;
         private final double[] gains;
-        /** The order the attraction visits the points in, refreshed every {@value #REORDER_EVERY} evaluations. */
-        private final int[] visit;
-        private int iterationsSinceOrder;
 
         Descent(SparseAffinities p, double[] positions, Repulsion method, Parallel parallel) {
             this.p = p;
@@ -420,7 +414,6 @@ public final class TSne {
             repulsion = new double[2 * n];
             update = new double[2 * n];
             gains = new double[2 * n];
-            visit = new int[n];
         }
 
         /** {@code iterations} steps from zero momentum and unit gains, as each of scikit-learn's phases starts. */
@@ -451,12 +444,9 @@ public final class TSne {
          */
         private double forces() {
             double z = method.compute(positions, repulsion);
-            if (iterationsSinceOrder++ % REORDER_EVERY == 0) {
-                spatialOrder();
-            }
             parallel.forRange(p.size(), (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    attract(visit[r]);
+                for (int i = start; i < end; i++) {
+                    attract(i);
                 }
             });
             return z;
@@ -481,47 +471,6 @@ public final class TSne {
             }
             attraction[2 * i] = forceX;
             attraction[2 * i + 1] = forceY;
-        }
-
-        /**
-         * Orders the points along a Z-order curve over the map (16 bits an axis), so that the attraction, visiting
-         * them in that order, reads positions that the previous points' neighbours already brought into cache: P's
-         * neighbours are near each other in the map. Only the speed depends on the order, not a bit of the result.
-         */
-        private void spatialOrder() {
-            int n = p.size();
-            double minX = Double.POSITIVE_INFINITY;
-            double minY = Double.POSITIVE_INFINITY;
-            double maxX = Double.NEGATIVE_INFINITY;
-            double maxY = Double.NEGATIVE_INFINITY;
-            for (int i = 0; i < n; i++) {
-                minX = Math.min(minX, positions[2 * i]);
-                maxX = Math.max(maxX, positions[2 * i]);
-                minY = Math.min(minY, positions[2 * i + 1]);
-                maxY = Math.max(maxY, positions[2 * i + 1]);
-            }
-            double scaleX = maxX > minX ? 65535 / (maxX - minX) : 0;
-            double scaleY = maxY > minY ? 65535 / (maxY - minY) : 0;
-            long[] keys = new long[n];
-            for (int i = 0; i < n; i++) {
-                long code = interleave((int) ((positions[2 * i] - minX) * scaleX))
-                        | interleave((int) ((positions[2 * i + 1] - minY) * scaleY)) << 1;
-                keys[i] = code << 32 | i;
-            }
-            Arrays.sort(keys);
-            for (int r = 0; r < n; r++) {
-                visit[r] = (int) keys[r];
-            }
-        }
-
-        /** The 16 low bits of {@code v} spread to the even bits of the result. */
-        private static long interleave(int v) {
-            long x = v & 0xFFFFL;
-            x = (x | x << 8) & 0x00FF00FFL;
-            x = (x | x << 4) & 0x0F0F0F0FL;
-            x = (x | x << 2) & 0x33333333L;
-            x = (x | x << 1) & 0x55555555L;
-            return x;
         }
 
         /** See {@link TSne#klDivergence()}. */
