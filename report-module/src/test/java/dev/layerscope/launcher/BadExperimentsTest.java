@@ -216,6 +216,8 @@ class BadExperimentsTest {
                         "reduce.tsne.perplexity", "perplexity = 10 needs more than 30 points (3 x perplexity), got 30"),
                 broken("reduce", "reduce.tsne.theta = 2", "reduce.tsne.theta",
                         "2 is out of range; allowed: 0 <= value <= 1"),
+                broken("reduce", "reduce.tsne.gradient = fast", "reduce.tsne.gradient",
+                        "expected one of auto, barnes-hut, fft, got \"fast\""),
                 broken("reduce", "reduce.tsne.early-exaggeration = 0.5", "reduce.tsne.early-exaggeration",
                         "0.5 is out of range; allowed: 1 <= value"),
                 broken("reduce", "reduce.umap.min-dist = 2", "reduce.umap.min-dist",

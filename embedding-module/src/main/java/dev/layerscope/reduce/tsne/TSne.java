@@ -13,10 +13,11 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * t-SNE by Barnes-Hut, set up as scikit-learn 1.2's {@code TSNE(method="barnes_hut")} so that its pictures and
- * timings are comparable: Gaussian affinities over the 3 x perplexity nearest neighbours, PCA initialisation scaled
- * to a standard deviation of 1e-4, early exaggeration with momentum 0.5 then momentum 0.8, gains, the automatic
- * learning rate, and a quadtree for the repulsion with theta 0.5.
+ * t-SNE set up as scikit-learn 1.2's {@code TSNE(method="barnes_hut")} so that its pictures and timings are
+ * comparable: Gaussian affinities over the 3 x perplexity nearest neighbours, PCA initialisation scaled to a standard
+ * deviation of 1e-4, early exaggeration with momentum 0.5 then momentum 0.8, gains, the automatic learning rate. The
+ * repulsion comes from a quadtree with theta 0.5 (Barnes-Hut), or, with {@link Gradient#FFT}, from FFT-accelerated
+ * interpolation on a grid (FIt-SNE, openTSNE's {@code negative_gradient_method="fft"}).
  *
  * <p>Every per-point quantity is written to its own slot and every sum is reduced in point order, so a seed and a
  * thread count always give the same bits (and the thread count does not change them either).
@@ -26,12 +27,14 @@ import java.util.Random;
  * for a vanishing gradient or 300 steps without progress, which rarely stop a default run early; and its PCA fixes
  * component signs its own way, so a picture may come out mirrored relative to scikit-learn's.
  *
- * <p>Barnes-Hut rather than FFT-accelerated interpolation (FIt-SNE): an interpolation in pure Java was built and
- * tested, and measured slower than the quadtree up to the 50,000 points this is meant for, because its grid FFTs
- * cost more than the tree walk (see the branch history). 10,000 x 784 takes 10 to 15 s on two shared cores.
+ * <p>The interpolation's grid grows with the map's extent, not with n, so it beats the tree's n log n walk on large
+ * maps: {@link Gradient#AUTO}, the default, takes it from {@value #FFT_FROM} points on (docs/performance.md, "t-SNE
+ * speed").
  */
 public final class TSne {
 
+    /** From this many points on {@link Gradient#AUTO} interpolates the repulsion by FFT (docs/performance.md). */
+    public static final int FFT_FROM = 10_000;
     /** scikit-learn's initial scale: the first PCA column is scaled to this standard deviation. */
     private static final double INITIAL_SCALE = 1e-4;
     private static final double EARLY_MOMENTUM = 0.5;
@@ -61,20 +64,24 @@ public final class TSne {
      * @param learningRate           step size; 0 means scikit-learn's {@code "auto"},
      *                               {@code max(n / earlyExaggeration / 4, 50)}, which keeps large data sets from
      *                               converging too slowly
+     * @param gradient               how the repulsion is computed: by a quadtree, interpolated by FFT, or chosen by
+     *                               the number of points (auto)
      * @param theta                  Barnes-Hut accuracy: a cell is summarised when its width is below theta times
-     *                               its distance; 0 is exact and quadratic. The transform uses it too
+     *                               its distance; 0 is exact and quadratic. The transform always uses the tree, so
+     *                               theta sets its accuracy whatever {@code gradient} is
      * @param seed                   seeds the random initialisation used when PCA cannot give two components
      *                               (fewer than two columns, or no variance)
      * @param transform              placing new points into the fitted map
      */
     public record Options(@Range(min = 1) double perplexity, @Range(min = 1) int iterations,
                           @Range(min = 1) double earlyExaggeration, @Range(min = 0) int exaggerationIterations,
-                          @Range(min = 0) double learningRate, @Range(min = 0, max = 1) double theta, long seed,
-                          TransformOptions transform) {
+                          @Range(min = 0) double learningRate, Gradient gradient,
+                          @Range(min = 0, max = 1) double theta, long seed, TransformOptions transform) {
 
         public Options {
             SettingRules.check(Options.class, perplexity, iterations, earlyExaggeration, exaggerationIterations,
-                    learningRate, theta, seed, transform);
+                    learningRate, gradient, theta, seed, transform);
+            Objects.requireNonNull(gradient, "gradient");
             Objects.requireNonNull(transform, "transform");
             if (exaggerationIterations > iterations) {
                 throw new InvalidSetting("exaggeration-iterations", exaggerationIterations + " exaggerated steps "
@@ -83,9 +90,9 @@ public final class TSne {
             }
         }
 
-        /** scikit-learn 1.2's defaults, seed 0, and openTSNE's transform. */
+        /** scikit-learn 1.2's defaults, the repulsion chosen by size, seed 0, and openTSNE's transform. */
         public static Options defaults() {
-            return new Options(30, 1000, 12, 250, 0, 0.5, 0, TransformOptions.defaults());
+            return new Options(30, 1000, 12, 250, 0, Gradient.AUTO, 0.5, 0, TransformOptions.defaults());
         }
 
         /**
@@ -99,6 +106,27 @@ public final class TSne {
             } catch (InvalidSetting e) {
                 throw e.under("transform");
             }
+        }
+    }
+
+    /** How the descent computes the repulsion, the part of the gradient over all pairs of points. */
+    public enum Gradient {
+        /**
+         * {@link #FFT} from {@value TSne#FFT_FROM} points on, {@link #BARNES_HUT} below, where the grid's fixed cost
+         * (at least 50 boxes a side) outweighs the tree's (openTSNE's {@code "auto"} switches at the same size).
+         */
+        AUTO,
+        /** scikit-learn's quadtree with {@link Options#theta()}. */
+        BARNES_HUT,
+        /** FFT-accelerated interpolation on a grid (FIt-SNE): its cost follows the map's extent, not n log n. */
+        FFT;
+
+        /** The method this one takes for a map of {@code n} points: itself, or, for {@link #AUTO}, one by size. */
+        public Gradient forSize(int n) {
+            if (this != AUTO) {
+                return this;
+            }
+            return n >= FFT_FROM ? FFT : BARNES_HUT;
         }
     }
 
@@ -151,6 +179,14 @@ public final class TSne {
      * the result does not depend on how many there are.
      */
     public static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel) {
+        return fit(data, graph, options, parallel, InterpolatedRepulsion.MIN_BOXES);
+    }
+
+    /**
+     * {@link #fit} with at least {@code minBoxes} interpolation boxes along the map's longer side (openTSNE's 50),
+     * so that tests of small maps can run on small grids.
+     */
+    static TSne fit(FloatMatrix data, NeighborGraph graph, Options options, Parallel parallel, int minBoxes) {
         int n = data.rows();
         requireMorePoints("perplexity", options.perplexity(), n);
         if (graph.size() != n) {
@@ -168,12 +204,16 @@ public final class TSne {
                 GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
         double learningRate = options.learningRate() > 0 ? options.learningRate()
                 : Math.max(n / options.earlyExaggeration() / 4, 50);
-        Descent descent = new Descent(p, initialise(data, options.seed(), parallel), options.theta(), parallel);
+        Repulsion repulsion = options.gradient().forSize(n) == Gradient.FFT
+                ? new InterpolatedRepulsion(parallel, minBoxes) : new BarnesHutRepulsion(options.theta(), parallel);
+        Descent descent = new Descent(p, initialise(data, options.seed(), parallel), repulsion, parallel);
         // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
         descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);
         descent.run(options.iterations() - options.exaggerationIterations(), 1, FINAL_MOMENTUM, learningRate);
         double kl = descent.klDivergence();
-        return new TSne(options, descent.positions, kl, descent.tree);
+        QuadTree tree = new QuadTree();
+        tree.build(descent.positions, n);
+        return new TSne(options, descent.positions, kl, tree);
     }
 
     /**
@@ -251,8 +291,8 @@ public final class TSne {
 
     /**
      * KL(P || Q) of the final embedding, as scikit-learn reports it: exact over the pairs with affinity, with Q's
-     * normalisation (the sum of {@code 1 / (1 + d^2)} over all pairs) taken from the Barnes-Hut estimate rather
-     * than from all n^2 pairs.
+     * normalisation (the sum of {@code 1 / (1 + d^2)} over all pairs) taken from the repulsion's estimate (the tree's
+     * or the grid's) rather than from all n^2 pairs.
      */
     public double klDivergence() {
         return klDivergence;
@@ -349,32 +389,29 @@ public final class TSne {
     }
 
     /**
-     * scikit-learn's gradient descent on the Barnes-Hut gradient, with every buffer allocated once. The gradient of
-     * point i is {@code 4 (exaggeration sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z)}, q unnormalised;
-     * the attraction is exact over P's non-zeros, the repulsion and Z come from the quadtree.
+     * scikit-learn's gradient descent, with every buffer allocated once. The gradient of point i is
+     * {@code 4 (exaggeration sum_j p_ij q_ij (y_i - y_j) - sum_j q_ij^2 (y_i - y_j) / Z)}, q unnormalised; the
+     * attraction is exact over P's non-zeros, the repulsion and Z come from a {@link Repulsion}.
      */
     private static final class Descent {
 
         private final SparseAffinities p;
         private final double[] positions;
-        private final double thetaSquared;
+        private final Repulsion method;
         private final Parallel parallel;
-        private final QuadTree tree = new QuadTree();
         private final double[] attraction;
         private final double[] repulsion;
-        private final double[] sumQ;
         private final double[] update;
         private final double[] gains;
 
-        Descent(SparseAffinities p, double[] positions, double theta, Parallel parallel) {
+        Descent(SparseAffinities p, double[] positions, Repulsion method, Parallel parallel) {
             this.p = p;
             this.positions = positions;
-            this.thetaSquared = theta * theta;
+            this.method = method;
             this.parallel = parallel;
             int n = p.size();
             attraction = new double[2 * n];
             repulsion = new double[2 * n];
-            sumQ = new double[n];
             update = new double[2 * n];
             gains = new double[2 * n];
         }
@@ -401,43 +438,39 @@ public final class TSne {
         }
 
         /**
-         * Rebuilds the tree, fills the attraction and the unnormalised repulsion of every point and returns Z. The
-         * repulsion visits the points in the tree's order, so consecutive queries walk the same nodes; the attraction
-         * visits them in index order, so P's rows stream from memory instead of being fetched at random (at 10,000
+         * Fills the attraction and the unnormalised repulsion of every point and returns Z. The attraction visits
+         * the points in index order, so P's rows stream from memory instead of being fetched at random (at 10,000
          * points that alone halved the attraction's time). Each point writes only its own slots.
          */
         private double forces() {
-            tree.build(positions, p.size());
-            int[] order = tree.order();
-            parallel.forRange(p.size(), (start, end) -> {
-                for (int r = start; r < end; r++) {
-                    int i = order[r];
-                    sumQ[i] = tree.repulsion(positions[2 * i], positions[2 * i + 1], thetaSquared, repulsion, 2 * i);
-                }
-            });
+            double z = method.compute(positions, repulsion);
             parallel.forRange(p.size(), (start, end) -> {
                 for (int i = start; i < end; i++) {
-                    double x = positions[2 * i];
-                    double y = positions[2 * i + 1];
-                    double forceX = 0;
-                    double forceY = 0;
-                    for (int e = p.rowStart()[i]; e < p.rowStart()[i + 1]; e++) {
-                        int j = p.columns()[e];
-                        double dx = x - positions[2 * j];
-                        double dy = y - positions[2 * j + 1];
-                        double pq = p.values()[e] / (1 + dx * dx + dy * dy);
-                        forceX += pq * dx;
-                        forceY += pq * dy;
-                    }
-                    attraction[2 * i] = forceX;
-                    attraction[2 * i + 1] = forceY;
+                    attract(i);
                 }
             });
-            double z = 0;
-            for (double s : sumQ) {
-                z += s;
-            }
             return z;
+        }
+
+        /** Writes point {@code i}'s unnormalised attraction, summed over its row of P in the row's order. */
+        private void attract(int i) {
+            int[] rowStart = p.rowStart();
+            int[] columns = p.columns();
+            double[] values = p.values();
+            double x = positions[2 * i];
+            double y = positions[2 * i + 1];
+            double forceX = 0;
+            double forceY = 0;
+            for (int e = rowStart[i]; e < rowStart[i + 1]; e++) {
+                int j = columns[e];
+                double dx = x - positions[2 * j];
+                double dy = y - positions[2 * j + 1];
+                double pq = values[e] / (1 + dx * dx + dy * dy);
+                forceX += pq * dx;
+                forceY += pq * dy;
+            }
+            attraction[2 * i] = forceX;
+            attraction[2 * i + 1] = forceY;
         }
 
         /** See {@link TSne#klDivergence()}. */

@@ -31,14 +31,20 @@ class TSneTest {
         return options(30, iterations, Math.min(250, iterations), 0.5, seed);
     }
 
-    private static TSne.Options options(double perplexity, int iterations, int exaggerated, double theta, long seed) {
-        return new TSne.Options(perplexity, iterations, 12, exaggerated, 0, theta, seed,
+    private static TSne.Options options(int iterations, long seed, TSne.Gradient gradient) {
+        return new TSne.Options(30, iterations, 12, Math.min(250, iterations), 0, gradient, 0.5, seed,
                 TSne.TransformOptions.defaults());
     }
 
+    private static TSne.Options options(double perplexity, int iterations, int exaggerated, double theta, long seed) {
+        return new TSne.Options(perplexity, iterations, 12, exaggerated, 0, TSne.Gradient.BARNES_HUT, theta, seed,
+                TSne.TransformOptions.defaults());
+    }
+
+    /** Small maps on small grids (10 boxes at least, not openTSNE's 50), so that the FFT tests run fast. */
     private static TSne fit(FloatMatrix data, NeighborGraph graph, TSne.Options options, int threads) {
         try (Parallel parallel = new Parallel(threads)) {
-            return TSne.fit(data, graph, options, parallel);
+            return TSne.fit(data, graph, options, parallel, 10);
         }
     }
 
@@ -83,16 +89,54 @@ class TSneTest {
         assertEquals(kl, tsne.klDivergence(), 1e-4 * kl);
     }
 
-    /** Also across thread counts: every point's gradient is its own and every sum runs in point order. */
+    /**
+     * Also across thread counts, for each way of computing the repulsion: every point's gradient is its own and
+     * every sum runs in point order.
+     */
     @Test
     void theSameSeedGivesTheSameBits() {
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 60, DIMENSIONS, 2);
         NeighborGraph graph = graph(blobs.data(), 90);
-        float[] first = fit(blobs.data(), graph, options(300, 7), 2).embedding().values();
-        float[] second = fit(blobs.data(), graph, options(300, 7), 2).embedding().values();
-        float[] third = fit(blobs.data(), graph, options(300, 7), 1).embedding().values();
-        assertArrayEquals(first, second);
-        assertArrayEquals(first, third);
+        for (TSne.Gradient gradient : new TSne.Gradient[] {TSne.Gradient.BARNES_HUT, TSne.Gradient.FFT}) {
+            TSne.Options options = options(300, 7, gradient);
+            float[] first = fit(blobs.data(), graph, options, 2).embedding().values();
+            float[] second = fit(blobs.data(), graph, options, 2).embedding().values();
+            float[] third = fit(blobs.data(), graph, options, 1).embedding().values();
+            float[] fourth = fit(blobs.data(), graph, options, 3).embedding().values();
+            assertArrayEquals(first, second, gradient.toString());
+            assertArrayEquals(first, third, gradient.toString());
+            assertArrayEquals(first, fourth, gradient.toString());
+        }
+    }
+
+    /**
+     * The two repulsions approximate one gradient: the interpolated map must separate the clusters as well and
+     * reach about the same KL divergence (the objective both descend).
+     */
+    @Test
+    void fftAndBarnesHutReachTheSameObjective() {
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 200, DIMENSIONS, 1);
+        NeighborGraph graph = graph(blobs.data(), 90);
+        TSne tree = fit(blobs.data(), graph, options(1000, 0, TSne.Gradient.BARNES_HUT), 2);
+        TSne interpolated = fit(blobs.data(), graph, options(1000, 0, TSne.Gradient.FFT), 2);
+        double accuracy = SyntheticBlobs.leaveOneOutAccuracy(interpolated.embedding(), blobs.labels(), 5);
+        assertTrue(accuracy > 0.95, "leave-one-out 5-NN accuracy in 2-D is " + accuracy);
+        assertEquals(tree.klDivergence(), interpolated.klDivergence(), 0.05 * tree.klDivergence(),
+                "KL divergence by FFT against Barnes-Hut's");
+    }
+
+    /** auto takes the tree below {@link TSne#FFT_FROM} points and the grid from there on; the others stay. */
+    @Test
+    void autoChoosesTheRepulsionBySize() {
+        assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM - 1));
+        assertEquals(TSne.Gradient.FFT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM));
+        assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.BARNES_HUT.forSize(TSne.FFT_FROM));
+        assertEquals(TSne.Gradient.FFT, TSne.Gradient.FFT.forSize(10));
+        SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 40, DIMENSIONS, 3);
+        NeighborGraph graph = graph(blobs.data(), 90);
+        assertArrayEquals(fit(blobs.data(), graph, options(100, 1, TSne.Gradient.BARNES_HUT), 2).embedding().values(),
+                fit(blobs.data(), graph, options(100, 1, TSne.Gradient.AUTO), 2).embedding().values(),
+                "a small map with auto is the tree's, bit for bit");
     }
 
     /** One column gives PCA no second component, so the start is random: the seed must decide it. */
@@ -178,7 +222,7 @@ class TSneTest {
                 () -> new TSne.TransformOptions(5, 0)).key());
 
         InvalidSetting placing = assertThrows(InvalidSetting.class,
-                () -> new TSne.Options(5, 100, 12, 50, 0, 0.5, 0, new TSne.TransformOptions(10, 250)).checkSize(20));
+                () -> new TSne.Options(5, 100, 12, 50, 0, TSne.Gradient.BARNES_HUT, 0.5, 0, new TSne.TransformOptions(10, 250)).checkSize(20));
         assertEquals("transform.perplexity", placing.key());
         assertTrue(placing.getMessage().contains("needs more than 30 points"), placing.getMessage());
     }
