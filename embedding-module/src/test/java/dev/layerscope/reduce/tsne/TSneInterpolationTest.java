@@ -5,24 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.layerscope.linalg.Parallel;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TSneInterpolationTest {
-
-    /** Four elongated clusters about 10 * scale apart, with one exact duplicate (points 0 and 1). */
-    private static double[] points(int n, double scale, long seed) {
-        Random random = new Random(seed);
-        double[] xy = new double[2 * n];
-        for (int i = 0; i < n; i++) {
-            double centre = 10 * (i % 4);
-            xy[2 * i] = scale * (centre + random.nextGaussian());
-            xy[2 * i + 1] = scale * (centre / 2 + random.nextGaussian() * 0.1);
-        }
-        xy[2] = xy[0];
-        xy[3] = xy[1];
-        return xy;
-    }
 
     /**
      * sum q, sum q^2 (y_i - y_j) and the sum of the terms' lengths, sum q^2 |y_i - y_j|, over all j != i, directly.
@@ -66,7 +51,7 @@ class TSneInterpolationTest {
     void interpolationIsCloseToTheDirectSums() {
         int n = 2000;
         for (double scale : new double[] {0.02, 1, 10}) {
-            double[] xy = points(n, scale, 6);
+            double[] xy = TestMaps.clusters(n, scale, 6);
             double[] repulsion = new double[2 * n];
             double z = compute(xy, repulsion, 2);
             QuadTree tree = new QuadTree();
@@ -100,7 +85,7 @@ class TSneInterpolationTest {
     @Test
     void theThreadCountDoesNotChangeABit() {
         int n = 3000;
-        double[] xy = points(n, 1, 7);
+        double[] xy = TestMaps.clusters(n, 1, 7);
         double[] one = new double[2 * n];
         double[] two = new double[2 * n];
         double[] three = new double[2 * n];

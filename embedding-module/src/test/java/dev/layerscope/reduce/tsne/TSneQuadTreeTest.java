@@ -2,24 +2,9 @@ package dev.layerscope.reduce.tsne;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class TSneQuadTreeTest {
-
-    /** Clustered points with a few exact duplicates, which the tree must keep apart from the query point. */
-    private static double[] points(int n, long seed) {
-        Random random = new Random(seed);
-        double[] xy = new double[2 * n];
-        for (int i = 0; i < n; i++) {
-            double centre = 10 * (i % 4);
-            xy[2 * i] = centre + random.nextGaussian();
-            xy[2 * i + 1] = centre / 2 + random.nextGaussian() * 0.1;
-        }
-        xy[2] = xy[0];
-        xy[3] = xy[1];
-        return xy;
-    }
 
     /** sum q and sum q^2 (y_i - y_j) over all j at a distance > 0, directly. */
     private static double[] exact(double[] xy, int i) {
@@ -43,7 +28,7 @@ class TSneQuadTreeTest {
     @Test
     void thetaZeroIsExactAndThetaHalfIsClose() {
         int n = 2000;
-        double[] xy = points(n, 5);
+        double[] xy = TestMaps.clusters(n, 1, 5);
         QuadTree tree = new QuadTree();
         tree.build(xy, n);
         double[] force = new double[2];
