@@ -127,6 +127,20 @@ final class InterpolatedRepulsion implements Repulsion {
         return width;
     }
 
+    /** The box width of a map {@code spanX} by {@code spanY}: {@link #boxWidth} of its longer side. */
+    private static double width(double spanX, double spanY, int minBoxes) {
+        return boxWidth(Math.max(Math.max(spanX, spanY), 1e-12), minBoxes);
+    }
+
+    /**
+     * The cells of the 2-D transform a map {@code spanX} by {@code spanY} takes (the product of the two transform
+     * lengths): what an evaluation's FFT work grows with.
+     */
+    static long transformCells(double spanX, double spanY, int minBoxes) {
+        double width = width(spanX, spanY, minBoxes);
+        return (long) fftLength(boxes(spanX, width)) * fftLength(boxes(spanY, width));
+    }
+
     /** How many boxes of {@code width} cover {@code span}: at least 1, at most {@value #MAX_LENGTH} / 6. */
     static int boxes(double span, double width) {
         return (int) Math.max(1, Math.min(MAX_LENGTH / (2 * NODES), Math.ceil(span / width)));
@@ -159,7 +173,7 @@ final class InterpolatedRepulsion implements Repulsion {
             minY = Math.min(minY, positions[2 * i + 1]);
             maxY = Math.max(maxY, positions[2 * i + 1]);
         }
-        double width = boxWidth(Math.max(Math.max(maxX - minX, maxY - minY), 1e-12), minBoxes);
+        double width = width(maxX - minX, maxY - minY, minBoxes);
         int boxesX = boxes(maxX - minX, width);
         int boxesY = boxes(maxY - minY, width);
         prepare(fftLength(boxesX), fftLength(boxesY), NODES * boxesX, width);

@@ -28,8 +28,8 @@ import java.util.Random;
  * component signs its own way, so a picture may come out mirrored relative to scikit-learn's.
  *
  * <p>The interpolation's grid grows with the map's extent, not with n, so it beats the tree's n log n walk on large
- * maps: {@link Gradient#AUTO}, the default, takes it from {@value #FFT_FROM} points on (docs/performance.md, "t-SNE
- * speed").
+ * maps: {@link Gradient#AUTO}, the default, takes it from {@value #FFT_FROM} points on while its grid costs less than
+ * the tree (docs/performance.md, "t-SNE speed").
  */
 public final class TSne {
 
@@ -112,8 +112,10 @@ public final class TSne {
     /** How the descent computes the repulsion, the part of the gradient over all pairs of points. */
     public enum Gradient {
         /**
-         * {@link #FFT} from {@value TSne#FFT_FROM} points on, {@link #BARNES_HUT} below, where the grid's fixed cost
-         * (at least 50 boxes a side) outweighs the tree's (openTSNE's {@code "auto"} switches at the same size).
+         * {@link #BARNES_HUT} below {@value TSne#FFT_FROM} points, where the grid's fixed cost (at least 50 boxes a
+         * side) outweighs the tree's (openTSNE's {@code "auto"} switches at the same size); from there on, each
+         * evaluation by the cheaper of the two for the map's extent then: the FFT while the map is small, the tree
+         * once its grid would cost more than the tree's walk.
          */
         AUTO,
         /** scikit-learn's quadtree with {@link Options#theta()}. */
@@ -121,12 +123,16 @@ public final class TSne {
         /** FFT-accelerated interpolation on a grid (FIt-SNE): its cost follows the map's extent, not n log n. */
         FFT;
 
-        /** The method this one takes for a map of {@code n} points: itself, or, for {@link #AUTO}, one by size. */
+        /**
+         * The method this one takes for a map of {@code n} points: itself, or, for {@link #AUTO}, Barnes-Hut below
+         * {@value TSne#FFT_FROM} points and from there on still {@link #AUTO}: each evaluation by whichever of the
+         * two costs less for the map's extent then ({@link CheaperRepulsion}).
+         */
         public Gradient forSize(int n) {
             if (this != AUTO) {
                 return this;
             }
-            return n >= FFT_FROM ? FFT : BARNES_HUT;
+            return n >= FFT_FROM ? AUTO : BARNES_HUT;
         }
     }
 
@@ -204,8 +210,11 @@ public final class TSne {
                 GaussianAffinities.conditional(graph, k, options.perplexity(), parallel));
         double learningRate = options.learningRate() > 0 ? options.learningRate()
                 : Math.max(n / options.earlyExaggeration() / 4, 50);
-        Repulsion repulsion = options.gradient().forSize(n) == Gradient.FFT
-                ? new InterpolatedRepulsion(parallel, minBoxes) : new BarnesHutRepulsion(options.theta(), parallel);
+        Repulsion repulsion = switch (options.gradient().forSize(n)) {
+            case FFT -> new InterpolatedRepulsion(parallel, minBoxes);
+            case BARNES_HUT -> new BarnesHutRepulsion(options.theta(), parallel);
+            case AUTO -> new CheaperRepulsion(options.theta(), parallel, minBoxes);
+        };
         Descent descent = new Descent(p, initialise(data, options.seed(), parallel), repulsion, parallel);
         // scikit-learn runs the two phases as separate descents: gains and momentum start afresh
         descent.run(options.exaggerationIterations(), options.earlyExaggeration(), EARLY_MOMENTUM, learningRate);

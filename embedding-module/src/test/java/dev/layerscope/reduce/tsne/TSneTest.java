@@ -129,7 +129,14 @@ class TSneTest {
     @Test
     void autoChoosesTheRepulsionBySize() {
         assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM - 1));
-        assertEquals(TSne.Gradient.FFT, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM));
+        assertEquals(TSne.Gradient.AUTO, TSne.Gradient.AUTO.forSize(TSne.FFT_FROM));
+        // from FFT_FROM points on, each evaluation by the cheaper: at 50,000 points the FFT up to 1,024 x 1,024
+        // transform cells (a map up to 170 boxes a side), the tree beyond; a million points afford 4,096 x 4,096
+        assertTrue(CheaperRepulsion.fftCheaper(50_000, 1024L * 1024));
+        assertFalse(CheaperRepulsion.fftCheaper(50_000, 2048L * 1024));
+        assertTrue(CheaperRepulsion.fftCheaper(1_000_000, 4096L * 4096));
+        assertEquals(1024L * 1024, InterpolatedRepulsion.transformCells(170, 100, InterpolatedRepulsion.MIN_BOXES));
+        assertEquals(2048L * 1024, InterpolatedRepulsion.transformCells(171, 100, InterpolatedRepulsion.MIN_BOXES));
         assertEquals(TSne.Gradient.BARNES_HUT, TSne.Gradient.BARNES_HUT.forSize(TSne.FFT_FROM));
         assertEquals(TSne.Gradient.FFT, TSne.Gradient.FFT.forSize(10));
         SyntheticBlobs blobs = SyntheticBlobs.of(CLUSTERS, 40, DIMENSIONS, 3);
