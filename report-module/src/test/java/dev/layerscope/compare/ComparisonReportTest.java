@@ -127,7 +127,10 @@ class ComparisonReportTest {
         }
         double t = mean / (sd / Math.sqrt(2));
         assertEquals(Math.abs(t), Double.parseDouble(claim.get(2)), 1e-9);
-        assertEquals(1 - 2 * Math.atan(Math.abs(t)) / Math.PI, p, 1e-9, claim.toString());
+        // with 2 seeds the t distribution has 1 degree of freedom, whose two-sided p is exactly this; Smile's TTest
+        // takes it from the regularised incomplete beta function, which agrees to about 1e-9 (2e-9 seen), not to
+        // the last bits
+        assertEquals(1 - 2 * Math.atan(Math.abs(t)) / Math.PI, p, 1e-8, claim.toString());
         return 1;
     }
 
