@@ -28,18 +28,9 @@ final class CheaperRepulsion implements Repulsion {
 
     @Override
     public double compute(double[] positions, double[] repulsion) {
-        double minX = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < positions.length; i += 2) {
-            minX = Math.min(minX, positions[i]);
-            maxX = Math.max(maxX, positions[i]);
-            minY = Math.min(minY, positions[i + 1]);
-            maxY = Math.max(maxY, positions[i + 1]);
-        }
-        long cells = InterpolatedRepulsion.transformCells(maxX - minX, maxY - minY, minBoxes);
-        return fftCheaper(positions.length / 2, cells) ? fft.compute(positions, repulsion)
+        MapExtent extent = MapExtent.of(positions);
+        long cells = InterpolatedRepulsion.transformCells(extent, minBoxes);
+        return fftCheaper(positions.length / 2, cells) ? fft.compute(positions, repulsion, extent)
                 : tree.compute(positions, repulsion);
     }
 

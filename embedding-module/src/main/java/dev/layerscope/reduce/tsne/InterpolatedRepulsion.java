@@ -141,6 +141,11 @@ final class InterpolatedRepulsion implements Repulsion {
         return (long) fftLength(boxes(spanX, width)) * fftLength(boxes(spanY, width));
     }
 
+    /** {@link #transformCells(double, double, int)} of a map of {@code extent}. */
+    static long transformCells(MapExtent extent, int minBoxes) {
+        return transformCells(extent.spanX(), extent.spanY(), minBoxes);
+    }
+
     /** How many boxes of {@code width} cover {@code span}: at least 1, at most {@value #MAX_LENGTH} / 6. */
     static int boxes(double span, double width) {
         return (int) Math.max(1, Math.min(MAX_LENGTH / (2 * NODES), Math.ceil(span / width)));
@@ -154,6 +159,11 @@ final class InterpolatedRepulsion implements Repulsion {
 
     @Override
     public double compute(double[] positions, double[] repulsion) {
+        return compute(positions, repulsion, MapExtent.of(positions));
+    }
+
+    /** {@link #compute(double[], double[])} with the map's extent known already. */
+    double compute(double[] positions, double[] repulsion, MapExtent extent) {
         int n = positions.length / 2;
         if (zTerms.length != n) {
             boxX = new int[n];
@@ -163,16 +173,10 @@ final class InterpolatedRepulsion implements Repulsion {
             zTerms = new double[n];
             byRow = new int[n];
         }
-        double minX = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            minX = Math.min(minX, positions[2 * i]);
-            maxX = Math.max(maxX, positions[2 * i]);
-            minY = Math.min(minY, positions[2 * i + 1]);
-            maxY = Math.max(maxY, positions[2 * i + 1]);
-        }
+        double minX = extent.minX();
+        double maxX = extent.maxX();
+        double minY = extent.minY();
+        double maxY = extent.maxY();
         double width = width(maxX - minX, maxY - minY, minBoxes);
         int boxesX = boxes(maxX - minX, width);
         int boxesY = boxes(maxY - minY, width);
