@@ -175,13 +175,8 @@ final class NnDescent {
                     for (int chunk = 0; chunk < chunks; chunk++) {
                         Updates buffer = buffers[chunk];
                         for (int u = 0; u < buffer.size; u++) {
-                            int a = buffer.first[u];
-                            int b = buffer.second[u];
-                            float d = buffer.distance[u];
-                            if (a >= from && a < to && heaps.offer(a, b, d)) {
-                                count++;
-                            }
-                            if (b >= from && b < to && heaps.offer(b, a, d)) {
+                            int row = buffer.row[u];
+                            if (row >= from && row < to && heaps.offer(row, buffer.other[u], buffer.distance[u])) {
                                 count++;
                             }
                         }
@@ -257,9 +252,7 @@ final class NnDescent {
             for (int y = x + 1; y < newCount; y++) {
                 int b = fresh.ids[newBase + y];
                 float d = squared(values, a * cols, values, b * cols, cols);
-                if (d <= worstA || d <= heaps.worst(b)) {
-                    buffer.add(a, b, d);
-                }
+                propose(a, worstA, b, d, heaps, buffer);
             }
             for (int y = 0; y < oldCount; y++) {
                 int b = old.ids[oldBase + y];
@@ -267,10 +260,22 @@ final class NnDescent {
                     continue;
                 }
                 float d = squared(values, a * cols, values, b * cols, cols);
-                if (d <= worstA || d <= heaps.worst(b)) {
-                    buffer.add(a, b, d);
-                }
+                propose(a, worstA, b, d, heaps, buffer);
             }
+        }
+    }
+
+    /**
+     * Proposes the pair (a, b) at distance d to each end whose k-th distance it may beat. The k-th distances only
+     * shrink while a block's updates are applied, so an end skipped here would have refused the pair then too: the
+     * graph is the same as with every pair offered to both ends, for half the random rows touched.
+     */
+    private static void propose(int a, float worstA, int b, float d, Heaps heaps, Updates buffer) {
+        if (d <= worstA) {
+            buffer.add(a, b, d);
+        }
+        if (d <= heaps.worst(b)) {
+            buffer.add(b, a, d);
         }
     }
 
@@ -367,6 +372,11 @@ final class NnDescent {
         final float[] keys;
         final boolean[] isNew;
         final int[] sizes;
+        /**
+         * Each row's k-th key, infinite while it holds fewer: a copy of its heap's root, packed so that the test
+         * most offers fail (and the joins' thresholds) reads one small array instead of a random row of the heaps.
+         */
+        private final float[] worst;
 
         Heaps(int rows, int k) {
             this.rows = rows;
@@ -375,6 +385,8 @@ final class NnDescent {
             this.keys = new float[rows * k];
             this.isNew = new boolean[rows * k];
             this.sizes = new int[rows];
+            this.worst = new float[rows];
+            Arrays.fill(worst, Float.POSITIVE_INFINITY);
         }
 
         int size(int row) {
@@ -382,15 +394,19 @@ final class NnDescent {
         }
 
         float worst(int row) {
-            return sizes[row] < k ? Float.POSITIVE_INFINITY : keys[row * k];
+            return worst[row];
         }
 
         void clear(int row) {
             sizes[row] = 0;
+            worst[row] = Float.POSITIVE_INFINITY;
         }
 
         /** Keeps (id, key), flagged new, if it is among the k smallest and not there yet; whether it was kept. */
         boolean offer(int row, int id, float key) {
+            if (key > worst[row]) {
+                return false;
+            }
             int base = row * k;
             int size = sizes[row];
             if (size == k && !before(key, id, keys[base], ids[base])) {
@@ -416,6 +432,9 @@ final class NnDescent {
             } else {
                 siftDown(base, id, key, true, k);
             }
+            if (sizes[row] == k) {
+                worst[row] = keys[base];
+            }
             return true;
         }
 
@@ -427,7 +446,7 @@ final class NnDescent {
                 targetKeys[offset + last] = keys[base];
                 siftDown(base, ids[base + last], keys[base + last], isNew[base + last], last);
             }
-            sizes[row] = 0;
+            clear(row);
         }
 
         NeighborGraph toGraph() {
@@ -476,10 +495,10 @@ final class NnDescent {
         }
     }
 
-    /** One block chunk's proposed updates: pairs and their squared distance. */
+    /** One block chunk's proposed updates: a row, the point offered to it and their squared distance. */
     private static final class Updates {
-        int[] first = new int[1024];
-        int[] second = new int[1024];
+        int[] row = new int[1024];
+        int[] other = new int[1024];
         float[] distance = new float[1024];
         int size;
 
@@ -487,14 +506,14 @@ final class NnDescent {
             size = 0;
         }
 
-        void add(int a, int b, float d) {
-            if (size == first.length) {
-                first = Arrays.copyOf(first, size * 2);
-                second = Arrays.copyOf(second, size * 2);
+        void add(int target, int offered, float d) {
+            if (size == row.length) {
+                row = Arrays.copyOf(row, size * 2);
+                other = Arrays.copyOf(other, size * 2);
                 distance = Arrays.copyOf(distance, size * 2);
             }
-            first[size] = a;
-            second[size] = b;
+            row[size] = target;
+            other[size] = offered;
             distance[size] = d;
             size++;
         }
