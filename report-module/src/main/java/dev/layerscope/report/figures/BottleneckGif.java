@@ -3,8 +3,6 @@ package dev.layerscope.report.figures;
 import dev.layerscope.linalg.FloatMatrix;
 import dev.layerscope.reduce.pca.Pca;
 import dev.layerscope.train.Trajectory;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,8 +111,6 @@ public final class BottleneckGif {
         boolean projected = trajectory.units() > 2;
         String space = projected ? "PCA of the last epoch" : "units 1 and 2";
         String[] axes = projected ? new String[] {"PC 1", "PC 2"} : new String[] {"unit 1", "unit 2"};
-        int legendLeft = PLOT + 10;
-        int width = legendLeft + Figures.legendWidth(classNames);
         List<BufferedImage> frames = new ArrayList<>();
         int[] labels = trajectory.labels();
         for (int s = 0; s < xy.length; s++) {
@@ -143,14 +139,7 @@ public final class BottleneckGif {
             figure.add(new ScatterPlot(points.toArray(Point[]::new)));
             figure.setTitle(trajectory.layer() + " (" + space + "), epoch " + s + " of " + (xy.length - 1))
                     .setTitleFont(Figures.TITLE_FONT).setLegendVisible(false).setMargin(0.12).setAxisLabels(axes);
-            BufferedImage frame = new BufferedImage(width, PLOT, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = Figures.graphics(frame);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, width, PLOT);
-            g.drawImage(Figures.render(figure, PLOT, PLOT).image(), 0, 0, null);
-            Figures.drawLegend(g, classNames, legendLeft, 60);
-            g.dispose();
-            frames.add(frame);
+            frames.add(Figures.withLegend(figure, PLOT, PLOT, classNames, PLOT + 10, 60));
         }
         return frames;
     }

@@ -112,6 +112,23 @@ public final class Figures {
         return LEGEND_SWATCH + 8 + widest + 16;
     }
 
+    /**
+     * {@code figure} drawn {@code plotWidth x height} on a white image, with the legend of {@code names} to its
+     * right from {@code (legendLeft, legendTop)}: a single plot whose legend smile-plot would cut or crowd.
+     */
+    static BufferedImage withLegend(Figure figure, int plotWidth, int height, List<String> names, int legendLeft,
+                                    int legendTop) {
+        int width = legendLeft + legendWidth(names);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = graphics(image);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        g.drawImage(render(figure, plotWidth, height).image(), 0, 0, null);
+        drawLegend(g, names, legendLeft, legendTop);
+        g.dispose();
+        return image;
+    }
+
     /** The top-left corner of the swatch of class {@code c} in a legend drawn at {@code (left, top)}. */
     static int[] legendSwatch(int left, int top, int c) {
         return new int[] {left, top + c * LEGEND_LINE};

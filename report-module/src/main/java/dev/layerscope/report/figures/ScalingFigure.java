@@ -2,7 +2,6 @@ package dev.layerscope.report.figures;
 
 import dev.layerscope.compare.CsvTable;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -128,15 +127,7 @@ public final class ScalingFigure {
         figure.setTitle("Seconds against points (log-log; the slope is the exponent)")
                 .setTitleFont(Figures.TITLE_FONT).setLegendVisible(false).setAxisLabels("log10 points",
                         "log10 seconds");
-        int width = PLOT_WIDTH + Figures.legendWidth(names);
-        BufferedImage image = new BufferedImage(width, HEIGHT, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = Figures.graphics(image);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, HEIGHT);
-        g.drawImage(Figures.render(figure, PLOT_WIDTH, HEIGHT).image(), 0, 0, null);
-        Figures.drawLegend(g, names, PLOT_WIDTH, 80);
-        g.dispose();
-        return image;
+        return Figures.withLegend(figure, PLOT_WIDTH, HEIGHT, names, PLOT_WIDTH, 80);
     }
 
     private static String exponentLabel(double exponent) {
