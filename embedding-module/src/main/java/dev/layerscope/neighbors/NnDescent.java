@@ -240,27 +240,50 @@ final class NnDescent {
         });
     }
 
-    /** The local join of point i: its new candidates with each other and with its old ones. */
+    /**
+     * The local join of point i: its new candidates with each other and with its old ones. The candidates' rows are
+     * gathered column by column, so that one new candidate's distances to all the later ones are summed a column at
+     * a time across them: a loop without a reduction, which the JIT turns into vector instructions (a distance as
+     * one running sum cannot be). A pair's sum runs over the columns in order and the same from either end, so its
+     * distance does not depend on which point's join found it.
+     */
     private static void join(int i, Heaps fresh, Heaps old, Heaps heaps, float[] values, int cols, Updates buffer) {
         int newBase = i * fresh.k;
         int newCount = fresh.sizes[i];
         int oldBase = i * old.k;
         int oldCount = old.sizes[i];
-        for (int x = 0; x < newCount; x++) {
-            int a = fresh.ids[newBase + x];
-            float worstA = heaps.worst(a);
-            for (int y = x + 1; y < newCount; y++) {
-                int b = fresh.ids[newBase + y];
-                float d = squared(values, a * cols, values, b * cols, cols);
-                propose(a, worstA, b, d, heaps, buffer);
+        int total = newCount + oldCount;
+        int[] members = buffer.members(total);
+        float[] gathered = buffer.gathered(total * cols);
+        float[] sums = buffer.sums(total);
+        System.arraycopy(fresh.ids, newBase, members, 0, newCount);
+        System.arraycopy(old.ids, oldBase, members, newCount, oldCount);
+        for (int m = 0; m < total; m++) {
+            int row = members[m] * cols;
+            for (int c = 0; c < cols; c++) {
+                gathered[c * total + m] = values[row + c];
             }
-            for (int y = 0; y < oldCount; y++) {
-                int b = old.ids[oldBase + y];
-                if (b == a) {
-                    continue;
+        }
+        for (int x = 0; x < newCount; x++) {
+            int a = members[x];
+            int aBase = a * cols;
+            int from = x + 1;
+            Arrays.fill(sums, from, total, 0f);
+            for (int c = 0; c < cols; c++) {
+                float value = values[aBase + c];
+                int column = c * total;
+                for (int m = from; m < total; m++) {
+                    float difference = value - gathered[column + m];
+                    sums[m] += difference * difference;
                 }
-                float d = squared(values, a * cols, values, b * cols, cols);
-                propose(a, worstA, b, d, heaps, buffer);
+            }
+            float worstA = heaps.worst(a);
+            for (int m = from; m < total; m++) {
+                int b = members[m];
+                // an old candidate may also be new (a reverse neighbour sampled both ways)
+                if (b != a) {
+                    propose(a, worstA, b, sums[m], heaps, buffer);
+                }
             }
         }
     }
@@ -502,8 +525,34 @@ final class NnDescent {
         float[] distance = new float[1024];
         int size;
 
+        /** A join's scratch: its candidates, their rows gathered column by column, and distance sums. */
+        private int[] members = new int[0];
+        private float[] gathered = new float[0];
+        private float[] sums = new float[0];
+
         void clear() {
             size = 0;
+        }
+
+        int[] members(int length) {
+            if (members.length < length) {
+                members = new int[length];
+            }
+            return members;
+        }
+
+        float[] gathered(int length) {
+            if (gathered.length < length) {
+                gathered = new float[length];
+            }
+            return gathered;
+        }
+
+        float[] sums(int length) {
+            if (sums.length < length) {
+                sums = new float[length];
+            }
+            return sums;
         }
 
         void add(int target, int offered, float d) {
