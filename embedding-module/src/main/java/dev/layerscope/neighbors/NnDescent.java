@@ -122,19 +122,40 @@ final class NnDescent {
             }
         });
         Heaps heaps = new Heaps(n, k);
-        // the leaves' points are each other's first candidates, topped up at random when a leaf is small
-        parallel.forRange(n, (from, to) -> {
-            for (int p = from; p < to; p++) {
-                int base = p * cols;
-                for (RpTree tree : trees) {
-                    int[] order = tree.order();
-                    for (int i = tree.leafStart(p); i < tree.leafEnd(p); i++) {
-                        int q = order[i];
-                        if (q != p) {
-                            heaps.offer(p, q, squared(values, base, values, q * cols, cols));
+        // the leaves' points are each other's first candidates, a leaf at a time: its rows, read once, stay in cache
+        // for all its pairs (point by point, each of a point's leaf mates was a fresh read from memory: at a million
+        // points that took most of the search). Within a tree the leaves are disjoint, so each row is written by one
+        // thread, and it is offered its mates tree after tree in leaf order, as it would be point by point.
+        for (RpTree tree : trees) {
+            int[] order = tree.order();
+            parallel.forRange(tree.leafCount(), (fromLeaf, toLeaf) -> {
+                float[] pairs = new float[leafSize * leafSize];
+                for (int leaf = fromLeaf; leaf < toLeaf; leaf++) {
+                    int start = tree.leafRangeStart(leaf);
+                    int size = tree.leafRangeEnd(leaf) - start;
+                    for (int a = 0; a < size; a++) {
+                        int aBase = order[start + a] * cols;
+                        for (int b = a + 1; b < size; b++) {
+                            float d = squared(values, aBase, values, order[start + b] * cols, cols);
+                            pairs[a * size + b] = d;
+                            pairs[b * size + a] = d;
+                        }
+                    }
+                    for (int a = 0; a < size; a++) {
+                        int p = order[start + a];
+                        for (int b = 0; b < size; b++) {
+                            if (b != a) {
+                                heaps.offer(p, order[start + b], pairs[a * size + b]);
+                            }
                         }
                     }
                 }
+            });
+        }
+        // topped up at random when the leaves held fewer than k others
+        parallel.forRange(n, (from, to) -> {
+            for (int p = from; p < to; p++) {
+                int base = p * cols;
                 SplittableRandom random = new SplittableRandom(mix(seed, 0xF111L, p));
                 while (heaps.size(p) < k) {
                     int q = random.nextInt(n);

@@ -28,6 +28,9 @@ final class RpTree {
     private int nodes;
     /** Per point: the node of the leaf that holds it. */
     private final int[] leafOf;
+    /** The leaves' ranges in {@link #order}, in order: leaf i holds [leafBounds[i], leafBounds[i + 1]). */
+    private int[] leafBounds = new int[16];
+    private int leaves;
 
     RpTree(FloatMatrix data, int leafSize, long seed) {
         this.data = data;
@@ -51,6 +54,19 @@ final class RpTree {
 
     int[] order() {
         return order;
+    }
+
+    /** How many leaves the tree has; leaf i holds {@code order[leafRangeStart(i), leafRangeEnd(i))}. */
+    int leafCount() {
+        return leaves;
+    }
+
+    int leafRangeStart(int leaf) {
+        return leafBounds[leaf];
+    }
+
+    int leafRangeEnd(int leaf) {
+        return leafBounds[leaf + 1];
     }
 
     /** The node of the leaf {@code query} (a row of {@code queries}, with the tree's columns) falls into. */
@@ -134,7 +150,13 @@ final class RpTree {
         return node;
     }
 
+    /** Leaves are made depth first, left before right, so their ranges follow each other from 0 to n. */
     private void makeLeaf(int node, int from, int to) {
+        if (leaves + 2 > leafBounds.length) {
+            leafBounds = Arrays.copyOf(leafBounds, leafBounds.length * 2);
+        }
+        leafBounds[leaves] = from;
+        leafBounds[++leaves] = to;
         left[node] = -1;
         right[node] = -1;
         leafStart[node] = from;
