@@ -9,8 +9,8 @@ import java.util.Locale;
 
 /**
  * The one k-nearest-neighbour search every stage calls: exact ({@link ExactNeighbors}, brute force as BLAS
- * products, O(n^2)) up to {@link Options#exactUpTo} points (for queries from another set: up to as many pairs as
- * that many points onto themselves), approximate above ({@link NnDescent}, about
+ * products, O(n^2)) up to {@link Options#exactUpTo} points (queries from another set: while either set holds at most
+ * that many points), approximate above ({@link NnDescent}, about
  * O(n^1.1)), where the exact search's cost outgrows the approximate one's at the recall it needs. An approximate
  * result carries its recall against exact neighbours, measured on a seeded sample of its query points.
  */
@@ -25,7 +25,7 @@ public final class NeighborSearch {
      * {@code intrinsic.search}).
      *
      * @param exactUpTo      sets of at most this many points are searched exactly for their own neighbours, and
-     *                       queries onto a set while they make at most as many pairs; the rest by NN-descent. 0
+     *                       queries onto a set while either holds at most as many; the rest by NN-descent. 0
      *                       searches everything approximately
      * @param seed           the approximate search's trees, samples and query starts
      * @param trees          random projection trees whose leaves start the NN-descent graph
@@ -59,13 +59,14 @@ public final class NeighborSearch {
 
         /**
          * Whether the neighbours of {@code queries} points among {@code references} others are searched
-         * approximately: when the exact search would compare more pairs than it does for {@code exact-up-to} points
-         * onto themselves. The exact search of a fixed set of queries grows linearly with the reference set, and the
-         * approximate one first builds a graph of the whole reference set, so 10,000 test images stay exact onto a
-         * million training points.
+         * approximately: only when both sets are larger than {@code exact-up-to}. The exact search of a fixed set of
+         * queries grows linearly with the reference set, while the approximate one first builds a graph of the
+         * whole reference set, which costs as much as the reference set's own search: 10,000 test points onto
+         * 1,000,001 training points of 64 columns took 375 s that way (docs/performance.md, "How cost grows with
+         * the data"), and the same queries exactly take seconds.
          */
         public boolean approximateQuery(int references, int queries) {
-            return (long) references * queries > (long) exactUpTo * exactUpTo;
+            return queries > exactUpTo && references > exactUpTo;
         }
     }
 

@@ -122,12 +122,16 @@ class NeighborSearchTest {
             assertArrayEquals(exactQuery.distances(), query.graph().distances());
             // one point more and the approximate search takes over
             assertTrue(NeighborSearch.of(data, 8, handOverAt(799, 1), parallel).approximate());
-            // queries stay exact while they make no more pairs than the hand-over's set onto itself: 100 x 800 pairs
-            // are 80,000, within 283^2 = 80,089 and beyond 282^2 = 79,524
-            NeighborSearch.Found withinPairs = NeighborSearch.query(data, queries, 8, handOverAt(283, 1), parallel);
-            assertFalse(withinPairs.approximate());
-            assertArrayEquals(exactQuery.indices(), withinPairs.graph().indices());
-            assertTrue(NeighborSearch.query(data, queries, 8, handOverAt(282, 1), parallel).approximate());
+            // queries stay exact while there are no more of them than the hand-over, onto a set of any size: 100
+            // queries onto 800 points, with the hand-over at 100 and at 99
+            NeighborSearch.Found fewQueries = NeighborSearch.query(data, queries, 8, handOverAt(100, 1), parallel);
+            assertFalse(fewQueries.approximate());
+            assertArrayEquals(exactQuery.indices(), fewQueries.graph().indices());
+            assertTrue(NeighborSearch.query(data, queries, 8, handOverAt(99, 1), parallel).approximate());
+            // and while the reference set is no larger than the hand-over, however many queries: 800 onto 100
+            NeighborSearch.Found smallSet = NeighborSearch.query(queries, data, 8, handOverAt(100, 1), parallel);
+            assertFalse(smallSet.approximate());
+            assertArrayEquals(ExactNeighbors.query(queries, data, 8, parallel).indices(), smallSet.graph().indices());
         }
     }
 
