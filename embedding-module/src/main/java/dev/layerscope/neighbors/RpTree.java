@@ -26,8 +26,6 @@ final class RpTree {
     /** Per node: the hyperplane's normal, {@code cols} values a node. */
     private float[] normals;
     private int nodes;
-    /** Per point: the node of the leaf that holds it. */
-    private final int[] leafOf;
     /** The leaves' ranges in {@link #order}, in order: leaf i holds [leafBounds[i], leafBounds[i + 1]). */
     private int[] leafBounds = new int[16];
     private int leaves;
@@ -38,18 +36,8 @@ final class RpTree {
         this.order = new int[n];
         Arrays.setAll(order, i -> i);
         this.normals = new float[16 * data.cols()];
-        this.leafOf = new int[n];
         SplittableRandom random = new SplittableRandom(seed);
         build(0, n, Math.max(2, leafSize), random);
-    }
-
-    /** The points of the leaf holding {@code point}, as a range of {@link #order()}: [start, end). */
-    int leafStart(int point) {
-        return leafStart[leafOf[point]];
-    }
-
-    int leafEnd(int point) {
-        return leafEnd[leafOf[point]];
     }
 
     int[] order() {
@@ -87,12 +75,13 @@ final class RpTree {
         return node;
     }
 
-    int start(int leaf) {
-        return leafStart[leaf];
+    /** The points of the leaf node {@code node}, as {@link #route} returns it: {@code order[nodeStart, nodeEnd)}. */
+    int nodeStart(int node) {
+        return leafStart[node];
     }
 
-    int end(int leaf) {
-        return leafEnd[leaf];
+    int nodeEnd(int node) {
+        return leafEnd[node];
     }
 
     /** Builds the subtree of {@code order[from, to)} depth first; returns its node. */
@@ -161,9 +150,6 @@ final class RpTree {
         right[node] = -1;
         leafStart[node] = from;
         leafEnd[node] = to;
-        for (int i = from; i < to; i++) {
-            leafOf[order[i]] = node;
-        }
     }
 
     private int newNode() {
