@@ -63,7 +63,7 @@ final class NnDescent {
                 int queryBase = query * cols;
                 front.clear();
                 int leaf = tree.route(queries, query);
-                for (int i = tree.nodeStart(leaf); i < tree.nodeEnd(leaf); i++) {
+                for (int i = tree.leafRangeStart(leaf); i < tree.leafRangeEnd(leaf); i++) {
                     int j = tree.order()[i];
                     visited[j] = stamp;
                     float d = squared(q, queryBase, r, j * cols, cols);

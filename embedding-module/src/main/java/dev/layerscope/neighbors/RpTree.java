@@ -18,11 +18,10 @@ final class RpTree {
     private final int[] order;
     /** Per node: its left child, or -1 for a leaf. */
     private int[] left = new int[16];
+    /** Per node: its right child, or for a leaf its index among the leaves (see {@link #leafBounds}). */
     private int[] right = new int[16];
-    /** Per node: its hyperplane's offset (internal) or its range's start in {@link #order} (leaf). */
+    /** Per internal node: its hyperplane's offset. */
     private float[] offsets = new float[16];
-    private int[] leafStart = new int[16];
-    private int[] leafEnd = new int[16];
     /** Per node: the hyperplane's normal, {@code cols} values a node. */
     private float[] normals;
     private int nodes;
@@ -57,7 +56,10 @@ final class RpTree {
         return leafBounds[leaf + 1];
     }
 
-    /** The node of the leaf {@code query} (a row of {@code queries}, with the tree's columns) falls into. */
+    /**
+     * The leaf {@code query} (a row of {@code queries}, with the tree's columns) falls into, as an index for
+     * {@link #leafRangeStart} and {@link #leafRangeEnd}.
+     */
     int route(FloatMatrix queries, int query) {
         int cols = data.cols();
         float[] q = queries.values();
@@ -72,16 +74,7 @@ final class RpTree {
             // a query on the plane goes left: routing needs no randomness
             node = margin > 0 ? right[node] : left[node];
         }
-        return node;
-    }
-
-    /** The points of the leaf node {@code node}, as {@link #route} returns it: {@code order[nodeStart, nodeEnd)}. */
-    int nodeStart(int node) {
-        return leafStart[node];
-    }
-
-    int nodeEnd(int node) {
-        return leafEnd[node];
+        return right[node];
     }
 
     /** Builds the subtree of {@code order[from, to)} depth first; returns its node. */
@@ -147,9 +140,7 @@ final class RpTree {
         leafBounds[leaves] = from;
         leafBounds[++leaves] = to;
         left[node] = -1;
-        right[node] = -1;
-        leafStart[node] = from;
-        leafEnd[node] = to;
+        right[node] = leaves - 1;
     }
 
     private int newNode() {
@@ -158,8 +149,6 @@ final class RpTree {
             left = Arrays.copyOf(left, size);
             right = Arrays.copyOf(right, size);
             offsets = Arrays.copyOf(offsets, size);
-            leafStart = Arrays.copyOf(leafStart, size);
-            leafEnd = Arrays.copyOf(leafEnd, size);
             normals = Arrays.copyOf(normals, size * data.cols());
         }
         return nodes++;
