@@ -8,9 +8,12 @@
 # t-SNE's (3 x perplexity 30). See docs/performance.md, "Neighbour search".
 #
 #   bench/neighbors-bench.sh [--sizes 10000,20000,50000,100000,200000] [--large] [--widths 64,100] [--k 15,90]
-#                            [--exact-up-to 200000] [--activations FILE.npy] [--threads 2] [--heap 16g] [--dry-run]
+#                            [--exact-up-to 200000] [--activations FILE.npy] [--threads 2] [--heap 16g]
+#                            [--queries 10000] [--dry-run]
 #
-# --large adds 500,000 and 1,000,000 points (approximate only above --exact-up-to). --dry-run plans and prints every
+# --large adds 500,000 and 1,000,000 points (approximate only above --exact-up-to). --queries M times instead the exact
+# search of M further points onto each size (as knn searches the test split onto the training split; a width of 784
+# is the raw pixels, all their principal components). --dry-run plans and prints every
 # run it would make, without loading data or searching.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +26,7 @@ EXACT_UP_TO=200000
 THREADS=2
 HEAP=16g
 ACTIVATIONS=""
+QUERIES=""
 DRY_RUN=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --activations) ACTIVATIONS="--activations $(realpath "$2")"; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
     --heap) HEAP=$2; shift 2 ;;
+    --queries) QUERIES="--queries $2"; shift 2 ;;
     --dry-run) DRY_RUN="--dry-run"; shift ;;
     *) echo "unknown option $1 (see the comment at the top of $0)" >&2; exit 2 ;;
   esac
@@ -45,4 +50,4 @@ echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), load average$(uptime | sed 's/.*load a
 # alone would take the modules below it from the local repository, which may hold an old build
 MAVEN_OPTS="-Xmx$HEAP ${MAVEN_OPTS:-}" ./mvnw -q -pl embedding-module -am test-compile exec:java@neighbor-bench \
   -Dexec.args="--data $DATA $ACTIVATIONS --sizes $SIZES --widths $WIDTHS --k $KS --threads $THREADS \
---exact-up-to $EXACT_UP_TO $DRY_RUN"
+--exact-up-to $EXACT_UP_TO $QUERIES $DRY_RUN"

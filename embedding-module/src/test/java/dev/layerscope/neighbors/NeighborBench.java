@@ -24,10 +24,12 @@ import java.util.SplittableRandom;
  * real points, augmented copies: an image shifted by up to one pixel each way with noise of 8 grey levels, an
  * activation with Gaussian noise of 5% of each column's spread, so the data keep their structure. Prints one table
  * row per size, width and k: seconds of each search, the approximate one's recall on a seeded sample (exact
- * neighbours of the sample only), and the peak heap each search used.
+ * neighbours of the sample only), and the peak heap each search used. With {@code --queries m}, instead: the exact
+ * search of m further points (augmented copies past the largest size) onto each size, as the knn stage and the
+ * reduce stage's test split search: seconds and peak heap.
  *
  * <pre>NeighborBench --data DIR [--activations FILE.npy] --sizes 10000,20000 --widths 64,100 --k 15,90
- *     [--threads 2] [--exact-up-to 200000] [--recall-sample 2000] [--dry-run]</pre>
+ *     [--threads 2] [--exact-up-to 200000] [--recall-sample 2000] [--queries 10000] [--dry-run]</pre>
  */
 public final class NeighborBench {
 
@@ -43,6 +45,7 @@ public final class NeighborBench {
         int threads = 2;
         int exactUpTo = 200_000;
         int recallSample = 2000;
+        int queries = 0;
         boolean dryRun = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -54,6 +57,7 @@ public final class NeighborBench {
                 case "--threads" -> threads = Integer.parseInt(args[++i]);
                 case "--exact-up-to" -> exactUpTo = Integer.parseInt(args[++i]);
                 case "--recall-sample" -> recallSample = Integer.parseInt(args[++i]);
+                case "--queries" -> queries = Integer.parseInt(args[++i]);
                 case "--dry-run" -> dryRun = true;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -70,13 +74,18 @@ public final class NeighborBench {
                 for (int n : sizes) {
                     for (int k : ks) {
                         System.out.printf(Locale.ROOT, "would run: n = %d, width %d, k = %d: %s%n", n, width, k,
-                                n <= exactUpTo ? "exact and approximate" : "approximate only");
+                                queries > 0 ? "exact search of " + queries + " other points"
+                                        : n <= exactUpTo ? "exact and approximate" : "approximate only");
                     }
                 }
             }
             if (activations == null && !Files.isDirectory(data)) {
                 System.out.println("note: " + data + " is missing; the run needs the Fashion-MNIST IDX files there");
             }
+            return;
+        }
+        if (queries > 0) {
+            queryRows(data, activations, sizes, largest, widths, ks, queries, threads);
             return;
         }
         System.out.println("| n | width | k | exact s | approximate s | exact / approximate | recall | "
@@ -90,6 +99,33 @@ public final class NeighborBench {
                     FloatMatrix subset = new FloatMatrix(n, width, Arrays.copyOf(points.values(), n * width));
                     for (int k : ks) {
                         row(subset, k, exactUpTo, recallSample, parallel);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The exact search of {@code count} points past the largest size onto each size, one table row each. */
+    private static void queryRows(Path data, Path activations, int[] sizes, int largest, int[] widths, int[] ks,
+                                  int count, int threads) throws IOException {
+        System.out.println("| n | width | k | queries | exact query s | peak heap MB |");
+        System.out.println("|---|---|---|---|---|---|");
+        try (Parallel parallel = new Parallel(threads)) {
+            for (int width : widths) {
+                FloatMatrix points = activations == null ? images(data, largest + count, width, parallel)
+                        : activations(activations, largest + count, width, parallel);
+                int cols = points.cols();
+                FloatMatrix queries = new FloatMatrix(count, cols, Arrays.copyOfRange(points.values(),
+                        largest * cols, (largest + count) * cols));
+                for (int n : sizes) {
+                    FloatMatrix subset = new FloatMatrix(n, cols, Arrays.copyOf(points.values(), n * cols));
+                    for (int k : ks) {
+                        resetPeaks();
+                        long start = System.nanoTime();
+                        ExactNeighbors.query(subset, queries, k, parallel);
+                        double seconds = (System.nanoTime() - start) / 1e9;
+                        System.out.printf(Locale.ROOT, "| %,d | %d | %d | %,d | %.1f | %d |%n", n, cols, k, count,
+                                seconds, peakHeap() >> 20);
                     }
                 }
             }
