@@ -15,13 +15,19 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code |q|^2 + |r|^2 - 2 q.r} needs every dot product {@code q.r}, and a block of queries times the reference set
  * is a single BLAS GEMM (ND4J's OpenBLAS). For a set onto itself only the upper triangle is computed, each product
  * serving both its points. The distances go into bounded heaps per point on {@code parallel}'s threads. Memory stays
- * bounded: a block holds at most {@link #BLOCK_VALUES} distances.
+ * bounded: a block of at most {@link #ROW_BLOCK} queries meets the reference set in tiles of at most
+ * {@link #BLOCK_VALUES} distances.
  * Exact neighbours make every method's result independent of an approximate search's randomness.
  */
 public final class ExactNeighbors {
 
     /** Distances held at once: 16 M floats, 64 MB. */
     static final long BLOCK_VALUES = 16L << 20;
+    /**
+     * Query rows multiplied at once: each block reads the reference set once, so larger blocks read it fewer times;
+     * 2,048 rows leave tiles of 8,192 reference rows within {@link #BLOCK_VALUES}.
+     */
+    static final int ROW_BLOCK = 2048;
     /** Rows whose heaps take a block's products together: 512 heaps of 90 neighbours fit in a core's L2. */
     private static final int COLUMN_TILE = 512;
 
@@ -50,17 +56,30 @@ public final class ExactNeighbors {
 
     private static NeighborGraph search(FloatMatrix reference, FloatMatrix queries, int k, boolean self,
                                         Parallel parallel) {
+        return search(reference, queries, k, self, parallel, ROW_BLOCK, BLOCK_VALUES);
+    }
+
+    /**
+     * The search in blocks of at most {@code rowBlock} query rows, each multiplied by the reference set in tiles of
+     * {@code blockValues / rows} columns. Every block reads the whole reference set once, so the memory read grows
+     * as {@code queries / rowBlock x n}: linear in n for a fixed number of queries. (Blocks of {@code blockValues / n}
+     * rows against all n columns at once, as before, read it {@code queries x n / blockValues} times, quadratic in n:
+     * 10,000 queries onto 500,000 points of 784 columns were 300 passes over 1.6 GB.)
+     */
+    static NeighborGraph search(FloatMatrix reference, FloatMatrix queries, int k, boolean self, Parallel parallel,
+                                int rowBlock, long blockValues) {
         int n = reference.rows();
         int d = reference.cols();
         int m = queries.rows();
         float[] referenceNorms = reference.rowSquaredNorms();
         float[] queryNorms = self ? referenceNorms : queries.rowSquaredNorms();
         BoundedHeaps heaps = new BoundedHeaps(self ? n : m, k);
-        int block = (int) Math.max(1, Math.min(m, BLOCK_VALUES / n));
-        // each thread's products go into one native buffer allocated once for every block: a fresh 64 MB a block
-        // cost almost half as much as the products themselves (allocation and first-touch page faults)
+        int block = Math.max(1, Math.min(m, rowBlock));
+        int tile = (int) Math.max(1, Math.min(n, blockValues / block));
+        // each thread's products go into one native buffer allocated once for every block and tile: a fresh 64 MB
+        // a block cost almost half as much as the products themselves (allocation and first-touch page faults)
         int slots = Math.min(parallel.threads(), block);
-        long capacity = (long) ((block + slots - 1) / slots) * n;
+        long capacity = (long) ((block + slots - 1) / slots) * tile;
         DataBuffer[] productBuffers = new DataBuffer[slots];
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
             for (int slot = 0; slot < slots; slot++) {
@@ -68,77 +87,28 @@ public final class ExactNeighbors {
             }
             for (int start = 0; start < m; start += block) {
                 int rows = Math.min(block, m - start);
-                // a block of a set onto itself needs only the columns from its own first row on
-                int firstColumn = self ? start : 0;
-                int width = n - firstColumn;
-                // a view of the reference rows; views share their parent's memory and are not closed
-                INDArray columns = referenceArray.get(NDArrayIndex.interval(firstColumn, n), NDArrayIndex.all());
                 // Each thread multiplies its own rows of the block: the run's BLAS may have a single thread (its
                 // count is fixed when the JVM starts, and training the MLP is fastest on one).
                 int parts = Math.min(parallel.threads(), rows);
-                INDArray[] dots = new INDArray[parts];
-                int first = start;
-                parallel.forRange(parts, (fromPart, toPart) -> {
-                    for (int part = fromPart; part < toPart; part++) {
-                        int from = rows * part / parts;
-                        int to = rows * (part + 1) / parts;
-                        // a view of the thread's buffer: not closed, the buffer is
-                        dots[part] = Nd4j.create(productBuffers[part], new long[] {to - from, width},
-                                new long[] {width, 1}, 0, 'c');
-                        try (INDArray queryArray = Nd4j.create(Arrays.copyOfRange(queries.values(),
-                                (first + from) * d, (first + to) * d), new long[] {to - from, d}, 'c')) {
-                            Nd4j.gemm(queryArray, columns, dots[part], false, true, 1.0, 0.0);
-                        }
-                        FloatBuffer products = dots[part].data().asNioFloat();
-                        float[] row = new float[width];
-                        for (int r = from; r < to; r++) {
-                            int query = first + r;
-                            // one bulk copy of the row off the native buffer, then the distances in a loop
-                            // the JIT vectorises, then a scan against the k-th distance held in a register:
-                            // most distances are rejected by one comparison, without touching the heap
-                            products.get((r - from) * width, row, 0, width);
-                            squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
-                            float bound = heaps.worst(query);
-                            for (int c = 0; c < width; c++) {
-                                if (row[c] < bound) {
-                                    int j = firstColumn + c;
-                                    if (!(self && j == query)) {
-                                        heaps.offer(query, j, row[c]);
-                                        bound = heaps.worst(query);
-                                    }
-                                }
-                            }
+                INDArray[] queryParts = new INDArray[parts];
+                try {
+                    for (int part = 0; part < parts; part++) {
+                        int from = start + rows * part / parts;
+                        int to = start + rows * (part + 1) / parts;
+                        queryParts[part] = Nd4j.create(Arrays.copyOfRange(queries.values(), from * d, to * d),
+                                new long[] {to - from, d}, 'c');
+                    }
+                    // a block of a set onto itself needs only the columns from its own first row on
+                    for (int tileStart = self ? start : 0; tileStart < n; tileStart += tile) {
+                        multiplyTile(referenceArray, queryParts, productBuffers, heaps, queryNorms, referenceNorms,
+                                start, rows, tileStart, Math.min(tile, n - tileStart), self, parallel);
+                    }
+                } finally {
+                    for (INDArray part : queryParts) {
+                        if (part != null) {
+                            part.close();
                         }
                     }
-                });
-                if (self) {
-                    // the distance is symmetric: the rows after the block take their share of this block's
-                    // rows from the same products; each thread owns a range of them, so no two touch one heap
-                    parallel.forRange(width - rows, (from, to) -> {
-                        // in tiles of columns, so that the tile's heaps stay in cache while every row of
-                        // the block is offered to them
-                        float[] row = new float[COLUMN_TILE];
-                        for (int tile = from; tile < to; tile += COLUMN_TILE) {
-                            int tileEnd = Math.min(to, tile + COLUMN_TILE);
-                            for (int part = 0; part < parts; part++) {
-                                FloatBuffer products = dots[part].data().asNioFloat();
-                                int partFrom = rows * part / parts;
-                                int partTo = rows * (part + 1) / parts;
-                                for (int r = partFrom; r < partTo; r++) {
-                                    int i = first + r;
-                                    products.get((r - partFrom) * width + rows + tile, row, 0, tileEnd - tile);
-                                    int tileFirst = first + rows + tile;
-                                    squaredDistances(queryNorms[i], referenceNorms, tileFirst, row,
-                                            tileEnd - tile);
-                                    for (int c = 0; c < tileEnd - tile; c++) {
-                                        if (row[c] < heaps.worst(tileFirst + c)) {
-                                            heaps.offer(tileFirst + c, i, row[c]);
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    });
                 }
             }
         } finally {
@@ -149,6 +119,81 @@ public final class ExactNeighbors {
             }
         }
         return graph(heaps, m, k);
+    }
+
+    /**
+     * The products of the block's query rows {@code [start, start + rows)} with the reference rows {@code
+     * [firstColumn, firstColumn + width)}, offered to the queries' heaps and, for a set onto itself, to the heaps of
+     * the reference rows after the block.
+     */
+    private static void multiplyTile(INDArray referenceArray, INDArray[] queryParts, DataBuffer[] productBuffers,
+                                     BoundedHeaps heaps, float[] queryNorms, float[] referenceNorms, int start,
+                                     int rows, int firstColumn, int width, boolean self, Parallel parallel) {
+        int parts = queryParts.length;
+        // a view of the reference rows; views share their parent's memory and are not closed
+        INDArray columns = referenceArray.get(NDArrayIndex.interval(firstColumn, firstColumn + width),
+                NDArrayIndex.all());
+        INDArray[] dots = new INDArray[parts];
+        parallel.forRange(parts, (fromPart, toPart) -> {
+            float[] row = new float[width];
+            for (int part = fromPart; part < toPart; part++) {
+                int from = rows * part / parts;
+                int to = rows * (part + 1) / parts;
+                // a view of the thread's buffer: not closed, the buffer is
+                dots[part] = Nd4j.create(productBuffers[part], new long[] {to - from, width}, new long[] {width, 1},
+                        0, 'c');
+                Nd4j.gemm(queryParts[part], columns, dots[part], false, true, 1.0, 0.0);
+                FloatBuffer products = dots[part].data().asNioFloat();
+                for (int r = from; r < to; r++) {
+                    int query = start + r;
+                    // one bulk copy of the row off the native buffer, then the distances in a loop the JIT
+                    // vectorises, then a scan against the k-th distance held in a register: most distances are
+                    // rejected by one comparison, without touching the heap
+                    products.get((r - from) * width, row, 0, width);
+                    squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
+                    float bound = heaps.worst(query);
+                    for (int c = 0; c < width; c++) {
+                        if (row[c] < bound) {
+                            int j = firstColumn + c;
+                            if (!(self && j == query)) {
+                                heaps.offer(query, j, row[c]);
+                                bound = heaps.worst(query);
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        int firstAfter = Math.max(0, start + rows - firstColumn);
+        if (!self || firstAfter >= width) {
+            return;
+        }
+        // the distance is symmetric: the rows after the block take their share of this block's rows from the same
+        // products; each thread owns a range of them, so no two touch one heap
+        parallel.forRange(width - firstAfter, (fromColumn, toColumn) -> {
+            // in tiles of columns, so that the tile's heaps stay in cache while every row of the block is offered
+            // to them
+            float[] row = new float[COLUMN_TILE];
+            for (int tile = firstAfter + fromColumn; tile < firstAfter + toColumn; tile += COLUMN_TILE) {
+                int tileEnd = Math.min(firstAfter + toColumn, tile + COLUMN_TILE);
+                for (int part = 0; part < parts; part++) {
+                    FloatBuffer products = dots[part].data().asNioFloat();
+                    int partFrom = rows * part / parts;
+                    int partTo = rows * (part + 1) / parts;
+                    for (int r = partFrom; r < partTo; r++) {
+                        int i = start + r;
+                        products.get((r - partFrom) * width + tile, row, 0, tileEnd - tile);
+                        int tileFirst = firstColumn + tile;
+                        squaredDistances(queryNorms[i], referenceNorms, tileFirst, row, tileEnd - tile);
+                        for (int c = 0; c < tileEnd - tile; c++) {
+                            if (row[c] < heaps.worst(tileFirst + c)) {
+                                heaps.offer(tileFirst + c, i, row[c]);
+                            }
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /**

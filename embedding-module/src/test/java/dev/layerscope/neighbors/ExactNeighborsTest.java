@@ -62,10 +62,10 @@ class ExactNeighborsTest {
         FloatMatrix queries = random(4000, 8, 7);
         NeighborGraph graph;
         try (Parallel parallel = new Parallel(2)) {
-            // 16 M distances a block / 5,000 references = 3,355 queries a block: two blocks, the second partial
+            // 2,048 queries a block: two blocks, the second partial
             graph = ExactNeighbors.query(reference, queries, 4, parallel);
         }
-        for (int q : new int[] {0, 1, 3354, 3355, 3999}) {
+        for (int q : new int[] {0, 1, 2047, 2048, 3999}) {
             int[] expected = bruteForce(reference, queries, q, 4, false);
             for (int r = 0; r < 4; r++) {
                 assertEquals(expected[r], graph.neighbor(q, r), "query " + q + " rank " + r);
@@ -74,8 +74,35 @@ class ExactNeighborsTest {
     }
 
     /**
-     * 5,000 points need two blocks (16 M distances / 5,000 = 3,355 rows a block): the second block's points get
-     * their neighbours among the first block's from the products computed for the first block.
+     * Blocks of queries meet the reference set in tiles of columns (here 37 queries a block and 370 / 37 = 10
+     * reference rows a tile, so that neither divides the 200 points): every point's neighbours are still the brute
+     * force's, whether a pair's product came from the point's own block or, for a set onto itself, from an earlier
+     * block's tile, and whatever the thread count.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void blocksAndTilesGiveTheBruteForceNeighbours(int threads) {
+        FloatMatrix data = random(200, 6, 9);
+        FloatMatrix queries = random(150, 6, 10);
+        try (Parallel parallel = new Parallel(threads)) {
+            NeighborGraph self = ExactNeighbors.search(data, data, 5, true, parallel, 37, 370);
+            NeighborGraph query = ExactNeighbors.search(data, queries, 5, false, parallel, 37, 370);
+            for (int i = 0; i < data.rows(); i++) {
+                int point = i;
+                assertArrayEquals(bruteForce(data, data, i, 5, true),
+                        IntStream.range(0, 5).map(r -> self.neighbor(point, r)).toArray(), "point " + i);
+            }
+            for (int q = 0; q < queries.rows(); q++) {
+                int point = q;
+                assertArrayEquals(bruteForce(data, queries, q, 5, false),
+                        IntStream.range(0, 5).map(r -> query.neighbor(point, r)).toArray(), "query " + q);
+            }
+        }
+    }
+
+    /**
+     * 5,000 points need three blocks of 2,048 rows: the later blocks' points get their neighbours among the earlier
+     * blocks' from the products computed for those blocks.
      */
     @Test
     void selfGraphAcrossBlocksUsesEachProductForBothPoints() {
@@ -84,7 +111,7 @@ class ExactNeighborsTest {
         try (Parallel parallel = new Parallel(2)) {
             graph = ExactNeighbors.of(data, 5, parallel);
         }
-        for (int i : new int[] {0, 17, 3354, 3355, 4999}) {
+        for (int i : new int[] {0, 17, 2047, 2048, 4095, 4096, 4999}) {
             int[] expected = bruteForce(data, data, i, 5, true);
             for (int r = 0; r < 5; r++) {
                 assertEquals(expected[r], graph.neighbor(i, r), "point " + i + " rank " + r);
