@@ -99,10 +99,21 @@ final class NeighborPlan {
         }
     }
 
+    /** An input's splits without neighbours, for a method that needs none (PCA). */
+    static Graphs unsearched(FloatMatrix train, FloatMatrix test) {
+        return new Graphs(train, test, false, null, null, null, 0, 0, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Whether {@code method} needs any of an input's neighbour graphs. */
+    static boolean searches(ReduceMethod method, int trainRows, int testRows) {
+        Reducer reducer = method.reducer();
+        return reducer.neighbors(trainRows) > 0 || method.separate() && reducer.neighbors(testRows) > 0;
+    }
+
     Graphs search(FloatMatrix train, FloatMatrix test, Parallel parallel, String input) {
         boolean project = projection > 0 && train.cols() > projection;
         if (trainK == 0 && testK == 0) {
-            return new Graphs(train, test, project, null, null, null, 0, 0, Double.NaN, Double.NaN, Double.NaN);
+            return unsearched(train, test);
         }
         long start = System.nanoTime();
         Pca pca = project ? Pca.fit(train, projection, parallel) : null;

@@ -125,7 +125,11 @@ public final class ReduceStage implements ReusableStage {
                     // the raw pixels are the same whatever network the run trained, and so are shared
                     context.parts().include(name, identity(input, method, trainRows.size()),
                             List.of(activations.layerFingerprint(input)), folder -> {
-                        ReduceFolder.writeMap(folder, MapMaker.make(input, method, graphs.get(), parallel, trainRows,
+                        // a method without neighbours (PCA) does not start the search, which the input's other
+                        // maps, when stored, no longer need: at 1,000,000 points that is minutes
+                        NeighborPlan.Graphs found = NeighborPlan.searches(method, trainRows.size(), testRows.size())
+                                ? graphs.get() : NeighborPlan.unsearched(train.get(), test.get());
+                        ReduceFolder.writeMap(folder, MapMaker.make(input, method, found, parallel, trainRows,
                                 testRows));
                         memory.sample();
                     });

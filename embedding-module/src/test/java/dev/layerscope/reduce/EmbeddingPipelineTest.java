@@ -226,6 +226,22 @@ class EmbeddingPipelineTest {
     }
 
     @Test
+    void addingPcaToStoredMapsSearchesNoNeighbours() throws IOException {
+        Path first = run(Map.of("reduce.methods", "[tsne]", "reduce.tsne.perplexity", "10"));
+        assertTrue(Files.readString(first.resolve("log.txt")).contains("nearest neighbours of"),
+                "the first run searches the neighbours its t-SNE maps need");
+        Path second = run(Map.of("reduce.methods", "[pca, tsne]", "reduce.tsne.perplexity", "10"));
+
+        Config parts = stage(second, "reduce").getConfig("parts");
+        for (String input : List.of("input", "dense1", "dense2")) {
+            assertEquals("computed", parts.getString("\"" + input + "-pca\".status"));
+            assertEquals("reused", parts.getString("\"" + input + "-tsne\".status"));
+        }
+        String log = Files.readString(second.resolve("log.txt"));
+        assertFalse(log.contains("nearest neighbours of"), "PCA alone searched neighbours: " + log);
+    }
+
+    @Test
     void changingOnlyATsneSettingRecomputesOnlyTheTsneMapsAndLinksTheOthers() throws IOException {
         Path first = run(Map.of("reduce.methods", "[pca, tsne]", "reduce.tsne.perplexity", "10"));
         Path second = run(Map.of("reduce.methods", "[pca, tsne]", "reduce.tsne.perplexity", "12"));
