@@ -212,11 +212,13 @@ public final class ExactNeighbors {
         int[] indices = new int[m * k];
         double[] squared = new double[m * k];
         int count = candidates.k();
+        int[] order = reference == queries ? neighboursFirst(candidates) : null;
         parallel.forRange(m, (from, to) -> {
             NearestHeap nearest = new NearestHeap(k);
             int[] rows = new int[count];
             double[] distances = new double[count];
-            for (int q = from; q < to; q++) {
+            for (int position = from; position < to; position++) {
+                int q = order == null ? position : order[position];
                 // in row order, so that the reads run forward through the reference set
                 System.arraycopy(candidates.indices(), q * count, rows, 0, count);
                 Arrays.sort(rows);
@@ -228,6 +230,38 @@ public final class ExactNeighbors {
             }
         });
         return euclidean(m, k, indices, squared);
+    }
+
+    /**
+     * The points of a set's candidate graph in breadth-first order: each point's candidates follow it, so points
+     * ranked one after the other share most of their candidates, and those rows are still in cache (a 784-wide row
+     * is 3 KB; 225 candidates fill a third of a core's L2, and in index order every query fetched all of them from
+     * memory).
+     */
+    private static int[] neighboursFirst(NeighborGraph candidates) {
+        int n = candidates.size();
+        int count = candidates.k();
+        int[] order = new int[n];
+        boolean[] queued = new boolean[n];
+        int tail = 0;
+        for (int root = 0; root < n; root++) {
+            if (queued[root]) {
+                continue;
+            }
+            queued[root] = true;
+            order[tail++] = root;
+            for (int head = tail - 1; head < tail; head++) {
+                int point = order[head];
+                for (int r = 0; r < count; r++) {
+                    int j = candidates.neighbor(point, r);
+                    if (!queued[j]) {
+                        queued[j] = true;
+                        order[tail++] = j;
+                    }
+                }
+            }
+        }
+        return order;
     }
 
     /**
