@@ -134,8 +134,11 @@ public final class GaussianAffinities {
             }
         }
         rowStart[n] = size;
-        return new SparseAffinities(n, rowStart, Arrays.copyOf(columns, size),
-                Arrays.copyOf(values, size));
+        float[] rounded = new float[size];
+        for (int e = 0; e < size; e++) {
+            rounded[e] = (float) values[e];
+        }
+        return new SparseAffinities(n, rowStart, Arrays.copyOf(columns, size), rounded);
     }
 
     /** Adds {@code value} at row {@code i}, column {@code j}; returns the new number of entries. */

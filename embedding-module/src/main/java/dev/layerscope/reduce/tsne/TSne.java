@@ -465,7 +465,7 @@ public final class TSne {
         private void attract(int i) {
             int[] rowStart = p.rowStart();
             int[] columns = p.columns();
-            double[] values = p.values();
+            float[] values = p.values();
             double x = positions[2 * i];
             double y = positions[2 * i + 1];
             double forceX = 0;
