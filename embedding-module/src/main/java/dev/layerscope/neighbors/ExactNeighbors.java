@@ -63,7 +63,7 @@ public final class ExactNeighbors {
      * The search in blocks of at most {@code rowBlock} query rows, each multiplied by the reference set in tiles of
      * {@code blockValues / rows} columns. Every block reads the whole reference set once, so the memory read grows
      * as {@code queries / rowBlock x n}: linear in n for a fixed number of queries. (Blocks of {@code blockValues / n}
-     * rows against all n columns at once, as before, read it {@code queries x n / blockValues} times, quadratic in n:
+     * rows against all n columns at once would read it {@code queries x n / blockValues} times, quadratic in n:
      * 10,000 queries onto 500,000 points of 784 columns were 300 passes over 1.6 GB.)
      */
     static NeighborGraph search(FloatMatrix reference, FloatMatrix queries, int k, boolean self, Parallel parallel,
@@ -81,6 +81,8 @@ public final class ExactNeighbors {
         int slots = Math.min(parallel.threads(), block);
         long capacity = (long) ((block + slots - 1) / slots) * tile;
         DataBuffer[] productBuffers = new DataBuffer[slots];
+        // each part's row of products, copied off its native buffer, for every block and tile
+        float[][] rowBuffers = new float[slots][tile];
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
             for (int slot = 0; slot < slots; slot++) {
                 productBuffers[slot] = Nd4j.createBuffer(DataType.FLOAT, capacity, false);
@@ -100,8 +102,8 @@ public final class ExactNeighbors {
                     }
                     // a block of a set onto itself needs only the columns from its own first row on
                     for (int tileStart = self ? start : 0; tileStart < n; tileStart += tile) {
-                        multiplyTile(referenceArray, queryParts, productBuffers, heaps, queryNorms, referenceNorms,
-                                start, rows, tileStart, Math.min(tile, n - tileStart), self, parallel);
+                        multiplyTile(referenceArray, queryParts, productBuffers, rowBuffers, heaps, queryNorms,
+                                referenceNorms, start, rows, tileStart, Math.min(tile, n - tileStart), self, parallel);
                     }
                 } finally {
                     for (INDArray part : queryParts) {
@@ -127,16 +129,17 @@ public final class ExactNeighbors {
      * the reference rows after the block.
      */
     private static void multiplyTile(INDArray referenceArray, INDArray[] queryParts, DataBuffer[] productBuffers,
-                                     BoundedHeaps heaps, float[] queryNorms, float[] referenceNorms, int start,
-                                     int rows, int firstColumn, int width, boolean self, Parallel parallel) {
+                                     float[][] rowBuffers, BoundedHeaps heaps, float[] queryNorms,
+                                     float[] referenceNorms, int start, int rows, int firstColumn, int width,
+                                     boolean self, Parallel parallel) {
         int parts = queryParts.length;
         // a view of the reference rows; views share their parent's memory and are not closed
         INDArray columns = referenceArray.get(NDArrayIndex.interval(firstColumn, firstColumn + width),
                 NDArrayIndex.all());
         INDArray[] dots = new INDArray[parts];
         parallel.forRange(parts, (fromPart, toPart) -> {
-            float[] row = new float[width];
             for (int part = fromPart; part < toPart; part++) {
+                float[] row = rowBuffers[part];
                 int from = rows * part / parts;
                 int to = rows * (part + 1) / parts;
                 // a view of the thread's buffer: not closed, the buffer is

@@ -123,7 +123,7 @@ public final class ReduceStage implements ReusableStage {
                     String name = input + "-" + method.name();
                     // keyed by the input layer's own fingerprint, not by everything the capture read: the maps of
                     // the raw pixels are the same whatever network the run trained, and so are shared
-                    context.parts().include(name, identity(input, method, trainRows.size()),
+                    context.parts().include(name, identity(input, method, trainRows.size(), testRows.size()),
                             List.of(activations.layerFingerprint(input)), folder -> {
                         // a method without neighbours (PCA) does not start the search, which the input's other
                         // maps, when stored, no longer need: at 1,000,000 points that is minutes
@@ -160,8 +160,8 @@ public final class ReduceStage implements ReusableStage {
      * What a map depends on besides the activations it is made of: its method's settings, how its test points are
      * placed, and how its neighbours are searched. Not the thread count: it changes how fast, not what.
      */
-    private String identity(String input, ReduceMethod method, int trainPoints) {
-        boolean usesGraph = method.reducer().neighbors(trainPoints) > 0;
+    private String identity(String input, ReduceMethod method, int trainPoints, int testPoints) {
+        boolean usesGraph = NeighborPlan.searches(method, trainPoints, testPoints);
         return "input=" + input + "\nmethod=" + method.name() + "\nplacement=" + method.placement()
                 + "\nsettings=" + method.settings() + "\nneighbors="
                 + (usesGraph ? settings.neighbors().identity(trainPoints) : "") + "\n";
