@@ -14,8 +14,10 @@ import dev.layerscope.synthetic.SyntheticDataStage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -176,19 +178,28 @@ class SweepRunTest {
     /**
      * Fingerprint to stage name of every stage the run folders under {@code runs} have finished and stored (all but
      * the synthetic images, which are not stored); run.json is replaced whole on each change, so it reads whole.
+     * The sweep renames a stage's {@code .<stage>.partial} folder away while this walks the tree; a walk that meets
+     * such a folder gone finds nothing, and the caller polls again.
      */
     private static Map<String, String> storedStages(Path runs) throws IOException {
         Map<String, String> stored = new HashMap<>();
         if (!Files.isDirectory(runs)) {
             return stored;
         }
+        List<Path> runFiles;
         try (Stream<Path> files = Files.find(runs, 3, (path, attributes) -> path.endsWith("run.json")
                 && !path.startsWith(runs.resolve("sweeps")) && !path.startsWith(runs.resolve(".store")))) {
-            for (Path file : files.toList()) {
-                for (Config stage : ConfigFactory.parseFile(file.toFile()).getConfigList("stages")) {
-                    if (stage.getString("status").equals("succeeded") && !stage.getString("name").equals("synthetic")) {
-                        stored.put(stage.getString("fingerprint"), stage.getString("name"));
-                    }
+            runFiles = files.toList();
+        } catch (UncheckedIOException walkRaced) {
+            if (walkRaced.getCause() instanceof NoSuchFileException) {
+                return stored;
+            }
+            throw walkRaced;
+        }
+        for (Path file : runFiles) {
+            for (Config stage : ConfigFactory.parseFile(file.toFile()).getConfigList("stages")) {
+                if (stage.getString("status").equals("succeeded") && !stage.getString("name").equals("synthetic")) {
+                    stored.put(stage.getString("fingerprint"), stage.getString("name"));
                 }
             }
         }
