@@ -174,9 +174,17 @@ class ScorecardPipelineTest {
                     String[] row = byEpoch.get(line++);
                     assertEquals(List.of(layer, Integer.toString(epoch), Integer.toString(RECORDED)),
                             List.of(row[0], row[1], row[3]));
-                    // the last epoch from the final capture's rows, the others from the record
-                    FloatMatrix points = epoch == EPOCHS ? layer(run, layer).rows(recordRows)
-                            : record(run, layer, epoch);
+                    FloatMatrix points = record(run, layer, epoch);
+                    if (epoch == EPOCHS) {
+                        // the last epoch's record holds the final capture's rows, up to the last bits: the two
+                        // forward passes batch the images differently, and BLAS kernels may round a product
+                        // differently for another batch size (on an AVX-512 machine the estimate moved by 1e-6)
+                        float[] captured = layer(run, layer).rows(recordRows).values();
+                        for (int i = 0; i < captured.length; i++) {
+                            assertEquals(captured[i], points.values()[i], 1e-5 * Math.max(1, Math.abs(captured[i])),
+                                    layer + " value " + i + " of the last epoch's record");
+                        }
+                    }
                     double expected = TwoNn.estimate(points, TwoNn.Options.defaults(), parallel).dimension();
                     assertEquals(expected, Double.parseDouble(row[2]), 1e-6, layer + " after epoch " + epoch);
                 }
