@@ -5,6 +5,7 @@ import dev.layerscope.linalg.GramSchmidt;
 import dev.layerscope.linalg.Parallel;
 import dev.layerscope.linalg.SymmetricEigen;
 import dev.layerscope.reduce.pca.Pca;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -327,35 +328,49 @@ final class SpectralInit {
             return new Normalized(offsets, columns, weights, top);
         }
 
-        /** {@code y := N x} for the m x p block x, then deflated. */
+        /**
+         * {@code y := N x} for the m x p block x, then deflated. A row's p sums are kept in a small array of their
+         * own while its edges stream past, then written once: adding into {@code y} itself stored and reloaded them
+         * at every edge. Each sum still adds its terms in edge order, so the values are the same.
+         */
         void times(double[] x, double[] y, int p, Parallel parallel) {
             parallel.forRange(top.length, (start, end) -> {
+                double[] sums = new double[p];
                 for (int i = start; i < end; i++) {
-                    int row = i * p;
-                    for (int c = 0; c < p; c++) {
-                        y[row + c] = 0;
-                    }
+                    Arrays.fill(sums, 0);
                     for (int e = offsets[i]; e < offsets[i + 1]; e++) {
                         double weight = weights[e];
                         int source = columns[e] * p;
                         for (int c = 0; c < p; c++) {
-                            y[row + c] += weight * x[source + c];
+                            sums[c] += weight * x[source + c];
                         }
                     }
+                    System.arraycopy(sums, 0, y, i * p, p);
                 }
             });
             deflate(y, p);
         }
 
-        /** Removes the top eigenvector's share from every column of the block. */
+        /**
+         * Removes the top eigenvector's share from every column of the block, in two passes over the rows (all p
+         * dot products, then all p subtractions) instead of two per column: the block is stored row by row, so a
+         * pass per column read every cache line of it. Each dot product still sums over the rows in order, on one
+         * thread, so the values are the same.
+         */
         void deflate(double[] x, int p) {
-            for (int c = 0; c < p; c++) {
-                double dot = 0;
-                for (int i = 0; i < top.length; i++) {
-                    dot += top[i] * x[i * p + c];
+            double[] dots = new double[p];
+            for (int i = 0; i < top.length; i++) {
+                double t = top[i];
+                int row = i * p;
+                for (int c = 0; c < p; c++) {
+                    dots[c] += t * x[row + c];
                 }
-                for (int i = 0; i < top.length; i++) {
-                    x[i * p + c] -= dot * top[i];
+            }
+            for (int i = 0; i < top.length; i++) {
+                double t = top[i];
+                int row = i * p;
+                for (int c = 0; c < p; c++) {
+                    x[row + c] -= dots[c] * t;
                 }
             }
         }
