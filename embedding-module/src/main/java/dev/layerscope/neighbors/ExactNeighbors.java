@@ -14,9 +14,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * Exact k-nearest neighbours by brute force, fast because the work is one matrix product: the squared distance
  * {@code |q|^2 + |r|^2 - 2 q.r} needs every dot product {@code q.r}, and a block of queries times the reference set
  * is a single BLAS GEMM (ND4J's OpenBLAS). For a set onto itself only the upper triangle is computed, each product
- * serving both its points. The distances go into bounded heaps per point on {@code parallel}'s threads. Memory stays
- * bounded: a block of at most {@link #ROW_BLOCK} queries meets the reference set in tiles of at most
- * {@link #BLOCK_VALUES} distances.
+ * serving both its points. The distances are offered to each point's k nearest ({@link NearestPerRow}) on
+ * {@code parallel}'s threads. Memory stays bounded: a block of at most {@link #ROW_BLOCK} queries meets the reference
+ * set in tiles of at most {@link #BLOCK_VALUES} distances.
  * Exact neighbours make every method's result independent of an approximate search's randomness.
  */
 public final class ExactNeighbors {
@@ -28,7 +28,7 @@ public final class ExactNeighbors {
      * 2,048 rows leave tiles of 8,192 reference rows within {@link #BLOCK_VALUES}.
      */
     static final int ROW_BLOCK = 2048;
-    /** Rows whose heaps take a block's products together: 512 heaps of 90 neighbours fit in a core's L2. */
+    /** Rows that take a block's products together: the buffers of 512 rows of 90 neighbours (737 KB) fit in L2. */
     private static final int COLUMN_TILE = 512;
 
     private ExactNeighbors() {
@@ -73,7 +73,7 @@ public final class ExactNeighbors {
         int m = queries.rows();
         float[] referenceNorms = reference.rowSquaredNorms();
         float[] queryNorms = self ? referenceNorms : queries.rowSquaredNorms();
-        BoundedHeaps heaps = new BoundedHeaps(self ? n : m, k);
+        NearestPerRow nearest = new NearestPerRow(self ? n : m, k);
         int block = Math.max(1, Math.min(m, rowBlock));
         int tile = (int) Math.max(1, Math.min(n, blockValues / block));
         // each thread's products go into one native buffer allocated once for every block and tile: a fresh 64 MB
@@ -83,6 +83,8 @@ public final class ExactNeighbors {
         DataBuffer[] productBuffers = new DataBuffer[slots];
         // each part's row of products, copied off its native buffer, for every block and tile
         float[][] rowBuffers = new float[slots][tile];
+        // and its copy of the tile's reference norms
+        float[][] normBuffers = new float[slots][tile];
         try (INDArray referenceArray = Nd4j.create(reference.values(), new long[] {n, d}, 'c')) {
             for (int slot = 0; slot < slots; slot++) {
                 productBuffers[slot] = Nd4j.createBuffer(DataType.FLOAT, capacity, false);
@@ -102,8 +104,9 @@ public final class ExactNeighbors {
                     }
                     // a block of a set onto itself needs only the columns from its own first row on
                     for (int tileStart = self ? start : 0; tileStart < n; tileStart += tile) {
-                        multiplyTile(referenceArray, queryParts, productBuffers, rowBuffers, heaps, queryNorms,
-                                referenceNorms, start, rows, tileStart, Math.min(tile, n - tileStart), self, parallel);
+                        multiplyTile(referenceArray, queryParts, productBuffers, rowBuffers, normBuffers, nearest,
+                                queryNorms, referenceNorms, start, rows, tileStart, Math.min(tile, n - tileStart),
+                                self, parallel);
                     }
                 } finally {
                     for (INDArray part : queryParts) {
@@ -120,47 +123,53 @@ public final class ExactNeighbors {
                 }
             }
         }
-        return graph(heaps, m, k);
+        return graph(nearest, m, k);
     }
 
     /**
      * The products of the block's query rows {@code [start, start + rows)} with the reference rows {@code
-     * [firstColumn, firstColumn + width)}, offered to the queries' heaps and, for a set onto itself, to the heaps of
-     * the reference rows after the block.
+     * [firstColumn, firstColumn + width)}, offered to the queries' rows of {@code nearest} and, for a set onto itself,
+     * to those of the reference rows after the block.
      */
     private static void multiplyTile(INDArray referenceArray, INDArray[] queryParts, DataBuffer[] productBuffers,
-                                     float[][] rowBuffers, BoundedHeaps heaps, float[] queryNorms,
-                                     float[] referenceNorms, int start, int rows, int firstColumn, int width,
-                                     boolean self, Parallel parallel) {
+                                     float[][] rowBuffers, float[][] normBuffers, NearestPerRow nearest,
+                                     float[] queryNorms, float[] referenceNorms, int start, int rows,
+                                     int firstColumn, int width, boolean self, Parallel parallel) {
         int parts = queryParts.length;
         // a view of the reference rows; views share their parent's memory and are not closed
         INDArray columns = referenceArray.get(NDArrayIndex.interval(firstColumn, firstColumn + width),
                 NDArrayIndex.all());
-        INDArray[] dots = new INDArray[parts];
+        // each part's products, as a view the column pass reads again
+        FloatBuffer[] products = new FloatBuffer[parts];
         parallel.forRange(parts, (fromPart, toPart) -> {
             for (int part = fromPart; part < toPart; part++) {
                 float[] row = rowBuffers[part];
+                float[] norms = normBuffers[part];
+                // the tile's reference norms at the row's own indices: with an offset between the two, C2 leaves
+                // the distance loop unvectorised (5x slower, measured on JDK 25)
+                System.arraycopy(referenceNorms, firstColumn, norms, 0, width);
                 int from = rows * part / parts;
                 int to = rows * (part + 1) / parts;
                 // a view of the thread's buffer: not closed, the buffer is
-                dots[part] = Nd4j.create(productBuffers[part], new long[] {to - from, width}, new long[] {width, 1},
-                        0, 'c');
-                Nd4j.gemm(queryParts[part], columns, dots[part], false, true, 1.0, 0.0);
-                FloatBuffer products = dots[part].data().asNioFloat();
+                INDArray dots = Nd4j.create(productBuffers[part], new long[] {to - from, width},
+                        new long[] {width, 1}, 0, 'c');
+                Nd4j.gemm(queryParts[part], columns, dots, false, true, 1.0, 0.0);
+                FloatBuffer partProducts = dots.data().asNioFloat();
+                products[part] = partProducts;
                 for (int r = from; r < to; r++) {
                     int query = start + r;
                     // one bulk copy of the row off the native buffer, then the distances in a loop the JIT
-                    // vectorises, then a scan against the k-th distance held in a register: most distances are
-                    // rejected by one comparison, without touching the heap
-                    products.get((r - from) * width, row, 0, width);
-                    squaredDistances(queryNorms[query], referenceNorms, firstColumn, row, width);
-                    float bound = heaps.worst(query);
+                    // vectorises, then a scan against the row's bar held in a register: most distances are
+                    // rejected by one comparison, without touching the row's buffer
+                    partProducts.get((r - from) * width, row, 0, width);
+                    squaredDistances(queryNorms[query], norms, row, width);
+                    float bar = nearest.bar(query);
                     for (int c = 0; c < width; c++) {
-                        if (row[c] < bound) {
+                        if (row[c] <= bar) {
                             int j = firstColumn + c;
                             if (!(self && j == query)) {
-                                heaps.offer(query, j, row[c]);
-                                bound = heaps.worst(query);
+                                nearest.offer(query, j, row[c]);
+                                bar = nearest.bar(query);
                             }
                         }
                     }
@@ -172,25 +181,33 @@ public final class ExactNeighbors {
             return;
         }
         // the distance is symmetric: the rows after the block take their share of this block's rows from the same
-        // products; each thread owns a range of them, so no two touch one heap
+        // products; each thread owns a range of them, so no two touch one row's buffer
         parallel.forRange(width - firstAfter, (fromColumn, toColumn) -> {
-            // in tiles of columns, so that the tile's heaps stay in cache while every row of the block is offered
+            // in tiles of columns, so that the tile's buffers stay in cache while every row of the block is offered
             // to them
             float[] row = new float[COLUMN_TILE];
+            float[] norms = new float[COLUMN_TILE];
+            // the tile's bars at the row's own indices, as the norms are: read at an offset through
+            // NearestPerRow.bar, they made the scan 1.6x as slow; a bar only falls, on an offer to its own row
+            float[] bars = new float[COLUMN_TILE];
             for (int tile = firstAfter + fromColumn; tile < firstAfter + toColumn; tile += COLUMN_TILE) {
                 int tileEnd = Math.min(firstAfter + toColumn, tile + COLUMN_TILE);
+                int tileFirst = firstColumn + tile;
+                System.arraycopy(referenceNorms, tileFirst, norms, 0, tileEnd - tile);
+                for (int c = 0; c < tileEnd - tile; c++) {
+                    bars[c] = nearest.bar(tileFirst + c);
+                }
                 for (int part = 0; part < parts; part++) {
-                    FloatBuffer products = dots[part].data().asNioFloat();
                     int partFrom = rows * part / parts;
                     int partTo = rows * (part + 1) / parts;
                     for (int r = partFrom; r < partTo; r++) {
                         int i = start + r;
-                        products.get((r - partFrom) * width + tile, row, 0, tileEnd - tile);
-                        int tileFirst = firstColumn + tile;
-                        squaredDistances(queryNorms[i], referenceNorms, tileFirst, row, tileEnd - tile);
+                        products[part].get((r - partFrom) * width + tile, row, 0, tileEnd - tile);
+                        squaredDistances(queryNorms[i], norms, row, tileEnd - tile);
                         for (int c = 0; c < tileEnd - tile; c++) {
-                            if (row[c] < heaps.worst(tileFirst + c)) {
-                                heaps.offer(tileFirst + c, i, row[c]);
+                            if (row[c] <= bars[c]) {
+                                nearest.offer(tileFirst + c, i, row[c]);
+                                bars[c] = nearest.bar(tileFirst + c);
                             }
                         }
                     }
@@ -268,13 +285,13 @@ public final class ExactNeighbors {
     }
 
     /**
-     * {@code row[c] = queryNorm + norms[first + c] - 2 * row[c]}: the squared distances from a row of products, in
-     * a loop the JIT vectorises (Java's float arithmetic is exact to the operation, so each value is the same as one
-     * computed alone).
+     * {@code row[c] = queryNorm + norms[c] - 2 * row[c]}: the squared distances from a row of products, in a loop
+     * the JIT vectorises as long as both arrays are read at the same index (Java's float arithmetic is exact to the
+     * operation, so each value is the same as one computed alone).
      */
-    private static void squaredDistances(float queryNorm, float[] norms, int first, float[] row, int count) {
+    private static void squaredDistances(float queryNorm, float[] norms, float[] row, int count) {
         for (int c = 0; c < count; c++) {
-            row[c] = queryNorm + norms[first + c] - 2 * row[c];
+            row[c] = queryNorm + norms[c] - 2 * row[c];
         }
     }
 
@@ -329,12 +346,12 @@ public final class ExactNeighbors {
         return new NeighborGraph(size, k, indices, distances);
     }
 
-    /** The heaps' first {@code m} rows as a graph of Euclidean distances (the heaps hold squared ones). */
-    private static NeighborGraph graph(BoundedHeaps heaps, int m, int k) {
+    /** The first {@code m} rows' nearest as a graph of Euclidean distances (the rows hold squared ones). */
+    private static NeighborGraph graph(NearestPerRow nearest, int m, int k) {
         int[] indices = new int[m * k];
         float[] distances = new float[m * k];
         for (int q = 0; q < m; q++) {
-            heaps.drainSorted(q, indices, distances, q * k);
+            nearest.drainSorted(q, indices, distances, q * k);
         }
         for (int i = 0; i < distances.length; i++) {
             // the expanded form |q|^2 + |r|^2 - 2 q.r can round below zero for a point's duplicate

@@ -148,7 +148,7 @@ class ExactNeighborsTest {
         FloatMatrix reference = random(40, 13, 21);
         FloatMatrix queries = random(9, 13, 22);
         try (Parallel parallel = new Parallel(2)) {
-            for (int count : new int[] {4, 5, 7, 11}) {
+            for (int count : new int[] {4, 5, 7, 8, 11, 16, 19}) {
                 int[] candidateRows = new int[queries.rows() * count];
                 for (int q = 0; q < queries.rows(); q++) {
                     for (int r = 0; r < count; r++) {
