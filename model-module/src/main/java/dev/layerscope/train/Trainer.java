@@ -50,6 +50,14 @@ final class Trainer {
      */
     Result train(MultiLayerNetwork network, Dataset dataset, int penultimate, String penultimateName,
                  EpochCheckpoints checkpoints) {
+        // the faster ReLU gradient for the steps, DL4J's own back in the configuration before anything saves it
+        try (ReluBackprop backprop = ReluBackprop.install(network)) {
+            return trainInstalled(network, dataset, penultimate, penultimateName, checkpoints);
+        }
+    }
+
+    private Result trainInstalled(MultiLayerNetwork network, Dataset dataset, int penultimate,
+                                  String penultimateName, EpochCheckpoints checkpoints) {
         int classes = dataset.classCount();
         INDArray x = features(dataset.train());
         INDArray y = oneHot(dataset.train(), classes);
