@@ -166,7 +166,9 @@ public final class Launcher {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + runtime.heap(),
                 "-Dorg.bytedeco.javacpp.maxbytes=" + runtime.offHeapBytes(),
-                "-Dorg.bytedeco.javacpp.maxphysicalbytes=" + (runtime.heapBytes() + runtime.offHeapBytes()),
+                // the resident set is watched by ResidentMemoryGuard, not by JavaCPP at every allocation
+                "-Dorg.bytedeco.javacpp.maxphysicalbytes=0",
+                "-D" + ResidentMemoryGuard.LIMIT_PROPERTY + "=" + (runtime.heapBytes() + runtime.offHeapBytes()),
                 "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                 "-cp", classpath,
                 "-D" + CHILD_PROPERTY + "=true",

@@ -30,6 +30,10 @@ class ForkedRunTest {
         }
         List<String> command = builder.command();
         assertTrue(command.contains("-Xmx3g"), command.toString());
+        // the resident set is watched by ResidentMemoryGuard at heap + off-heap, and not by JavaCPP per allocation
+        assertTrue(command.contains("-D" + ResidentMemoryGuard.LIMIT_PROPERTY + "=" + (RUNTIME.heapBytes()
+                + RUNTIME.offHeapBytes())), command.toString());
+        assertTrue(command.contains("-Dorg.bytedeco.javacpp.maxphysicalbytes=0"), command.toString());
         assertTrue(command.contains("-Da=b") && command.getLast().equals("Main"), command.toString());
     }
 }

@@ -11,6 +11,7 @@ import dev.layerscope.intrinsic.IntrinsicModule;
 import dev.layerscope.kernel.ExperimentException;
 import dev.layerscope.kernel.Launcher;
 import dev.layerscope.kernel.Plan;
+import dev.layerscope.kernel.ResidentMemoryGuard;
 import dev.layerscope.kernel.RuntimeSettings;
 import dev.layerscope.knn.KnnModule;
 import dev.layerscope.linalg.SmileNatives;
@@ -38,6 +39,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Runs one experiment: {@code ./mvnw -q compile exec:java -Dexperiment=conf/<name>.conf [-Dkey=value ...]}, or a
@@ -118,6 +120,7 @@ public final class Main {
         boolean child = properties.containsKey(Launcher.CHILD_PROPERTY);
         if (child) {
             Launcher.endWithParent();
+            ResidentMemoryGuard.startIfLimited(Pointer::physicalBytes);
             // before any stage, so that a stage of a researcher's own that calls Smile directly finds it ready
             SmileNatives.ensureLoaded();
         }
