@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * above 0 and 0 elsewhere, comes from two of libnd4j's vectorised loops: the {@code Step} transform (1 above 0, else
  * 0) and a multiplication by {@code epsilon}. Where the input is not above 0 the product is a zero whose sign is
  * {@code epsilon}'s, which no later sum or Adam step tells from +0, so the trained weights are the same bits
- * ({@code ReluBackpropTest}); the CNN's epoch took about 4% less (docs/performance.md, "Training speed").
+ * ({@code ReluBackpropTest}); the CNN's epoch took about 6% less (docs/performance.md, "Training speed").
  *
  * <p>Only while training: the network's configuration is what {@code model.zip} stores, and it must name DL4J's
  * own activation so that DL4J alone can read the file. {@link #install} swaps the activation object of every layer
