@@ -36,10 +36,11 @@ fi
 # One LayerScope run per method, so that each is timed alone, with the neighbour search it needs itself (run together,
 # the methods share one search sized for the largest). The first run trains the MLP; the others reuse it. `compile` goes
 # in the same command: `exec:java` alone takes the other modules from the local repository, which may hold an old build.
+# t-SNE runs scikit-learn's 1,000 steps, not LayerScope's default 750, so that both sides do the same work.
 for method in $METHODS; do
   args=(-Dexperiment=conf/fashion-mlp.conf -Dname="bench-$method" -Ddata.dir="$DATA" -Druns.dir="$OUT/runs"
     -Dpipeline="[load, train, capture, reduce]" -Dcapture.layers="[input, dense2]" -Dreduce.methods="[$method]"
-    -Dreduce.threads=2 -Dreduce.projector.enabled=false)
+    -Dreduce.threads=2 -Dreduce.projector.enabled=false -Dreduce.tsne.iterations=1000)
   if $DRY_RUN; then
     layerscope_dry_run "${args[@]}"
     continue
