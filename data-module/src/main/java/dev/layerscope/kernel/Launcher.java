@@ -44,6 +44,8 @@ public final class Launcher {
 
     /** How OpenMP's idle threads wait, set for a run's JVM by {@link #forkedRun}. */
     public static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+    /** How long OpenBLAS's idle worker threads wait before they sleep, set for a run's JVM by {@link #forkedRun}. */
+    public static final String OPENBLAS_THREAD_TIMEOUT = "OPENBLAS_THREAD_TIMEOUT";
     public static final String DEFAULT_EXPERIMENT = "conf/fashion-mlp.conf";
 
     /** Exit codes: the run succeeded; a stage failed; the experiment could not be started. */
@@ -184,6 +186,11 @@ public final class Launcher {
         // spinning (perf: 48% in libgomp's wait loop) and ran 2.5x slower than on 1. Sleeping changes no result.
         // A policy the caller's environment sets is kept.
         builder.environment().putIfAbsent(OMP_WAIT_POLICY, "PASSIVE");
+        // OpenBLAS's idle worker, by default, yields the core in a loop for 2^28 cycles (about 0.1 s) after each
+        // product, beside oneDNN's two OpenMP threads on 2 cores; at 4 (its least, 2^4 cycles) it sleeps at once and
+        // is woken by the next product. The reference CNN's epoch: 44.1 s against 48.6 s (docs/performance.md,
+        // "OpenBLAS's idle worker"). A value the caller's environment sets is kept.
+        builder.environment().putIfAbsent(OPENBLAS_THREAD_TIMEOUT, "4");
         return builder;
     }
 

@@ -57,7 +57,8 @@ public final class RunEnvironment {
         environment.put("cpu", cpu(cpuinfo(), Runtime.getRuntime().availableProcessors()));
         Map<String, Object> threads = new LinkedHashMap<>();
         threads.put("runtime-threads", runtimeThreads);
-        for (String variable : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", Launcher.OMP_WAIT_POLICY)) {
+        for (String variable : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", Launcher.OMP_WAIT_POLICY,
+                Launcher.OPENBLAS_THREAD_TIMEOUT)) {
             threads.put(variable, env.getOrDefault(variable, "unset"));
         }
         environment.put("threads", threads);

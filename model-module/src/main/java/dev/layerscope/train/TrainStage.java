@@ -141,8 +141,8 @@ public final class TrainStage implements ReusableStage {
 
     /**
      * Both of ND4J's thread pools: its own OpenMP ops and OpenBLAS's matrix products. The launcher also sets
-     * OMP_NUM_THREADS and OMP_WAIT_POLICY=PASSIVE for the run's JVM,
-     * which is what keeps idle OpenMP threads from spinning.
+     * OMP_NUM_THREADS, OMP_WAIT_POLICY=PASSIVE and OPENBLAS_THREAD_TIMEOUT=4 for the run's JVM, which is what
+     * keeps idle OpenMP and OpenBLAS threads from spinning.
      */
     private static void useThreads(int threads) {
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
