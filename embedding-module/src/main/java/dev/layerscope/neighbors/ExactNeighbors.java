@@ -228,28 +228,54 @@ public final class ExactNeighbors {
         if (candidates.k() < k) {
             throw new IllegalArgumentException(candidates.k() + " candidates cannot give " + k + " neighbours");
         }
+        return rank(reference, queries, candidates, parallel).nearest(k, candidates.k());
+    }
+
+    /**
+     * All of each query's {@code candidates} ranked by their exact distance, as {@link #refine} ranks them: the
+     * distances are computed once, and {@link RankedCandidates#nearest} then gives the refinement of any leading
+     * part of the candidates for any k.
+     */
+    public static RankedCandidates rank(FloatMatrix reference, FloatMatrix queries, NeighborGraph candidates,
+                                        Parallel parallel) {
         int m = queries.rows();
-        int[] indices = new int[m * k];
-        double[] squared = new double[m * k];
         int count = candidates.k();
+        int[] rankedRows = new int[m * count];
+        float[] rankedDistances = new float[m * count];
+        int[] places = new int[m * count];
         int[] order = reference == queries ? neighboursFirst(candidates) : null;
         parallel.forRange(m, (from, to) -> {
-            NearestHeap nearest = new NearestHeap(k);
+            NearestHeap nearest = new NearestHeap(count);
+            // each candidate's row above its place among the query's candidates, so that sorting orders by row
+            long[] rowAndPlace = new long[count];
             int[] rows = new int[count];
             double[] distances = new double[count];
+            int[] ranked = new int[count];
+            double[] squared = new double[count];
             for (int position = from; position < to; position++) {
                 int q = order == null ? position : order[position];
+                int base = q * count;
+                for (int r = 0; r < count; r++) {
+                    rowAndPlace[r] = (long) candidates.indices()[base + r] << 32 | r;
+                }
                 // in row order, so that the reads run forward through the reference set
-                System.arraycopy(candidates.indices(), q * count, rows, 0, count);
-                Arrays.sort(rows);
+                Arrays.sort(rowAndPlace);
+                for (int r = 0; r < count; r++) {
+                    rows[r] = (int) (rowAndPlace[r] >>> 32);
+                }
                 squaredDistances(queries, q, reference, rows, distances);
                 for (int r = 0; r < count; r++) {
                     nearest.offer(distances[r], rows[r]);
                 }
-                nearest.drain(indices, squared, q * k);
+                nearest.drain(ranked, squared, 0);
+                for (int r = 0; r < count; r++) {
+                    rankedRows[base + r] = ranked[r];
+                    rankedDistances[base + r] = (float) Math.sqrt(squared[r]);
+                    places[base + r] = (int) rowAndPlace[Arrays.binarySearch(rows, ranked[r])];
+                }
             }
         });
-        return euclidean(m, k, indices, squared);
+        return new RankedCandidates(m, count, rankedRows, rankedDistances, places);
     }
 
     /**

@@ -34,15 +34,15 @@ final class MapMaker {
         FloatMatrix train = graphs.train();
         FloatMatrix test = graphs.test();
         long start = System.nanoTime();
-        NeighborGraph trainGraph = graphs.ofTrain(reducer.neighbors(train.rows()), parallel);
+        NeighborGraph trainGraph = graphs.ofTrain(reducer.neighbors(train.rows()));
         double rankSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
         Reducer.Fitted fitted = reducer.fit(train, trainGraph, parallel);
         double fitSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
         NeighborGraph testGraph = method.separate()
-                ? graphs.ofTest(reducer.neighbors(test.rows()), parallel)
-                : graphs.ofTestToTrain(reducer.neighbors(train.rows()), parallel);
+                ? graphs.ofTest(reducer.neighbors(test.rows()))
+                : graphs.ofTestToTrain(reducer.neighbors(train.rows()));
         double testRankSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
         FloatMatrix testPoints = method.separate()

@@ -5,6 +5,7 @@ import dev.layerscope.linalg.Parallel;
 import dev.layerscope.neighbors.ExactNeighbors;
 import dev.layerscope.neighbors.NeighborGraph;
 import dev.layerscope.neighbors.NeighborSearch;
+import dev.layerscope.neighbors.RankedCandidates;
 import dev.layerscope.reduce.pca.Pca;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,43 +66,56 @@ final class NeighborPlan {
      * The neighbour graphs of an input, searched once for all its maps: of the training split onto itself, of the
      * test split onto the training split, and of the test split onto itself (null: no method needs it). Each map
      * takes the {@code k} it needs: exactly the nearest, or, when the search ran among the leading principal
-     * components, the nearest by exact distance among its own {@link #candidates} nearest candidates. So a map's graph does
-     * not depend on the other methods of the run, and a map is reused when only another method's settings change.
-     * The recalls are those of the approximate search against exact neighbours in the space it searched (NaN when
-     * the search was exact).
+     * components, the nearest by exact distance among its own {@link #candidates} nearest candidates (the
+     * candidates' exact distances computed once, for every map). So a map's graph does not depend on the other
+     * methods of the run, and a map is reused when only another method's settings change. The recalls are those of
+     * the approximate search against exact neighbours in the space it searched (NaN when the search was exact).
      */
-    record Graphs(FloatMatrix train, FloatMatrix test, boolean projected, NeighborGraph trainFound,
-                  NeighborGraph testToTrainFound, NeighborGraph testFound, double trainSeconds, double testSeconds,
-                  double trainRecall, double testToTrainRecall, double testRecall) {
+    record Graphs(FloatMatrix train, FloatMatrix test, Found trainFound, Found testToTrainFound, Found testFound,
+                  double trainSeconds, double testSeconds, double trainRecall, double testToTrainRecall,
+                  double testRecall) {
 
-        NeighborGraph ofTrain(int k, Parallel parallel) {
-            return take(trainFound, train, train, k, parallel);
+        NeighborGraph ofTrain(int k) {
+            return take(trainFound, k);
         }
 
-        NeighborGraph ofTestToTrain(int k, Parallel parallel) {
-            return take(testToTrainFound, train, test, k, parallel);
+        NeighborGraph ofTestToTrain(int k) {
+            return take(testToTrainFound, k);
         }
 
-        NeighborGraph ofTest(int k, Parallel parallel) {
-            return take(testFound, test, test, k, parallel);
+        NeighborGraph ofTest(int k) {
+            return take(testFound, k);
         }
 
-        private NeighborGraph take(NeighborGraph found, FloatMatrix reference, FloatMatrix queries, int k,
-                                   Parallel parallel) {
-            if (k == 0) {
-                return null;
-            }
-            if (!projected) {
-                return found.truncate(k);
-            }
-            NeighborGraph candidates = found.truncate(Math.min(candidates(k), found.k()));
-            return ExactNeighbors.refine(reference, queries, candidates, k, parallel);
+        private static NeighborGraph take(Found found, int k) {
+            return k == 0 ? null : found.take(k);
+        }
+    }
+
+    /** One graph of an input as searched, from which each map takes the {@code k} nearest it needs. */
+    private interface Found {
+        NeighborGraph take(int k);
+    }
+
+    /** Neighbours searched in the input itself: each map takes the first k. */
+    private record Exact(NeighborGraph graph) implements Found {
+        @Override
+        public NeighborGraph take(int k) {
+            return graph.truncate(k);
+        }
+    }
+
+    /** Candidates searched among principal components and ranked by exact distance: each map ranks its own. */
+    private record Projected(RankedCandidates ranked) implements Found {
+        @Override
+        public NeighborGraph take(int k) {
+            return ranked.nearest(k, Math.min(candidates(k), ranked.count()));
         }
     }
 
     /** An input's splits without neighbours, for a method that needs none (PCA). */
     static Graphs unsearched(FloatMatrix train, FloatMatrix test) {
-        return new Graphs(train, test, false, null, null, null, 0, 0, Double.NaN, Double.NaN, Double.NaN);
+        return new Graphs(train, test, null, null, null, 0, 0, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Whether {@code method} needs any of an input's neighbour graphs. */
@@ -120,19 +134,35 @@ final class NeighborPlan {
         FloatMatrix trainSpace = project ? pca.transform(train, parallel) : train;
         FloatMatrix testSpace = project ? pca.transform(test, parallel) : test;
         NeighborSearch.Found trainFound = search(trainSpace, trainSpace, trainK, project, options, parallel);
+        Found trainGraph = found(trainFound, train, train, project, parallel);
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
         NeighborSearch.Found testToTrainFound = search(trainSpace, testSpace, testToTrainK, project, options,
                 parallel);
         NeighborSearch.Found testFound = search(testSpace, testSpace, testK, project, options, parallel);
+        Found testToTrainGraph = found(testToTrainFound, train, test, project, parallel);
+        Found testGraph = found(testFound, test, test, project, parallel);
         double testSeconds = (System.nanoTime() - start) / 1e9;
         LOG.info("{}: {} nearest neighbours of {} x {}{} in {}, of the test split in {}; {}", input,
                 Math.max(trainK, testK), train.rows(), train.cols(), project ? " (candidates from the "
                         + projection + " leading principal components, ranked by exact distance)" : "",
                 String.format(Locale.ROOT, "%.1f s", trainSeconds), String.format(Locale.ROOT, "%.1f s", testSeconds),
                 describe(trainFound, testToTrainFound, testFound));
-        return new Graphs(train, test, project, graph(trainFound), graph(testToTrainFound), graph(testFound),
-                trainSeconds, testSeconds, recall(trainFound), recall(testToTrainFound), recall(testFound));
+        return new Graphs(train, test, trainGraph, testToTrainGraph, testGraph, trainSeconds, testSeconds,
+                recall(trainFound), recall(testToTrainFound), recall(testFound));
+    }
+
+    /**
+     * A graph as the maps take it: the search's own, or, searched among principal components, its candidates
+     * ranked by their exact distance between rows of {@code reference} and {@code queries}.
+     */
+    private static Found found(NeighborSearch.Found found, FloatMatrix reference, FloatMatrix queries,
+                               boolean projected, Parallel parallel) {
+        if (found == null) {
+            return null;
+        }
+        return projected ? new Projected(ExactNeighbors.rank(reference, queries, found.graph(), parallel))
+                : new Exact(found.graph());
     }
 
     /**
@@ -153,10 +183,6 @@ final class NeighborPlan {
             }
         }
         return String.join(", ", parts);
-    }
-
-    private static NeighborGraph graph(NeighborSearch.Found found) {
-        return found == null ? null : found.graph();
     }
 
     private static double recall(NeighborSearch.Found found) {

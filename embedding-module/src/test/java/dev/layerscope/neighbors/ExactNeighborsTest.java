@@ -174,6 +174,66 @@ class ExactNeighborsTest {
         }
     }
 
+    /**
+     * One ranking of all candidates gives, for every k and every leading part of the candidates, the nearest k of
+     * that part by (exact distance, row): what each map of an input takes from the input's one ranking. Some rows
+     * are repeated in the reference set, so that ties occur.
+     */
+    @Test
+    void rankedCandidatesGiveTheNearestOfEveryLeadingPart() {
+        FloatMatrix reference = random(60, 5, 31);
+        for (int col = 0; col < 5; col++) {
+            reference.set(7, col, reference.get(3, col));
+            reference.set(40, col, reference.get(3, col));
+        }
+        FloatMatrix queries = random(11, 5, 32);
+        int count = 14;
+        int[] candidateRows = new int[queries.rows() * count];
+        Random random = new Random(33);
+        for (int q = 0; q < queries.rows(); q++) {
+            int[] rows = IntStream.range(0, reference.rows()).boxed()
+                    .sorted(Comparator.comparingInt(j -> random.nextInt())).mapToInt(Integer::intValue)
+                    .limit(count - 3).toArray();
+            System.arraycopy(rows, 0, candidateRows, q * count, count - 3);
+            // the three copies of one row, somewhere in every list
+            candidateRows[q * count + count - 3] = 40;
+            candidateRows[q * count + count - 2] = 3;
+            candidateRows[q * count + count - 1] = 7;
+            for (int r = 0; r < count - 3; r++) {
+                if (rows[r] == 3 || rows[r] == 7 || rows[r] == 40) {
+                    candidateRows[q * count + r] = 50 + r % 5 + (rows[r] == 3 ? 0 : 5);
+                }
+            }
+        }
+        NeighborGraph candidates = new NeighborGraph(queries.rows(), count, candidateRows,
+                new float[candidateRows.length]);
+        for (int threads : new int[] {1, 2}) {
+            try (Parallel parallel = new Parallel(threads)) {
+                RankedCandidates ranked = ExactNeighbors.rank(reference, queries, candidates, parallel);
+                for (int among = 1; among <= count; among++) {
+                    for (int k = 1; k <= among; k++) {
+                        NeighborGraph nearest = ranked.nearest(k, among);
+                        for (int q = 0; q < queries.rows(); q++) {
+                            int query = q;
+                            int[] expected = IntStream.range(0, among).map(r -> candidateRows[query * count + r])
+                                    .boxed().sorted(Comparator.comparingDouble((Integer j) -> queries
+                                            .squaredDistance(query, reference, j)).thenComparingInt(j -> j))
+                                    .mapToInt(Integer::intValue).limit(k).toArray();
+                            for (int r = 0; r < k; r++) {
+                                String where = "among " + among + ", k " + k + ", query " + q + ", rank " + r;
+                                assertEquals(expected[r], nearest.neighbor(q, r), where);
+                                assertEquals((float) Math.sqrt(queries.squaredDistance(q, reference, expected[r])),
+                                        nearest.distance(q, r), where);
+                            }
+                        }
+                    }
+                }
+                assertThrows(IllegalArgumentException.class, () -> ranked.nearest(5, count + 1));
+                assertThrows(IllegalArgumentException.class, () -> ranked.nearest(6, 5));
+            }
+        }
+    }
+
     @Test
     void truncateKeepsTheNearest() {
         FloatMatrix data = random(50, 3, 8);
